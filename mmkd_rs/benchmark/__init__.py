@@ -1,0 +1,1 @@
+"""Benchmark records, aggregation into leaderboards, tables and plots."""

@@ -1,0 +1,1 @@
+"""Deterministic synthetic data generators writing real datasets' on-disk formats."""

@@ -1,0 +1,1 @@
+"""Transforms: bi-temporal and paired-modality (shared geometry) transforms."""

@@ -1,0 +1,1 @@
+"""Distillation engine: algorithms (student + teachers), distillers, recorders, connectors, losses."""

@@ -1,0 +1,1 @@
+"""Distillers: own recorders, connectors and distill losses of a method."""

@@ -1,0 +1,1 @@
+"""Engine additions: hooks and loops."""

@@ -1,0 +1,1 @@
+"""Road graph extraction and graph metrics (APLS, TOPO)."""

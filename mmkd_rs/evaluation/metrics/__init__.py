@@ -1,0 +1,1 @@
+"""mmengine metrics registered in mmkd_rs.registry.METRICS."""

@@ -1,0 +1,1 @@
+"""Backbones added by the suite (mmseg backbones are usable by name too)."""

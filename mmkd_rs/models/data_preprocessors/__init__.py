@@ -1,0 +1,1 @@
+"""Data preprocessors: bi-temporal and paired-modality normalisation."""

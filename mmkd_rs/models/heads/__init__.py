@@ -1,0 +1,1 @@
+"""Decode heads: topology / connectivity heads and task heads."""

@@ -1,0 +1,1 @@
+"""Necks: multi-scale fusion and heterogeneous (SAR/EO) alignment necks."""

@@ -1,0 +1,1 @@
+"""Segmentors: siamese change detection, multitask road networks, ..."""

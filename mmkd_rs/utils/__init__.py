@@ -1,0 +1,1 @@
+"""Environment glue: mmcv-lite compatibility, safe checkpoints, user errors."""

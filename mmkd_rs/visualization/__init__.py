@@ -1,0 +1,1 @@
+"""Visualizers writing task-specific panels for tools/test.py --show-dir."""
