@@ -228,3 +228,15 @@ def test_clear_errors():
     # contrast off: channels may differ and no projector is needed
     loss = ContrastiveClusterRepresentationLoss(contrast_weight=0.0)
     assert torch.isfinite(loss(s, t, _labels()))
+
+
+def test_return_terms_gives_weighted_terms_summing_to_the_loss():
+    s, t, labels = _siamese(16, seed=1), _siamese(16, seed=2), _labels()
+    cfg = dict(pixel_weight=2.0, relation_weight=3.0, contrast_weight=0.5, loss_weight=0.1,
+               seed=0)
+    total = ContrastiveClusterRepresentationLoss(**cfg)(s, t, labels)
+    loss = ContrastiveClusterRepresentationLoss(return_terms=True, **cfg)
+    terms = loss(s, t, labels)
+    assert set(terms) == {'pixel', 'relation', 'contrast'}
+    assert terms['relation'].item() == pytest.approx(0.1 * 3.0 * loss.last_terms['relation'])
+    assert sum(terms.values()).item() == pytest.approx(total.item(), rel=1e-6)

@@ -17,12 +17,11 @@ Prototypes come from the change mask (K = 2, masked average pooling) or from
 a seeded online k-means of the teacher's change feature. The change feature is
 ``|f_A - f_B|`` of a siamese backbone stage or an already fused feature.
 """
-from typing import Optional, Sequence, Tuple, Union
+from typing import Dict, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.logging import MessageHub
 
 from mmkd_rs.registry import MODELS
 from .bfdd import as_stage_tuple, split_dates
@@ -209,9 +208,12 @@ class ContrastiveClusterRepresentationLoss(nn.Module):
         ignore_index: label value ignored (255).
         seed: seed of a private generator for sampling and k-means init;
             ``None`` uses torch's global generator.
-        log_terms: write the three unweighted terms to the message hub
-            (``train/ccrd_pixel``, ``train/ccrd_relation``, ``train/ccrd_contrast``).
+        return_terms: return ``dict(pixel=..., relation=..., contrast=...)``
+            (each weighted; the distiller logs and sums them as
+            ``distill.loss_<name>_<term>``) instead of their sum.
         loss_weight: multiplier of the returned loss.
+
+    The unweighted terms of the last call are kept in ``last_terms``.
     """
 
     def __init__(self,
@@ -235,7 +237,7 @@ class ContrastiveClusterRepresentationLoss(nn.Module):
                  resize_to: str = 'student',
                  ignore_index: int = 255,
                  seed: Optional[int] = None,
-                 log_terms: bool = False,
+                 return_terms: bool = False,
                  loss_weight: float = 1.0) -> None:
         super().__init__()
         name = type(self).__name__
@@ -271,7 +273,7 @@ class ContrastiveClusterRepresentationLoss(nn.Module):
         self.label_downsample = label_downsample
         self.resize_to = resize_to
         self.ignore_index = ignore_index
-        self.log_terms = log_terms
+        self.return_terms = return_terms
         self.loss_weight = loss_weight
         self.projector = None
         if student_channels is not None and teacher_channels is not None:
@@ -321,7 +323,8 @@ class ContrastiveClusterRepresentationLoss(nn.Module):
         return sim.masked_fill(~present[None, :], _ABSENT_LOGIT)
 
     # ---------------------------------------------------------------- forward
-    def forward(self, preds_S: Features, preds_T: Features, gt_seg=None) -> torch.Tensor:
+    def forward(self, preds_S: Features, preds_T: Features,
+                gt_seg=None) -> Union[torch.Tensor, Dict[str, torch.Tensor]]:
         """Compute the CCRD loss.
 
         Args:
@@ -334,7 +337,8 @@ class ContrastiveClusterRepresentationLoss(nn.Module):
 
         Returns:
             Scalar ``loss_weight * (pixel_weight * KL + relation_weight * MSE
-            + contrast_weight * InfoNCE)``.
+            + contrast_weight * InfoNCE)``, or the three weighted terms as a
+            dict with ``return_terms=True``.
         """
         name = type(self).__name__
         feat_s = change_feature(preds_S, self.student_stage, self.change_feature,
@@ -391,13 +395,12 @@ class ContrastiveClusterRepresentationLoss(nn.Module):
             relation=rel_sum / rel_count if rel_count else zero,
             contrast=torch.stack(contrast).mean() if contrast else zero)
         self.last_terms = {key: float(val.detach()) for key, val in terms.items()}
-        if self.log_terms:
-            hub = MessageHub.get_current_instance()
-            for key, val in self.last_terms.items():
-                hub.update_scalar(f'train/ccrd_{key}', val)
-        loss = (self.pixel_weight * terms['pixel'] + self.relation_weight * terms['relation'] +
-                self.contrast_weight * terms['contrast'])
-        return self.loss_weight * (loss + zero)
+        weighted = dict(pixel=self.loss_weight * self.pixel_weight * terms['pixel'],
+                        relation=self.loss_weight * self.relation_weight * terms['relation'],
+                        contrast=self.loss_weight * self.contrast_weight * terms['contrast'])
+        if self.return_terms:
+            return weighted
+        return sum(weighted.values()) + zero
 
     def _assignment(self, feat_t, gt_seg, size):
         name = type(self).__name__
