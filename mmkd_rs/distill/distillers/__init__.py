@@ -1,1 +1,2 @@
 """Distillers: own recorders, connectors and distill losses of a method."""
+from .configurable_distiller import ConfigurableDistiller

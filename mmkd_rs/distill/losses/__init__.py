@@ -1,1 +1,10 @@
 """Distill losses."""
+from .affinity import PairwiseAffinityLoss
+from .at import ATLoss
+from .cwd import ChannelWiseDivergence
+from .dist import DISTLoss
+from .fitnet import FitNetLoss
+from .kd import KDLoss
+from .mgd import MGDLoss
+from .bfdd import BiTemporalFeatureDistanceLoss  # noqa: F401
+from .ccrd import ContrastiveClusterRepresentationLoss  # noqa: F401

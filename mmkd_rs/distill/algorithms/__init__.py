@@ -1,0 +1,2 @@
+"""Distillation algorithms: student + frozen teachers + a distiller."""
+from .teacher_student import TeacherStudentDistill

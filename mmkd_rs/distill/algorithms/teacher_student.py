@@ -1,0 +1,178 @@
+"""``TeacherStudentDistill``: a student segmentor trained against frozen teachers."""
+from typing import Dict, List, Optional, Union
+
+import torch
+from mmengine.logging import MessageHub
+from mmengine.model import BaseModel
+from torch import Tensor, nn
+
+from mmkd_rs.registry import DISTILLERS, MODELS
+
+from ..teacher import build_teacher, resolve_model_cfg
+from ..wiring import DistillConfigError, check_name
+
+TEACHER_PREFIX = 'teachers.'
+_TEACHER_INPUTS = ('auto', 'student')
+
+
+def normalise_teachers(teacher, teacher_ckpt, teachers) -> Dict[str, dict]:
+    """One spec per teacher: ``name -> dict(cfg, ckpt, weight, inputs)``."""
+    if (teacher is None) == (teachers is None):
+        raise DistillConfigError('TeacherStudentDistill: give exactly one of `teacher` '
+                                 '(+ `teacher_ckpt`) or `teachers=dict(name=dict(cfg=..., '
+                                 'ckpt=..., weight=...))`.')
+    if teacher is not None:
+        if isinstance(teacher, dict) and 'cfg' in teacher and 'type' not in teacher:
+            spec = dict(teacher)
+            if teacher_ckpt is not None:
+                spec['ckpt'] = teacher_ckpt
+        else:
+            spec = dict(cfg=teacher, ckpt=teacher_ckpt)
+        teachers = dict(teacher=spec)
+    specs = {}
+    for name, spec in teachers.items():
+        where = f'teachers[{name!r}]'
+        if not isinstance(spec, dict) or 'cfg' not in spec:
+            raise DistillConfigError(f'{where}: expected dict(cfg=<model cfg or config file>, '
+                                     f'ckpt=<path>, weight=1.0), got {spec!r}')
+        for key in spec:
+            check_name(key, ('cfg', 'ckpt', 'weight', 'inputs'), 'teacher option', where)
+        inputs = spec.get('inputs', 'auto')
+        check_name(inputs, _TEACHER_INPUTS, 'inputs mode', where)
+        if '.' in name:
+            raise DistillConfigError(f"{where}: teacher names cannot contain '.'")
+        specs[name] = dict(cfg=resolve_model_cfg(spec['cfg'], where), ckpt=spec.get('ckpt'),
+                           weight=float(spec.get('weight', 1.0)), inputs=inputs)
+    return specs
+
+
+@MODELS.register_module()
+class TeacherStudentDistill(BaseModel):
+    """Distil one or several frozen teachers into a student segmentor.
+
+    Args:
+        student (dict | str): student segmentor config (any registered
+            segmentor) or a config file path (its ``model`` is used).
+        distiller (dict): a DISTILLERS config, e.g. ``ConfigurableDistiller``.
+        teacher (dict | str, optional): the single teacher: model config,
+            config file path, or ``dict(cfg=..., ckpt=..., inputs=...)``. Its
+            name in recorders/mappings is ``'teacher'``.
+        teacher_ckpt (str, optional): checkpoint of the single teacher.
+        teachers (dict, optional): several teachers, ``name -> dict(cfg=...,
+            ckpt=..., weight=1.0, inputs='auto')``. ``inputs='auto'`` feeds
+            ``teacher_inputs`` (paired modality) when the batch has them, else
+            the student's inputs; ``'student'`` always feeds the student's.
+        data_preprocessor (dict, optional): defaults to the student's.
+        allow_random_teacher (bool): accept a teacher without checkpoint
+            (unit tests and cost benchmarks only; logged loudly).
+        save_teacher_weights (bool): keep teacher weights in this model's
+            ``state_dict`` (and so in every checkpoint). Default False: the
+            teachers are rebuilt from their own checkpoint (identified by the
+            sha256 saved in the checkpoint meta), which keeps KD checkpoints
+            as small as the student's.
+        init_cfg (dict, optional): unused, for BaseModel.
+
+    ``forward(inputs, data_samples, mode, teacher_inputs=None)``: ``'loss'``
+    returns the student's task losses unchanged (e.g. ``decode.loss_ce``) plus
+    ``distill.*`` losses; ``'predict'`` and ``'tensor'`` run the student only.
+    """
+
+    def __init__(self, student: Union[dict, str], distiller: dict,
+                 teacher: Optional[Union[dict, str]] = None,
+                 teacher_ckpt: Optional[str] = None,
+                 teachers: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 allow_random_teacher: bool = False,
+                 save_teacher_weights: bool = False,
+                 init_cfg: Optional[dict] = None):
+        student_cfg = resolve_model_cfg(student, 'TeacherStudentDistill.student')
+        if data_preprocessor is None:
+            data_preprocessor = student_cfg.get('data_preprocessor')
+        if isinstance(data_preprocessor, dict):
+            data_preprocessor = MODELS.build(data_preprocessor)
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.student = MODELS.build(student_cfg)
+        specs = normalise_teachers(teacher, teacher_ckpt, teachers)
+        self.teachers = nn.ModuleDict()
+        self.teacher_sha256: Dict[str, Optional[str]] = {}
+        self.teacher_weights = {n: s['weight'] for n, s in specs.items()}
+        self.teacher_input_modes = {n: s['inputs'] for n, s in specs.items()}
+        for name, spec in specs.items():
+            model, sha = build_teacher(spec['cfg'], spec['ckpt'], name,
+                                       allow_random_teacher, MODELS)
+            self.teachers[name] = model
+            self.teacher_sha256[name] = sha
+        self.distiller = DISTILLERS.build(distiller)
+        self.distiller.prepare(self.student, dict(self.teachers), self.teacher_weights)
+        self.save_teacher_weights = save_teacher_weights
+        self.teacher_cache = None
+        self._register_state_dict_hook(self._drop_teacher_state)
+        self.register_load_state_dict_post_hook(self._ignore_missing_teacher_keys)
+
+    # ---------------------------------------------------------------- state
+    @staticmethod
+    def _drop_teacher_state(module, state_dict, prefix, local_metadata):
+        if module.save_teacher_weights:
+            return
+        for key in [k for k in state_dict if k.startswith(prefix + TEACHER_PREFIX)]:
+            del state_dict[key]
+
+    @staticmethod
+    def _ignore_missing_teacher_keys(module, incompatible_keys):
+        missing = incompatible_keys.missing_keys
+        missing[:] = [k for k in missing if not k.startswith(TEACHER_PREFIX)]
+
+    def train(self, mode: bool = True):
+        """Switch the student/distiller; teachers always stay in eval mode."""
+        super().train(mode)
+        for teacher in self.teachers.values():
+            teacher.eval()
+        return self
+
+    # -------------------------------------------------------------- forward
+    def forward(self, inputs: Tensor, data_samples=None, mode: str = 'tensor',
+                teacher_inputs: Optional[Tensor] = None):
+        if mode == 'loss':
+            return self.loss(inputs, data_samples, teacher_inputs=teacher_inputs)
+        if mode in ('predict', 'tensor'):
+            return self.student(inputs, data_samples, mode=mode)
+        raise ValueError(f"TeacherStudentDistill: mode must be 'loss', 'predict' or "
+                         f"'tensor', got {mode!r}")
+
+    def teacher_input(self, name: str, inputs: Tensor,
+                      teacher_inputs: Optional[Tensor]) -> Tensor:
+        """The tensor teacher ``name`` sees for this batch."""
+        if teacher_inputs is not None and self.teacher_input_modes[name] == 'auto':
+            return teacher_inputs
+        return inputs
+
+    def loss(self, inputs: Tensor, data_samples: List,
+             teacher_inputs: Optional[Tensor] = None) -> Dict[str, Tensor]:
+        """Student task losses + ``distill.*`` losses."""
+        self.distiller.set_iter(MessageHub.get_current_instance().get_info('iter', 0))
+        with self.distiller.student_group.recording():
+            losses = self.student.loss(inputs, data_samples)
+        for name, teacher in self.teachers.items():
+            if self.teacher_cache is not None and self.teacher_cache.restore(
+                    self.distiller, name, data_samples):
+                continue
+            with torch.no_grad(), self.distiller.teacher_groups[name].recording():
+                teacher(self.teacher_input(name, inputs, teacher_inputs), data_samples,
+                        mode='tensor')
+            if self.teacher_cache is not None:
+                self.teacher_cache.store(self.distiller, name, data_samples)
+        distill_losses = self.distiller.compute_losses(data_samples)
+        clash = set(losses) & set(distill_losses)
+        if clash:
+            raise KeyError(f'student losses and distill losses share keys {sorted(clash)}')
+        losses.update(distill_losses)
+        return losses
+
+    @torch.no_grad()
+    def predict_teacher(self, inputs: Tensor, data_samples: List, name: Optional[str] = None,
+                        teacher_inputs: Optional[Tensor] = None) -> List:
+        """Predictions of teacher ``name`` (default: the first) on a batch."""
+        name = name or next(iter(self.teachers))
+        check_name(name, self.teachers, 'teacher', 'predict_teacher')
+        return self.teachers[name](self.teacher_input(name, inputs, teacher_inputs),
+                                   data_samples, mode='predict')

@@ -1,0 +1,178 @@
+"""Recorders: capture tensors inside a model by dotted path, without editing it.
+
+Four kinds, chosen by ``type`` in a recorder config:
+
+* ``ModuleOutputs``  -- the output of ``model.<source>`` (a forward hook);
+* ``ModuleInputs``   -- the positional inputs of ``model.<source>`` (a tuple);
+* ``MethodOutputs``  -- the return value of a method, ``'decode_head.cls_seg'``
+  (the bound method is wrapped on that instance only);
+* ``FunctionOutputs`` -- the return value of a module-level function,
+  ``'mmseg.models.decode_heads.decode_head.resize'`` (patched where it is
+  looked up; a name imported elsewhere with ``from x import f`` is not seen).
+
+A recorder stores one entry per call while it is active (a module called twice
+in one forward, e.g. a shared encoder, gives two entries: pick one with
+``record_idx``). Recording is switched on only by :class:`RecorderGroup`, so
+prediction and validation run at full speed and record nothing.
+"""
+import importlib
+from contextlib import contextmanager
+from typing import Dict, List
+
+from torch import nn
+
+from .wiring import DistillConfigError, check_name, suggest
+
+
+class BaseRecorder:
+    """Holds the tensors recorded from ``source`` while active."""
+
+    def __init__(self, source: str):
+        if not isinstance(source, str) or not source:
+            raise DistillConfigError(
+                f'{type(self).__name__}: source must be a dotted path string, got {source!r}')
+        self.source = source
+        self.active = False
+        self.data: List = []
+
+    def prepare(self, model: nn.Module, where: str) -> None:
+        """Validate ``source`` in ``model`` and install the capture."""
+        raise NotImplementedError
+
+    def _record(self, value) -> None:
+        if self.active:
+            self.data.append(value)
+
+    def reset(self) -> None:
+        self.data = []
+
+    def get(self, record_idx: int = 0, data_idx=None):
+        """The ``record_idx``-th recorded call (``data_idx`` indexes a tuple output)."""
+        if not self.data:
+            raise RuntimeError(
+                f'{type(self).__name__} {self.source!r} recorded nothing in this '
+                'forward: the module/method was not called (check the model '
+                'actually runs it in the current mode).')
+        if record_idx >= len(self.data):
+            raise RuntimeError(
+                f'{type(self).__name__} {self.source!r}: record_idx={record_idx} but it '
+                f'was called {len(self.data)} time(s) in this forward.')
+        value = self.data[record_idx]
+        return value if data_idx is None else value[data_idx]
+
+
+def _find_module(model: nn.Module, path: str, where: str) -> nn.Module:
+    modules = dict(model.named_modules())
+    modules.pop('', None)
+    check_name(path, modules, f'module path in {type(model).__name__}', where)
+    return modules[path]
+
+
+class ModuleOutputs(BaseRecorder):
+    """Output of a submodule."""
+
+    def prepare(self, model, where):
+        module = _find_module(model, self.source, where)
+        module.register_forward_hook(lambda m, args, out: self._record(out))
+
+
+class ModuleInputs(BaseRecorder):
+    """Positional inputs (a tuple) of a submodule."""
+
+    def prepare(self, model, where):
+        module = _find_module(model, self.source, where)
+        module.register_forward_hook(lambda m, args, out: self._record(args))
+
+
+class MethodOutputs(BaseRecorder):
+    """Return value of ``<module path>.<method>``; ``'<method>'`` alone = the model's own."""
+
+    def prepare(self, model, where):
+        path, _, method = self.source.rpartition('.')
+        owner = _find_module(model, path, where) if path else model
+        methods = [n for n in dir(owner)
+                   if not n.startswith('__') and callable(getattr(owner, n, None))]
+        check_name(method, methods, f'method of {type(owner).__name__} ({path or "model"})',
+                   where)
+        original = getattr(owner, method)
+
+        def recorded(*args, **kwargs):
+            out = original(*args, **kwargs)
+            self._record(out)
+            return out
+
+        setattr(owner, method, recorded)
+
+
+class FunctionOutputs(BaseRecorder):
+    """Return value of a module-level function ``package.module.function``."""
+
+    def prepare(self, model, where):
+        mod_name, _, func = self.source.rpartition('.')
+        try:
+            mod = importlib.import_module(mod_name)
+        except ImportError as err:
+            raise DistillConfigError(
+                f'{where}: cannot import {mod_name!r} for FunctionOutputs '
+                f'{self.source!r}: {err}') from None
+        functions = [n for n in dir(mod) if callable(getattr(mod, n))]
+        check_name(func, functions, f'function in {mod_name}', where)
+        original = getattr(mod, func)
+        if getattr(original, '_mmkd_recorders', None) is None:
+            def recorded(*args, **kwargs):
+                out = original(*args, **kwargs)
+                for rec in recorded._mmkd_recorders:
+                    rec._record(out)
+                return out
+            recorded._mmkd_recorders = []
+            setattr(mod, func, recorded)
+            original = recorded
+        original._mmkd_recorders.append(self)
+
+
+RECORDER_TYPES = {cls.__name__: cls for cls in
+                  (ModuleOutputs, ModuleInputs, MethodOutputs, FunctionOutputs)}
+
+
+def build_recorder(cfg: dict, where: str) -> BaseRecorder:
+    """Build a recorder from ``dict(type=..., source=...)``."""
+    if not isinstance(cfg, dict) or 'type' not in cfg or 'source' not in cfg:
+        raise DistillConfigError(
+            f"{where}: a recorder is dict(type=..., source='dotted.path'), got {cfg!r}")
+    kind = cfg['type']
+    if kind not in RECORDER_TYPES:
+        raise DistillConfigError(f'{where}: unknown recorder type {kind!r}'
+                                 + suggest(kind, RECORDER_TYPES))
+    return RECORDER_TYPES[kind](cfg['source'])
+
+
+class RecorderGroup:
+    """Named recorders of one model, activated together."""
+
+    def __init__(self, recorders: Dict[str, BaseRecorder]):
+        self.recorders = recorders
+
+    def __getitem__(self, name: str) -> BaseRecorder:
+        return self.recorders[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.recorders
+
+    def names(self):
+        return list(self.recorders)
+
+    @contextmanager
+    def recording(self):
+        """Reset, record inside the ``with`` block, then stop recording."""
+        for rec in self.recorders.values():
+            rec.reset()
+            rec.active = True
+        try:
+            yield self
+        finally:
+            for rec in self.recorders.values():
+                rec.active = False
+
+    def reset(self):
+        for rec in self.recorders.values():
+            rec.reset()

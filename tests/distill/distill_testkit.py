@@ -1,0 +1,78 @@
+"""Tiny mmseg models, batches and KD configs shared by the distillation tests."""
+import copy
+
+import torch
+from mmengine.registry import DefaultScope
+from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
+
+import mmkd_rs  # noqa: F401  (mmcv-lite glue before mmseg models)
+import mmkd_rs.distill  # noqa: F401
+
+BN = dict(type='BN', requires_grad=True)
+
+
+def use_scope():
+    """Make ``mmkd_rs`` the default registry scope (as configs do)."""
+    if not DefaultScope.check_instance_created('mmkd_rs_tests'):
+        DefaultScope.get_instance('mmkd_rs_tests', scope_name='mmkd_rs')
+
+
+def tiny_segmentor(width=8, num_classes=2, in_channels=3, size=32):
+    """A ResNetV1c-18 (``width`` base channels) + FCNHead EncoderDecoder."""
+    return dict(
+        type='EncoderDecoder',
+        data_preprocessor=dict(type='SegDataPreProcessor', mean=[0.0] * in_channels,
+                               std=[1.0] * in_channels, size=(size, size), pad_val=0,
+                               seg_pad_val=255),
+        backbone=dict(type='ResNetV1c', depth=18, in_channels=in_channels,
+                      stem_channels=width, base_channels=width, num_stages=4,
+                      out_indices=(0, 1, 2, 3), dilations=(1, 1, 1, 1),
+                      strides=(1, 2, 2, 2), norm_cfg=BN, contract_dilation=True),
+        decode_head=dict(type='FCNHead', in_channels=8 * width, in_index=3, channels=16,
+                         num_convs=1, concat_input=False, dropout_ratio=0.0,
+                         num_classes=num_classes, norm_cfg=BN, align_corners=False,
+                         loss_decode=dict(type='CrossEntropyLoss', loss_weight=1.0)),
+        train_cfg=dict(), test_cfg=dict(mode='whole'))
+
+
+def kd_distiller(temperature=2.0, loss_name='loss_kd'):
+    """Logit KD on the FCN classifier output."""
+    return dict(
+        type='ConfigurableDistiller',
+        student_recorders=dict(logits=dict(type='ModuleOutputs', source='decode_head.conv_seg')),
+        teacher_recorders=dict(logits=dict(type='ModuleOutputs', source='decode_head.conv_seg')),
+        distill_losses={loss_name: dict(type='KDLoss', temperature=temperature)},
+        loss_forward_mappings={loss_name: dict(
+            preds_S=dict(from_student=True, recorder='logits'),
+            preds_T=dict(from_student=False, recorder='logits'))})
+
+
+def kd_model_cfg(**overrides):
+    cfg = dict(type='TeacherStudentDistill', student=tiny_segmentor(8),
+               teacher=tiny_segmentor(16), distiller=kd_distiller(),
+               allow_random_teacher=True)
+    cfg.update(overrides)
+    return copy.deepcopy(cfg)
+
+
+def batch(n=2, size=32, channels=3, seed=0, teacher_channels=None):
+    """A raw data batch as a dataloader gives it (uint8 images, labels 0/1/255)."""
+    g = torch.Generator().manual_seed(seed)
+    inputs, samples, teacher_inputs = [], [], []
+    for _ in range(n):
+        inputs.append(torch.randint(0, 255, (channels, size, size), generator=g,
+                                    dtype=torch.uint8))
+        if teacher_channels:
+            teacher_inputs.append(torch.randint(0, 255, (teacher_channels, size, size),
+                                                generator=g, dtype=torch.uint8).float())
+        label = torch.randint(0, 2, (1, size, size), generator=g)
+        label[:, :2] = 255
+        sample = SegDataSample(metainfo=dict(img_shape=(size, size), ori_shape=(size, size),
+                                             pad_shape=(size, size)))
+        sample.gt_sem_seg = PixelData(data=label)
+        samples.append(sample)
+    data = dict(inputs=inputs, data_samples=samples)
+    if teacher_channels:
+        data['teacher_inputs'] = teacher_inputs
+    return data
