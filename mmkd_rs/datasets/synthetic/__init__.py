@@ -1,1 +1,2 @@
 """Deterministic synthetic data generators writing real datasets' on-disk formats."""
+from .levir import generate_synthetic_levir, synthesize_pair  # noqa: F401

@@ -1,6 +1,11 @@
 """Transforms: bi-temporal and paired-modality (shared geometry) transforms."""
+from .bitemporal import (BiTemporalPhotoMetricDistortion, BiTemporalRandomCrop,  # noqa: F401
+                         BiTemporalRandomFlip, BiTemporalRandomRot90, BiTemporalRandomRotate,
+                         BiTemporalResize, BiTemporalSwap, LoadBiTemporalAnnotations,
+                         LoadBiTemporalImages, PackBiTemporalInputs)
 from .paired import (PackPairedSegInputs, PairedRandomCrop,  # noqa: F401
                      PairedRandomFlip, PairedRandomRot90)
 from .sar_optical_loading import (LoadBuildingFootprints,  # noqa: F401
                                   LoadPairedModalities, LoadSEN12MSLandCover)
 from .sar_radiometry import MaskSARNoData, SARToDecibel, SelectBands  # noqa: F401
+from .roads import LoadRoadAnnotations, PackRoadInputs  # noqa: F401
