@@ -64,14 +64,14 @@ TRANSFORMS = Registry('transform', parent=MMSEG_TRANSFORMS, scope='mmkd_rs',
 
 MODELS = Registry('model', parent=MMSEG_MODELS, scope='mmkd_rs', locations=_MODEL_LOCS)
 MODEL_WRAPPERS = Registry('model_wrapper', parent=MMSEG_MODEL_WRAPPERS, scope='mmkd_rs',
-                          locations=_MODEL_LOCS)
+                          locations=_MODEL_LOCS + ['mmkd_rs.engine'])
 WEIGHT_INITIALIZERS = Registry('weight initializer', parent=MMSEG_WEIGHT_INITIALIZERS,
                                scope='mmkd_rs', locations=_MODEL_LOCS)
 
 OPTIMIZERS = Registry('optimizer', parent=MMSEG_OPTIMIZERS, scope='mmkd_rs',
                       locations=['mmseg.engine.optimizers'])
 OPTIM_WRAPPERS = Registry('optim_wrapper', parent=MMSEG_OPTIM_WRAPPERS, scope='mmkd_rs',
-                          locations=['mmseg.engine.optimizers'])
+                          locations=['mmseg.engine.optimizers', 'mmkd_rs.engine'])
 OPTIM_WRAPPER_CONSTRUCTORS = Registry(
     'optimizer wrapper constructor', parent=MMSEG_OPTIM_WRAPPER_CONSTRUCTORS,
     scope='mmkd_rs', locations=['mmseg.engine.optimizers'])

@@ -36,9 +36,26 @@ def _numpy_globals():
     return names
 
 
+def _history_buffer_method(obj, name):
+    """Stand-in for ``getattr`` during weights-only loading.
+
+    ``HistoryBuffer.__getstate__`` pickles its statistics methods as
+    ``getattr(HistoryBuffer, 'mean')``. Allowing the real ``getattr`` would
+    let a checkpoint fetch arbitrary attributes; this stand-in only returns
+    public methods of :class:`HistoryBuffer` and refuses anything else.
+    """
+    if obj is HistoryBuffer and not name.startswith('_') and callable(
+            getattr(HistoryBuffer, name, None)):
+        return getattr(HistoryBuffer, name)
+    raise pickle.UnpicklingError(
+        f'checkpoint asks for getattr({obj!r}, {name!r}); only public HistoryBuffer '
+        'methods are allowed')
+
+
 def safe_globals():
     """The data-only globals mmengine checkpoints need, as a list."""
-    return [HistoryBuffer] + _numpy_globals()
+    return [HistoryBuffer, (_history_buffer_method, 'builtins.getattr'),
+            (_history_buffer_method, '__builtin__.getattr')] + _numpy_globals()
 
 
 def allow_mmengine_globals():

@@ -15,6 +15,7 @@ full ``mmcv`` build.  When the full ``mmcv`` is installed nothing is changed.
 import importlib
 import sys
 import types
+import warnings
 
 __all__ = ['MMCVOpsUnavailableError', 'install', 'is_lite']
 
@@ -83,6 +84,9 @@ def install() -> bool:
     module = _OpsModule('mmcv.ops', 'mmcv-lite placeholder for compiled ops')
     module.__path__ = []  # a package, so ``from mmcv.ops.x import y`` fails cleanly
     sys.modules['mmcv.ops'] = module
+    # mmcv's transformer bricks warn at import that the deformable attention
+    # op is missing; the placeholder above already reports it when used.
+    warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
     import mmcv
     mmcv.ops = module
     _lite = True

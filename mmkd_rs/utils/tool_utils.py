@@ -1,0 +1,88 @@
+"""Shared logic of ``tools/train.py`` and ``tools/test.py``.
+
+Kept out of the scripts so that both tools behave identically and so that
+the behaviour is importable and testable.
+"""
+import difflib
+import os
+import os.path as osp
+import subprocess
+
+import torch
+from mmengine.config import Config
+
+from .errors import UserError
+
+__all__ = ['load_config', 'set_work_dir', 'setup_launcher', 'check_checkpoint']
+
+
+def load_config(path: str, cfg_options=None) -> Config:
+    """Read a config file (with ``_base_`` inheritance) and merge overrides.
+
+    Raises:
+        UserError: the file does not exist (close matches are suggested).
+    """
+    if not osp.isfile(path):
+        msg = f'config file "{path}" does not exist.'
+        folder = osp.dirname(path) or '.'
+        if osp.isdir(folder):
+            close = difflib.get_close_matches(osp.basename(path), os.listdir(folder), n=3)
+            if close:
+                msg += ' Close matches in ' + folder + ': ' + ', '.join(close) + '.'
+        raise UserError(msg)
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    return cfg
+
+
+def set_work_dir(cfg: Config, work_dir, config_path: str) -> None:
+    """``--work-dir`` > ``work_dir`` in the config > ``./work_dirs/<config name>``."""
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(config_path))[0])
+
+
+def check_checkpoint(path: str, what: str = 'checkpoint') -> None:
+    """Raise :class:`UserError` if a local checkpoint path is missing."""
+    if path and '://' not in path and not osp.isfile(path):
+        raise UserError(f'{what} file "{path}" does not exist.')
+
+
+def _slurm_env() -> None:
+    """Fill torch.distributed's env variables from Slurm's."""
+    os.environ.setdefault('RANK', os.environ['SLURM_PROCID'])
+    os.environ.setdefault('WORLD_SIZE', os.environ['SLURM_NTASKS'])
+    os.environ.setdefault('LOCAL_RANK', os.environ.get('SLURM_LOCALID', '0'))
+    os.environ.setdefault('MASTER_PORT', '29500')
+    if 'MASTER_ADDR' not in os.environ:
+        nodes = os.environ['SLURM_NODELIST']
+        os.environ['MASTER_ADDR'] = subprocess.getoutput(
+            f'scontrol show hostname {nodes} | head -n1')
+
+
+def setup_launcher(cfg: Config, launcher: str) -> None:
+    """Prepare distributed training for ``launcher`` ('none', 'pytorch', 'slurm').
+
+    On GPU machines this is mmengine's usual path (NCCL). Without CUDA the
+    process group is initialised here with the gloo backend (mmengine's own
+    initialisation selects a CUDA device) and the model is wrapped by
+    :class:`~mmkd_rs.engine.DeviceAwareDistributedDataParallel`.
+    """
+    cfg.launcher = launcher
+    if launcher == 'none' or torch.cuda.is_available():
+        return
+    import torch.distributed as dist
+    cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = 'gloo'
+    if cfg.get('model_wrapper_cfg', None) is None:
+        cfg.model_wrapper_cfg = dict(
+            type='DeviceAwareDistributedDataParallel',
+            broadcast_buffers=False,
+            find_unused_parameters=cfg.get('find_unused_parameters', False))
+    if launcher == 'slurm':
+        _slurm_env()
+    elif launcher != 'pytorch':
+        raise UserError(f'launcher "{launcher}" is not supported on CPU; use pytorch or slurm.')
+    if not dist.is_initialized():
+        dist.init_process_group(backend='gloo')
