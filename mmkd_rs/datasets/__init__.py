@@ -3,3 +3,5 @@ from . import transforms  # noqa: F401
 from .change import (BiTemporalDataset, CDDDataset, DSIFNCDDataset,  # noqa: F401
                      LEVIRCDDataset, S2LookingDataset, WHUCDDataset)
 from .sar_optical import SEN12MSDataset, SpaceNet6Dataset  # noqa: F401
+from .roads import (DeepGlobeRoadsDataset, MassachusettsRoadsDataset,  # noqa: F401
+                    RoadSegDataset, SpaceNet3RoadsDataset)

@@ -8,3 +8,4 @@ from .paired import (PackPairedSegInputs, PairedRandomCrop,  # noqa: F401
 from .sar_optical_loading import (LoadBuildingFootprints,  # noqa: F401
                                   LoadPairedModalities, LoadSEN12MSLandCover)
 from .sar_radiometry import MaskSARNoData, SARToDecibel, SelectBands  # noqa: F401
+from .roads import LoadRoadAnnotations, PackRoadInputs  # noqa: F401

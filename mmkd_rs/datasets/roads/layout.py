@@ -1,0 +1,85 @@
+"""Writing converted road samples in the mmseg layout, and labels of raster-only datasets.
+
+Layout under ``out_root`` (one sub-folder per split)::
+
+    img_dir/<split>/<name><img_ext>   8-bit RGB image
+    ann_dir/<split>/<name>.png        road mask 0/1
+    conn_dir/<split>/<name>.png       connectivity label 0..4
+    graph_dir/<split>/<name>.json     road graph, pixel coordinates
+    centreline_dir/<split>/<name>.png centreline 0/1
+    junction_dir/<split>/<name>.png   junction disks 0/1
+"""
+import os
+import os.path as osp
+
+import cv2
+import numpy as np
+
+from ..road_labels import (centreline_mask, connectivity_label, disk_mask, junction_nodes,
+                           mask_to_graph, save_graph)
+
+DEFAULT_RASTER_CONN_CFG = dict(scheme='topology', centreline_halfwidth_px=1.5,
+                               junction_radius_px=8.0, dead_end_radius_px=6.0,
+                               border_margin_px=2.0)
+
+
+def raster_tile_labels(mask, conn_cfg=None, min_spur_px=10):
+    """Graph, centreline, junction and connectivity rasters from a road mask alone
+    (DeepGlobe, Massachusetts): the graph is the mask's skeleton graph.
+
+    Args:
+        mask (np.ndarray): ``(H, W)`` uint8 0/1.
+        conn_cfg (dict, optional): :func:`connectivity_label` arguments in px.
+        min_spur_px (int): skeleton spurs shorter than this are dropped.
+    """
+    cfg = dict(DEFAULT_RASTER_CONN_CFG, **(conn_cfg or {}))
+    graph = mask_to_graph(mask, min_edge_px=min_spur_px)
+    return dict(mask=mask, graph=graph, conn=connectivity_label(mask, graph, **cfg),
+                centreline=centreline_mask(graph, mask.shape),
+                junction=disk_mask(graph, junction_nodes(graph), mask.shape,
+                                   cfg['junction_radius_px']))
+
+
+def _write_png(path, array):
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    if not cv2.imwrite(path, array):
+        raise OSError(f'could not write "{path}"')
+
+
+def write_road_sample(out_root, split, name, labels, image=None, img_ext='.png'):
+    """Write one converted sample.
+
+    Args:
+        labels (dict): ``mask`` and optionally ``conn``, ``graph``, ``centreline``,
+            ``junction`` (as returned by :func:`raster_tile_labels` or
+            :func:`mmkd_rs.datasets.roads.tile_labels.geo_tile_labels`).
+        image (np.ndarray, optional): ``(H, W, 3)`` uint8 RGB; None = labels only.
+    """
+    h, w = labels['mask'].shape
+    if image is not None:
+        if image.shape[:2] != (h, w):
+            raise ValueError(f'{name}: image is {image.shape[0]}x{image.shape[1]} but its '
+                             f'labels are {h}x{w}')
+        _write_png(osp.join(out_root, 'img_dir', split, name + img_ext),
+                   np.ascontiguousarray(image[..., ::-1]))
+    _write_png(osp.join(out_root, 'ann_dir', split, name + '.png'), labels['mask'])
+    for key, folder in (('conn', 'conn_dir'), ('centreline', 'centreline_dir'),
+                        ('junction', 'junction_dir')):
+        if labels.get(key) is not None:
+            _write_png(osp.join(out_root, folder, split, name + '.png'), labels[key])
+    if labels.get('graph') is not None:
+        path = osp.join(out_root, 'graph_dir', split, name + '.json')
+        os.makedirs(osp.dirname(path), exist_ok=True)
+        save_graph(labels['graph'], path, h, w)
+
+
+def split_names(names, val_ratio, seed=0):
+    """Deterministic train/val split of sorted ``names``: dict split -> names."""
+    names = sorted(names)
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(names))
+    n_val = int(round(len(names) * val_ratio))
+    if val_ratio > 0 and len(names) > 1:
+        n_val = min(max(n_val, 1), len(names) - 1)
+    val = {names[i] for i in order[:n_val]}
+    return {'train': [n for n in names if n not in val], 'val': [n for n in names if n in val]}

@@ -1,0 +1,213 @@
+"""Seeded synthetic road scenes written in DeepGlobe, SpaceNet 3 and Massachusetts layouts.
+
+A scene is a perturbed grid of roads with random edge removal (dead ends and
+T-junctions), curved segments, short spurs ending inside the tile, per-road widths,
+on a textured background with fields, trees occluding roads and cast shadows.
+The label is the road *under* the occluders, as in the real datasets.
+
+Writers produce exactly the on-disk formats of the real datasets so that their
+loaders and converters run unchanged:
+
+* :func:`write_deepglobe`: ``<id>_sat.jpg`` + ``<id>_mask.png`` (RGB, 0/255).
+* :func:`write_spacenet3`: ``RGB-PanSharpen/RGB-PanSharpen_AOI_9_Synth_img<i>.tif``
+  (16- or 8-bit GeoTIFF, EPSG:4326 near Las Vegas) +
+  ``geojson/spacenetroads/spacenetroads_AOI_9_Synth_img<i>.geojson`` (CRS84).
+* :func:`write_massachusetts`: ``<split>/sat/<id>.tiff`` + ``<split>/map/<id>.tif``.
+"""
+import json
+import os
+import os.path as osp
+
+import cv2
+import numpy as np
+
+from ..road_labels import lines_to_graph, road_mask_from_graph
+
+# Geographic placement of synthetic SpaceNet tiles (Las Vegas, as SN3 AOI_2).
+SN3_ORIGIN_LONLAT = (-115.30, 36.13)
+SN3_DEG_PER_PX = 2.7e-6  # about 0.3 m x 0.24 m at 36 deg N, as SN3 RGB-PanSharpen
+
+
+def _bezier(p0, p1, bend, n=12):
+    """Quadratic Bezier from p0 to p1 with control point pushed ``bend`` px sideways."""
+    mid = (p0 + p1) / 2.0
+    d = p1 - p0
+    normal = np.array([-d[1], d[0]]) / max(np.hypot(*d), 1e-6)
+    ctrl = mid + bend * normal
+    t = np.linspace(0.0, 1.0, n)[:, None]
+    return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * ctrl + t ** 2 * p1
+
+
+def random_road_lines(rng, size, cells=(2, 4), drop_prob=0.3, curve_prob=0.4, spurs=(0, 3)):
+    """Road centrelines of one scene in px (x, y), corner origin.
+
+    Returns:
+        list[np.ndarray]: polylines ``(N, 2)``; grid lines extend past the border.
+    """
+    n = int(rng.integers(cells[0], cells[1] + 1))
+    step = size / n
+    # grid node (i, j) position, jittered; the outer ring lies outside the tile
+    xs = np.arange(-1, n + 2) * step - step / 2
+    grid = np.stack(np.meshgrid(xs, xs, indexing='xy'), axis=-1)
+    grid = grid + rng.uniform(-0.25, 0.25, grid.shape) * step
+    lines = []
+    m = grid.shape[0]
+    for i in range(m):
+        for j in range(m):
+            for di, dj in ((0, 1), (1, 0)):
+                a, b = (i, j), (i + di, j + dj)
+                if b[0] >= m or b[1] >= m or rng.random() < drop_prob:
+                    continue
+                p0, p1 = grid[a], grid[b]
+                if rng.random() < curve_prob:
+                    lines.append(_bezier(p0, p1, rng.uniform(-0.3, 0.3) * step))
+                else:
+                    lines.append(np.stack([p0, p1]))
+    for _ in range(int(rng.integers(spurs[0], spurs[1] + 1))):
+        if not lines:
+            break
+        base = lines[int(rng.integers(len(lines)))]
+        start = base[len(base) // 2]
+        if not (0 <= start[0] < size and 0 <= start[1] < size):
+            continue
+        angle = rng.uniform(0, 2 * np.pi)
+        end = start + rng.uniform(0.25, 0.45) * step * np.array([np.cos(angle), np.sin(angle)])
+        lines.append(np.stack([start, np.clip(end, 4, size - 4)]))
+    return lines
+
+
+def _smooth_noise(rng, size, scale, channels=1):
+    noise = rng.standard_normal((size, size, channels)).astype(np.float32)
+    k = max(3, int(scale) | 1)
+    out = cv2.GaussianBlur(noise, (k, k), scale / 3.0)
+    out = out.reshape(size, size, channels)
+    return out / (out.std() + 1e-6)
+
+
+def render_scene(rng, size=256, width_px=(3, 9)):
+    """One synthetic scene.
+
+    Returns:
+        dict: ``image`` ``(H, W, 3)`` uint8 RGB, ``mask`` ``(H, W)`` uint8 0/1,
+        ``lines`` (px polylines), ``widths`` (px per line).
+    """
+    lines = random_road_lines(rng, size)
+    widths = rng.uniform(width_px[0], width_px[1], len(lines))
+    mask = np.zeros((size, size), np.uint8)
+    for line, width in zip(lines, widths):
+        mask |= road_mask_from_graph(lines_to_graph([line]), mask.shape, width)
+    # background: soil colour + low-frequency texture + fields of varied tint
+    base = np.array(rng.choice([[150, 135, 105], [120, 130, 90], [170, 160, 140]]), np.float32)
+    img = (base * (1 + 0.12 * _smooth_noise(rng, size, size / 8))
+           + 4 * _smooth_noise(rng, size, size / 8, 3) + 6 * _smooth_noise(rng, size, 3, 3))
+    for _ in range(int(rng.integers(2, 6))):
+        c = rng.uniform(0, size, 2)
+        axes = rng.uniform(size / 10, size / 3, 2)
+        field = np.zeros((size, size), np.uint8)
+        cv2.ellipse(field, (int(c[0]), int(c[1])), (int(axes[0]), int(axes[1])),
+                    float(rng.uniform(0, 180)), 0, 360, 1, -1)
+        img[field > 0] += rng.uniform(-20, 20) + rng.uniform(-8, 8, 3).astype(np.float32)
+    # roads: grey asphalt with fine noise
+    road_col = np.array([95, 95, 100], np.float32) + rng.uniform(-15, 25)
+    road = mask.astype(bool)
+    img[road] = road_col + 8 * _smooth_noise(rng, size, 3, 3)[road]
+    # shadows (darken) and trees (dark green blobs) also over roads
+    for _ in range(int(rng.integers(1, 4))):
+        sh = np.zeros((size, size), np.uint8)
+        c = rng.uniform(0, size, 2)
+        cv2.ellipse(sh, (int(c[0]), int(c[1])), (int(rng.uniform(5, size / 8)),
+                    int(rng.uniform(3, size / 16))), float(rng.uniform(0, 180)), 0, 360, 1, -1)
+        img[sh > 0] *= 0.55
+    n_trees = int(rng.integers(size // 16, size // 6))
+    for _ in range(n_trees):
+        c = rng.uniform(0, size, 2).astype(int)
+        r = int(rng.uniform(2, 6))
+        cv2.circle(img, (int(c[0]) + r // 2, int(c[1]) + r // 2), r, (40, 40, 35), -1)
+        cv2.circle(img, (int(c[0]), int(c[1])), r, (45, 85 + int(rng.integers(0, 30)), 40), -1)
+    image = np.clip(img, 0, 255).astype(np.uint8)
+    return dict(image=image, mask=mask, lines=lines, widths=widths)
+
+
+def write_deepglobe(out_dir, num=8, size=256, seed=0):
+    """Write ``num`` scenes as DeepGlobe ``<id>_sat.jpg`` + ``<id>_mask.png``."""
+    os.makedirs(out_dir, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    names = []
+    for i in range(num):
+        scene = render_scene(rng, size)
+        name = f'{1000 + i}'
+        cv2.imwrite(osp.join(out_dir, f'{name}_sat.jpg'), scene['image'][..., ::-1],
+                    [cv2.IMWRITE_JPEG_QUALITY, 95])
+        mask = np.repeat(scene['mask'][..., None] * 255, 3, axis=2)
+        cv2.imwrite(osp.join(out_dir, f'{name}_mask.png'), mask)
+        names.append(name)
+    return names
+
+
+def write_massachusetts(out_dir, num=4, size=256, seed=0, split='training'):
+    """Write scenes as Massachusetts Roads ``<split>/sat/<id>.tiff`` + ``map/<id>.tif``."""
+    sat, gt = osp.join(out_dir, split, 'sat'), osp.join(out_dir, split, 'map')
+    os.makedirs(sat, exist_ok=True)
+    os.makedirs(gt, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    names = []
+    for i in range(num):
+        scene = render_scene(rng, size)
+        name = f'{10078660 + i}_15'
+        cv2.imwrite(osp.join(sat, f'{name}.tiff'), scene['image'][..., ::-1])
+        cv2.imwrite(osp.join(gt, f'{name}.tif'), scene['mask'] * 255)
+        names.append(name)
+    return names
+
+
+def _to_lonlat(line, origin):
+    lon = origin[0] + line[:, 0] * SN3_DEG_PER_PX
+    lat = origin[1] - line[:, 1] * SN3_DEG_PER_PX
+    return np.stack([lon, lat], axis=1)
+
+
+def write_spacenet3(out_dir, num=4, size=256, seed=0, bit_depth=16):
+    """Write scenes as SpaceNet 3 RGB-PanSharpen GeoTIFFs + road GeoJSON (CRS84).
+
+    Tiles are placed side by side east of :data:`SN3_ORIGIN_LONLAT` on a lon/lat
+    grid of :data:`SN3_DEG_PER_PX`. 16-bit images hold the 8-bit rendering times
+    8 plus an offset (as raw PanSharpen counts), to exercise percentile stretching.
+    GeoJSON properties carry ``lane_number`` = round(width / 3 m).
+    """
+    import rasterio
+    from rasterio.transform import from_origin
+
+    img_dir = osp.join(out_dir, 'RGB-PanSharpen')
+    geo_dir = osp.join(out_dir, 'geojson', 'spacenetroads')
+    os.makedirs(img_dir, exist_ok=True)
+    os.makedirs(geo_dir, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    gsd_x = SN3_DEG_PER_PX * 111320.0 * np.cos(np.radians(SN3_ORIGIN_LONLAT[1]))
+    names = []
+    for i in range(num):
+        scene = render_scene(rng, size)
+        origin = (SN3_ORIGIN_LONLAT[0] + i * (size + 10) * SN3_DEG_PER_PX, SN3_ORIGIN_LONLAT[1])
+        transform = from_origin(origin[0], origin[1], SN3_DEG_PER_PX, SN3_DEG_PER_PX)
+        data = np.moveaxis(scene['image'], -1, 0)
+        dtype = 'uint16' if bit_depth == 16 else 'uint8'
+        if bit_depth == 16:
+            data = data.astype(np.uint16) * 8 + 120
+        name = f'AOI_9_Synth_img{i + 1}'
+        with rasterio.open(osp.join(img_dir, f'RGB-PanSharpen_{name}.tif'), 'w', driver='GTiff',
+                           height=size, width=size, count=3, dtype=dtype, crs='EPSG:4326',
+                           transform=transform) as dst:
+            dst.write(data)
+        feats = []
+        for k, line in enumerate(scene['lines']):
+            lanes = max(1, int(round(scene['widths'][k] * gsd_x / 3.0)))
+            feats.append(dict(type='Feature',
+                              properties=dict(road_id=k, lane_number=str(lanes)),
+                              geometry=dict(type='LineString',
+                                            coordinates=_to_lonlat(line, origin).tolist())))
+        with open(osp.join(geo_dir, f'spacenetroads_{name}.geojson'), 'w') as f:
+            json.dump(dict(type='FeatureCollection',
+                           crs=dict(type='name',
+                                    properties=dict(name='urn:ogc:def:crs:OGC:1.3:CRS84')),
+                           features=feats), f)
+        names.append(name)
+    return names

@@ -1,0 +1,74 @@
+"""Convert DeepGlobe Road Extraction to the mmseg layout with connectivity labels.
+
+Input: a folder of ``<id>_sat.jpg`` + ``<id>_mask.png`` (the challenge ``train`` set;
+masks RGB 0/255, binarised at 128). Output (see mmkd_rs.datasets.roads.layout)::
+
+    python tools/dataset_converters/deepglobe.py data/deepglobe/train -o data/deepglobe_roads \
+        --val-ratio 0.1
+
+Connectivity labels come from the skeleton graph of each mask.
+"""
+import argparse
+import glob
+import os
+import os.path as osp
+import shutil
+
+import cv2
+import numpy as np
+from tqdm import tqdm
+
+import mmkd_rs  # noqa: F401
+from mmkd_rs.datasets.roads.layout import raster_tile_labels, split_names, write_road_sample
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('src', help='folder with <id>_sat.jpg and <id>_mask.png')
+    parser.add_argument('-o', '--out', required=True, help='output data root')
+    parser.add_argument('--val-ratio', type=float, default=0.1)
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--threshold', type=int, default=128, help='mask binarisation')
+    parser.add_argument('--scheme', default='topology', choices=['topology', 'direction'])
+    parser.add_argument('--junction-radius', type=float, default=8.0, help='px')
+    parser.add_argument('--dead-end-radius', type=float, default=6.0, help='px')
+    return parser.parse_args(argv)
+
+
+def read_pair(src, name, threshold):
+    img_path = osp.join(src, f'{name}_sat.jpg')
+    mask_path = osp.join(src, f'{name}_mask.png')
+    if not osp.isfile(mask_path):
+        raise FileNotFoundError(f'"{img_path}" has no mask "{mask_path}"')
+    image = cv2.imread(img_path, cv2.IMREAD_COLOR)
+    mask = cv2.imread(mask_path, cv2.IMREAD_GRAYSCALE)
+    if image is None or mask is None:
+        raise ValueError(f'could not decode "{img_path}" or "{mask_path}"')
+    if image.shape[:2] != mask.shape:
+        raise ValueError(f'"{img_path}" is {image.shape[0]}x{image.shape[1]} but '
+                         f'"{mask_path}" is {mask.shape[0]}x{mask.shape[1]}')
+    return image[..., ::-1], (mask >= threshold).astype(np.uint8)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    names = [osp.basename(p)[:-len('_sat.jpg')]
+             for p in glob.glob(osp.join(args.src, '*_sat.jpg'))]
+    if not names:
+        raise SystemExit(f'no *_sat.jpg found in "{args.src}"')
+    conn_cfg = dict(scheme=args.scheme, junction_radius_px=args.junction_radius,
+                    dead_end_radius_px=args.dead_end_radius)
+    for split, split_list in split_names(names, args.val_ratio, args.seed).items():
+        for name in tqdm(split_list, desc=f'deepglobe {split}'):
+            _, mask = read_pair(args.src, name, args.threshold)
+            write_road_sample(args.out, split, name, raster_tile_labels(mask, conn_cfg),
+                              image=None, img_ext='.jpg')
+            # keep the original JPEG bytes (no re-encoding loss)
+            os.makedirs(osp.join(args.out, 'img_dir', split), exist_ok=True)
+            shutil.copyfile(osp.join(args.src, f'{name}_sat.jpg'),
+                            osp.join(args.out, 'img_dir', split, name + '.jpg'))
+    print(f'wrote {len(names)} samples to {args.out}')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,46 @@
+"""Generate seeded synthetic road scenes in real dataset layouts.
+
+    python tools/dataset_converters/generate_synthetic_roads.py data/synth_roads \
+        --format deepglobe spacenet3 massachusetts --num 16 --size 256 --seed 0
+
+Writes ``<out>/deepglobe/<id>_sat.jpg|_mask.png``, ``<out>/spacenet3/RGB-PanSharpen``
++ ``geojson/spacenetroads`` and ``<out>/massachusetts/training/{sat,map}``: feed them
+to the matching converter (tools/dataset_converters/{deepglobe,spacenet3,
+massachusetts}.py).
+"""
+import argparse
+import os.path as osp
+
+import mmkd_rs  # noqa: F401
+from mmkd_rs.datasets.synthetic.roads import (write_deepglobe, write_massachusetts,
+                                              write_spacenet3)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('out', help='output folder')
+    parser.add_argument('--format', nargs='+', default=['deepglobe'],
+                        choices=['deepglobe', 'spacenet3', 'massachusetts'])
+    parser.add_argument('--num', type=int, default=16)
+    parser.add_argument('--size', type=int, default=256)
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--bit-depth', type=int, default=16, choices=[8, 16],
+                        help='SpaceNet 3 GeoTIFF bit depth')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    for fmt in args.format:
+        folder = osp.join(args.out, fmt)
+        if fmt == 'deepglobe':
+            write_deepglobe(folder, args.num, args.size, args.seed)
+        elif fmt == 'spacenet3':
+            write_spacenet3(folder, args.num, args.size, args.seed, args.bit_depth)
+        else:
+            write_massachusetts(folder, args.num, args.size, args.seed)
+        print(f'wrote {args.num} {fmt} scenes to {folder}')
+
+
+if __name__ == '__main__':
+    main()
