@@ -1,2 +1,2 @@
 """Distillation engine: algorithms (student + teachers), distillers, recorders, connectors, losses."""
-from . import algorithms, connectors, distillers, losses  # noqa: F401
+from . import algorithms, connectors, distillers, hooks, losses  # noqa: F401

@@ -117,17 +117,19 @@ class FunctionOutputs(BaseRecorder):
                 f'{self.source!r}: {err}') from None
         functions = [n for n in dir(mod) if callable(getattr(mod, n))]
         check_name(func, functions, f'function in {mod_name}', where)
-        original = getattr(mod, func)
-        if getattr(original, '_mmkd_recorders', None) is None:
-            def recorded(*args, **kwargs):
+        patched = getattr(mod, func)
+        if getattr(patched, '_mmkd_recorders', None) is None:
+            original = patched
+
+            def patched(*args, **kwargs):
                 out = original(*args, **kwargs)
-                for rec in recorded._mmkd_recorders:
+                for rec in patched._mmkd_recorders:
                     rec._record(out)
                 return out
-            recorded._mmkd_recorders = []
-            setattr(mod, func, recorded)
-            original = recorded
-        original._mmkd_recorders.append(self)
+
+            patched._mmkd_recorders = []
+            setattr(mod, func, patched)
+        patched._mmkd_recorders.append(self)
 
 
 RECORDER_TYPES = {cls.__name__: cls for cls in

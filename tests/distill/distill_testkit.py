@@ -28,7 +28,7 @@ def tiny_segmentor(width=8, num_classes=2, in_channels=3, size=32):
         backbone=dict(type='ResNetV1c', depth=18, in_channels=in_channels,
                       stem_channels=width, base_channels=width, num_stages=4,
                       out_indices=(0, 1, 2, 3), dilations=(1, 1, 1, 1),
-                      strides=(1, 2, 2, 2), norm_cfg=BN, contract_dilation=True),
+                      strides=(1, 1, 2, 1), norm_cfg=BN, contract_dilation=True),
         decode_head=dict(type='FCNHead', in_channels=8 * width, in_index=3, channels=16,
                          num_convs=1, concat_input=False, dropout_ratio=0.0,
                          num_classes=num_classes, norm_cfg=BN, align_corners=False,

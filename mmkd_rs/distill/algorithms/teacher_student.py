@@ -125,8 +125,7 @@ class TeacherStudentDistill(BaseModel):
     def train(self, mode: bool = True):
         """Switch the student/distiller; teachers always stay in eval mode."""
         super().train(mode)
-        for teacher in self.teachers.values():
-            teacher.eval()
+        self.teachers.eval()
         return self
 
     # -------------------------------------------------------------- forward

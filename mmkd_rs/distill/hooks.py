@@ -1,0 +1,106 @@
+"""Runner hooks of the distillation engine.
+
+* :class:`DistillCheckpointHook` -- writes each teacher's checkpoint sha256
+  into ``checkpoint['meta']['teacher_sha256']`` and, on resume/load, warns
+  when the teachers now loaded are not the ones the checkpoint was trained with.
+* :class:`TeacherEvalHook` -- evaluates the teacher(s) once, before training,
+  with the run's validation dataloader and evaluator, and logs the metrics as
+  ``teacher/<metric>`` (``teacher/<name>/<metric>`` with several teachers).
+"""
+from typing import Optional, Sequence
+
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+
+from mmkd_rs.registry import HOOKS
+
+
+def unwrap(model):
+    """The distillation algorithm inside a (DDP) model wrapper."""
+    return model.module if is_model_wrapper(model) else model
+
+
+def _algorithm(runner, hook_name: str):
+    model = unwrap(runner.model)
+    if not hasattr(model, 'teacher_sha256'):
+        raise TypeError(f'{hook_name} needs a distillation model (TeacherStudentDistill), '
+                        f'got {type(model).__name__}')
+    return model
+
+
+@HOOKS.register_module()
+class DistillCheckpointHook(Hook):
+    """Record teacher checksums in checkpoint meta and check them on load."""
+
+    priority = 'NORMAL'
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        model = _algorithm(runner, type(self).__name__)
+        meta = checkpoint.setdefault('meta', {})
+        meta['teacher_sha256'] = dict(model.teacher_sha256)
+        meta['teacher_weights_saved'] = bool(model.save_teacher_weights)
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        saved = checkpoint.get('meta', {}).get('teacher_sha256')
+        current = dict(_algorithm(runner, type(self).__name__).teacher_sha256)
+        if saved is not None and saved != current:
+            runner.logger.warning(
+                f'The loaded checkpoint was trained with teachers {saved} but the teachers '
+                f'now loaded are {current}: distillation continues against different '
+                'teachers.')
+
+
+@HOOKS.register_module()
+class TeacherEvalHook(Hook):
+    """Evaluate the teacher(s) once before training; log ``teacher/*`` metrics.
+
+    Args:
+        teachers (Sequence[str], optional): names to evaluate; default all.
+    """
+
+    priority = 'LOW'
+
+    def __init__(self, teachers: Optional[Sequence[str]] = None):
+        self.teachers = teachers
+        self._done = False
+
+    def before_train(self, runner) -> None:
+        if self._done:
+            return
+        self._done = True
+        if runner.val_loop is None:
+            runner.logger.warning('TeacherEvalHook: no val_dataloader/val_evaluator; '
+                                  'the teacher is not evaluated.')
+            return
+        metrics = evaluate_teachers(runner.model, runner.val_loop.dataloader,
+                                    runner.val_loop.evaluator, self.teachers)
+        runner.logger.info('Teacher evaluation: ' + ', '.join(
+            f'{k}: {v:.4f}' if isinstance(v, float) else f'{k}: {v}'
+            for k, v in metrics.items()))
+        runner.visualizer.add_scalars(metrics, step=runner.iter)
+        for key, value in metrics.items():
+            runner.message_hub.update_info(key, value)
+
+
+def evaluate_teachers(model, dataloader, evaluator, names=None) -> dict:
+    """``{teacher/<metric>: value}`` of each teacher over ``dataloader``."""
+    algorithm = unwrap(model)
+    names = list(names or algorithm.teachers)
+    prefix = (lambda n: 'teacher/') if len(algorithm.teachers) == 1 else (
+        lambda n: f'teacher/{n}/')
+    results = {}
+    was_training = algorithm.training
+    algorithm.eval()
+    try:
+        for name in names:
+            for data_batch in dataloader:
+                data = algorithm.data_preprocessor(data_batch, False)
+                outputs = algorithm.predict_teacher(
+                    data['inputs'], data['data_samples'], name=name,
+                    teacher_inputs=data.get('teacher_inputs'))
+                evaluator.process(data_samples=outputs, data_batch=data_batch)
+            metrics = evaluator.evaluate(len(dataloader.dataset))
+            results.update({prefix(name) + k: v for k, v in metrics.items()})
+    finally:
+        algorithm.train(was_training)
+    return results
