@@ -1,1 +1,2 @@
 """Data preprocessors: bi-temporal and paired-modality normalisation."""
+from .paired import PairedModalityDataPreProcessor  # noqa: F401

@@ -1,1 +1,2 @@
 """Decode heads: topology / connectivity heads and task heads."""
+from .disoptnet_fusion_head import DisOptNetFusionHead, SCSEBlock  # noqa: F401
