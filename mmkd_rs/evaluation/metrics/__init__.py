@@ -1,2 +1,3 @@
 """mmengine metrics registered in mmkd_rs.registry.METRICS."""
 from .seg_metric import SegmentationMetric  # noqa: F401
+from .change_metric import ChangeDetectionMetric  # noqa: F401

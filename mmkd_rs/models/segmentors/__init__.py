@@ -1,1 +1,2 @@
 """Segmentors: siamese change detection, multitask road networks, ..."""
+from .siamese import SiameseChangeSegmentor  # noqa: F401
