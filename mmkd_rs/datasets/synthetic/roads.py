@@ -211,3 +211,33 @@ def write_spacenet3(out_dir, num=4, size=256, seed=0, bit_depth=16):
                            features=feats), f)
         names.append(name)
     return names
+
+
+def generate_synthetic_roads(data_root, num_train=32, num_val=8, size=128, seed=0,
+                             scheme='topology', junction_radius_px=6.0, dead_end_radius_px=4.0):
+    """Write a ready-to-train synthetic road dataset in the converted mmseg layout
+    (``img_dir``/``ann_dir``/``conn_dir``/``graph_dir``/``centreline_dir``/
+    ``junction_dir`` x ``train``/``val``; see mmkd_rs.datasets.roads.layout).
+
+    Labels come from the generator's own road graph (no skeletonisation), so the
+    connectivity classes are exact. Used by the quick CPU configs
+    (``data/synthetic_roads``) and the benchmark suites (``func(data_root, **kwargs)``).
+    """
+    from ..road_labels import (centreline_mask, connectivity_label, disk_mask, junction_nodes,
+                               node_lines)
+    from ..roads.layout import write_road_sample
+
+    rng = np.random.default_rng(seed)
+    for split, num in (('train', num_train), ('val', num_val)):
+        for i in range(num):
+            scene = render_scene(rng, size)
+            shape = scene['mask'].shape
+            graph = lines_to_graph(node_lines(scene['lines']), snap_px=1.0, shape=shape)
+            labels = dict(
+                mask=scene['mask'], graph=graph, centreline=centreline_mask(graph, shape),
+                junction=disk_mask(graph, junction_nodes(graph), shape, junction_radius_px),
+                conn=connectivity_label(scene['mask'], graph, scheme=scheme,
+                                        junction_radius_px=junction_radius_px,
+                                        dead_end_radius_px=dead_end_radius_px))
+            write_road_sample(data_root, split, f'{split}_{i:04d}', labels, image=scene['image'])
+    return data_root
