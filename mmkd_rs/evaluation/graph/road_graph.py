@@ -1,0 +1,232 @@
+"""Undirected road graph with polyline edges, in metric coordinates.
+
+A :class:`RoadGraph` holds node positions ``nodes`` (N, 2) float64 in metres
+(x = easting / column direction, y = northing / row direction) and, per edge,
+its end nodes ``edges`` (E, 2) int64 and its geometry ``polylines[e]``
+(K_e, 2) float64 running from ``nodes[edges[e, 0]]`` to ``nodes[edges[e, 1]]``.
+Edge lengths are polyline lengths in metres.
+
+:func:`graph_from_polylines` builds the graph the way road-graph metrics
+expect: vertices merged only where coordinates are exactly equal, chains of
+degree-2 vertices merged into one edge (a vertex joining two different input
+lines stays a node), and connected components whose longest shortest path is
+under ``min_component_length`` dropped.
+"""
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
+
+
+@dataclass
+class RoadGraph:
+    """Nodes (N, 2) in metres, edges (E, 2) node indices, one polyline per edge."""
+
+    nodes: np.ndarray
+    edges: np.ndarray
+    polylines: List[np.ndarray] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.nodes = np.asarray(self.nodes, dtype=np.float64).reshape(-1, 2)
+        self.edges = np.asarray(self.edges, dtype=np.int64).reshape(-1, 2)
+        if len(self.polylines) != len(self.edges):
+            raise ValueError(f'RoadGraph: {len(self.edges)} edges but '
+                             f'{len(self.polylines)} polylines')
+
+    @classmethod
+    def empty(cls) -> 'RoadGraph':
+        return cls(np.zeros((0, 2)), np.zeros((0, 2), np.int64), [])
+
+    @property
+    def num_nodes(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def num_edges(self) -> int:
+        return len(self.edges)
+
+    def edge_lengths(self) -> np.ndarray:
+        """(E,) polyline lengths in metres."""
+        return np.array([polyline_length(p) for p in self.polylines], dtype=np.float64)
+
+    def total_length(self) -> float:
+        return float(self.edge_lengths().sum()) if self.num_edges else 0.0
+
+    def scaled(self, scale: float) -> 'RoadGraph':
+        """Copy with all coordinates multiplied by ``scale`` (e.g. pixels -> metres)."""
+        return RoadGraph(self.nodes * scale, self.edges.copy(),
+                         [p * scale for p in self.polylines])
+
+    def transformed(self, fn) -> 'RoadGraph':
+        """Copy with ``fn`` ((K, 2) -> (K, 2)) applied to every coordinate array."""
+        return RoadGraph(fn(self.nodes) if self.num_nodes else self.nodes.copy(),
+                         self.edges.copy(), [fn(p) for p in self.polylines])
+
+    def adjacency(self, lengths: Optional[np.ndarray] = None) -> csr_matrix:
+        """Symmetric (N, N) sparse matrix of edge lengths (shortest among parallel edges)."""
+        if lengths is None:
+            lengths = self.edge_lengths()
+        return length_adjacency(self.edges[:, 0], self.edges[:, 1], lengths,
+                                self.num_nodes)
+
+
+def polyline_length(points: np.ndarray) -> float:
+    """Length of a (K, 2) polyline."""
+    if len(points) < 2:
+        return 0.0
+    return float(np.sqrt((np.diff(points, axis=0) ** 2).sum(1)).sum())
+
+
+def length_adjacency(u: np.ndarray, v: np.ndarray, lengths: np.ndarray,
+                     num_nodes: int) -> csr_matrix:
+    """Symmetric sparse adjacency; parallel edges keep their minimum length.
+
+    Self-loops are dropped (they never shorten a path); zero lengths become
+    1e-9 so the sparse matrix keeps them as edges.
+    """
+    u = np.asarray(u, np.int64)
+    v = np.asarray(v, np.int64)
+    w = np.maximum(np.asarray(lengths, np.float64), 1e-9)
+    keep = u != v
+    rows = np.concatenate([u[keep], v[keep]])
+    cols = np.concatenate([v[keep], u[keep]])
+    w = np.concatenate([w[keep], w[keep]])
+    if len(rows):
+        order = np.lexsort((w, cols, rows))
+        rows, cols, w = rows[order], cols[order], w[order]
+        first = np.ones(len(rows), bool)
+        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+        rows, cols, w = rows[first], cols[first], w[first]
+    return csr_matrix((w, (rows, cols)), shape=(num_nodes, num_nodes))
+
+
+def graph_from_polylines(polylines: Sequence[np.ndarray],
+                         line_ids: Optional[Sequence[int]] = None,
+                         min_component_length: float = 0.0,
+                         split_at_line_joints: bool = True) -> RoadGraph:
+    """Build a :class:`RoadGraph` from polylines (each (K, 2), K >= 2).
+
+    Args:
+        polylines: vertex arrays in metres (or pixels; the graph keeps units).
+        line_ids: one id per polyline (default: its index); with
+            ``split_at_line_joints`` a degree-2 vertex where two different
+            lines meet stays a node.
+        min_component_length: drop components whose longest shortest path is
+            shorter than this.
+        split_at_line_joints: see ``line_ids``.
+    """
+    polylines = [np.asarray(p, np.float64).reshape(-1, 2) for p in polylines]
+    polylines = [p for p in polylines if len(p) >= 2]
+    if line_ids is None:
+        line_ids = np.arange(len(polylines))
+    if not polylines:
+        return RoadGraph.empty()
+    verts = np.concatenate(polylines)
+    owner = np.concatenate([np.full(len(p), i) for i, p in enumerate(polylines)])
+    uniq, inverse = np.unique(verts, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    same_line = owner[1:] == owner[:-1]
+    seg_u, seg_v = inverse[:-1][same_line], inverse[1:][same_line]
+    seg_line = np.asarray(line_ids)[owner[:-1][same_line]]
+    keep = seg_u != seg_v
+    seg_u, seg_v, seg_line = seg_u[keep], seg_v[keep], seg_line[keep]
+    # one segment per unordered vertex pair (the first one seen)
+    lo, hi = np.minimum(seg_u, seg_v), np.maximum(seg_u, seg_v)
+    _, first = np.unique(lo * len(uniq) + hi, return_index=True)
+    first = np.sort(first)
+    seg_u, seg_v, seg_line = seg_u[first], seg_v[first], seg_line[first]
+    graph = _merge_chains(uniq, seg_u, seg_v, seg_line, split_at_line_joints)
+    if min_component_length > 0:
+        graph = drop_small_components(graph, min_component_length)
+    return graph
+
+
+def _merge_chains(verts, seg_u, seg_v, seg_line, split_at_line_joints):
+    """Merge runs of degree-2 vertices into polyline edges."""
+    n = len(verts)
+    incident = [[] for _ in range(n)]
+    for s, (a, b) in enumerate(zip(seg_u.tolist(), seg_v.tolist())):
+        incident[a].append(s)
+        incident[b].append(s)
+    lines = seg_line.tolist()
+    is_node = np.array([len(inc) != 2 for inc in incident])
+    if split_at_line_joints:
+        for i, inc in enumerate(incident):
+            if len(inc) == 2 and lines[inc[0]] != lines[inc[1]]:
+                is_node[i] = True
+    seg_a, seg_b = seg_u.tolist(), seg_v.tolist()
+    used = np.zeros(len(seg_a), bool)
+    chains = []
+
+    def walk(start, seg):
+        path = [start]
+        cur = start
+        while True:
+            used[seg] = True
+            nxt = seg_b[seg] if seg_a[seg] == cur else seg_a[seg]
+            path.append(nxt)
+            if is_node[nxt]:
+                return path
+            inc = incident[nxt]
+            seg = inc[1] if inc[0] == seg else inc[0]
+            if used[seg]:
+                return path
+            cur = nxt
+
+    for v in np.flatnonzero(is_node).tolist():
+        for seg in incident[v]:
+            if not used[seg]:
+                chains.append(walk(v, seg))
+    # pure cycles without any node: open them at their first vertex
+    for seg in range(len(seg_a)):
+        if not used[seg]:
+            start = seg_a[seg]
+            is_node[start] = True
+            chains.append(walk(start, seg))
+    node_ids = np.flatnonzero(is_node & np.array([len(inc) > 0 for inc in incident]))
+    remap = -np.ones(n, np.int64)
+    remap[node_ids] = np.arange(len(node_ids))
+    edges = np.array([[remap[c[0]], remap[c[-1]]] for c in chains], np.int64)
+    return RoadGraph(verts[node_ids], edges.reshape(-1, 2), [verts[c] for c in chains])
+
+
+def drop_small_components(graph: RoadGraph, min_length: float) -> RoadGraph:
+    """Remove components whose longest shortest path is below ``min_length``.
+
+    The longest shortest path is found with two Dijkstra sweeps (exact on
+    trees, a close lower bound on graphs with cycles).
+    """
+    if graph.num_nodes == 0:
+        return graph
+    adj = graph.adjacency()
+    n_comp, label = connected_components(adj, directed=False)
+    seeds = np.array([np.flatnonzero(label == c)[0] for c in range(n_comp)])
+    far = _farthest_per_component(adj, seeds, label, n_comp)
+    dist = dijkstra(adj, directed=False, indices=far, min_only=True)
+    diameter = np.zeros(n_comp)
+    np.maximum.at(diameter, label, dist)
+    keep_nodes = diameter[label] >= min_length
+    return subgraph(graph, keep_nodes)
+
+
+def _farthest_per_component(adj, seeds, label, n_comp):
+    """Per component, the node farthest (by path length) from its seed."""
+    dist = dijkstra(adj, directed=False, indices=seeds, min_only=True)
+    order = np.lexsort((dist, label))
+    last = np.flatnonzero(np.r_[label[order][1:] != label[order][:-1], True])
+    far = seeds.copy()
+    far[label[order][last]] = order[last]
+    return far
+
+
+def subgraph(graph: RoadGraph, keep_nodes: np.ndarray) -> RoadGraph:
+    """Keep the nodes flagged in ``keep_nodes`` (N,) and edges between them."""
+    keep_nodes = np.asarray(keep_nodes, bool)
+    remap = -np.ones(graph.num_nodes, np.int64)
+    remap[keep_nodes] = np.arange(int(keep_nodes.sum()))
+    keep_edges = keep_nodes[graph.edges[:, 0]] & keep_nodes[graph.edges[:, 1]] \
+        if graph.num_edges else np.zeros(0, bool)
+    return RoadGraph(graph.nodes[keep_nodes], remap[graph.edges[keep_edges]],
+                     [p for p, k in zip(graph.polylines, keep_edges) if k])

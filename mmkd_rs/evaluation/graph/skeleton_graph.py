@@ -1,0 +1,236 @@
+"""Road mask -> road graph: clean, skeletonise, trace, prune spurs, simplify.
+
+:func:`mask_to_graph` returns a :class:`~.road_graph.RoadGraph` in pixel
+units (x = column, y = row); scale it with ``graph.scaled(gsd)`` to metres.
+
+Tracing (sknw-like, numpy + a single linear walk): skeleton pixels with
+exactly two 8-neighbours are chain pixels; all others (ends, junctions) are
+node pixels, and 8-connected node pixels form one node placed at their mean.
+Each chain becomes an edge between the nodes it touches; a closed loop
+without node pixels gets a node at one of its pixels.
+"""
+from typing import Optional
+
+import numpy as np
+from scipy import ndimage
+
+from .road_graph import RoadGraph, polyline_length, subgraph
+
+_OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
+
+
+def clean_mask(mask: np.ndarray, min_object_area: int = 0, max_hole_area: int = 0) -> np.ndarray:
+    """Remove objects smaller than ``min_object_area`` px; fill holes of at most ``max_hole_area`` px."""
+    mask = np.asarray(mask, bool)
+    if min_object_area > 0:
+        lab, n = ndimage.label(mask, structure=np.ones((3, 3)))
+        if n:
+            area = np.bincount(lab.reshape(-1), minlength=n + 1)
+            small = area < min_object_area
+            small[0] = False
+            mask = mask & ~small[lab]
+    if max_hole_area > 0:
+        lab, n = ndimage.label(~mask)
+        if n:
+            area = np.bincount(lab.reshape(-1), minlength=n + 1)
+            border = np.unique(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]))
+            hole = area <= max_hole_area
+            hole[0] = False
+            hole[border] = False
+            mask = mask | hole[lab]
+    return mask
+
+
+def trace_skeleton(skel: np.ndarray) -> RoadGraph:
+    """Skeleton (H, W) bool -> RoadGraph in pixel units (unsimplified polylines)."""
+    skel = np.pad(np.asarray(skel, bool), 1)
+    h, w = skel.shape
+    flat = np.flatnonzero(skel)
+    if len(flat) == 0:
+        return RoadGraph.empty()
+    idx = -np.ones(h * w, np.int64)
+    idx[flat] = np.arange(len(flat))
+    nbr = np.stack([idx[flat + dy * w + dx] for dy, dx in _OFFSETS], axis=1)  # (P, 8)
+    degree = (nbr >= 0).sum(1)
+    rows, cols = np.divmod(flat, w)
+    xy = np.stack([cols - 1, rows - 1], axis=1).astype(np.float64)
+    is_node = degree != 2
+    node_img = np.zeros_like(skel)
+    node_img.flat[flat[is_node]] = True
+    labels, n_nodes = ndimage.label(node_img, structure=np.ones((3, 3)))
+    node_of = labels.flat[flat] - 1                    # (P,) node id or -1
+    node_xy = np.zeros((n_nodes, 2))
+    if n_nodes:
+        counts = np.bincount(node_of[is_node], minlength=n_nodes)
+        node_xy[:, 0] = np.bincount(node_of[is_node], xy[is_node, 0], n_nodes) / counts
+        node_xy[:, 1] = np.bincount(node_of[is_node], xy[is_node, 1], n_nodes) / counts
+    nbr_list = [[j for j in row if j >= 0] for row in nbr.tolist()]
+    node_list = node_of.tolist()
+    visited = np.zeros(len(flat), bool)
+    edges, polylines = [], []
+    node_xy = list(map(tuple, node_xy))
+
+    def walk(start_node, first):
+        path = [first]
+        visited[first] = True
+        prev, cur = -1, first
+        while True:
+            nxt = None
+            for j in nbr_list[cur]:
+                if j == prev:
+                    continue
+                if node_list[j] >= 0:
+                    if node_list[j] != start_node or len(path) > 1:
+                        return path, node_list[j]
+                    continue
+                if not visited[j]:
+                    nxt = j
+                    break
+            if nxt is None:
+                return path, -1
+            visited[nxt] = True
+            path.append(nxt)
+            prev, cur = cur, nxt
+
+    for p in np.flatnonzero(is_node).tolist():
+        for q in nbr_list[p]:
+            if node_list[q] < 0 and not visited[q]:
+                start = node_list[p]
+                path, end = walk(start, q)
+                if end < 0:
+                    continue
+                pts = np.concatenate([[node_xy[start]], xy[path], [node_xy[end]]])
+                edges.append((start, end))
+                polylines.append(pts)
+    # closed loops made only of chain pixels
+    for p in np.flatnonzero(~visited & ~is_node).tolist():
+        if visited[p]:
+            continue
+        node_xy.append(tuple(xy[p]))
+        loop_node = len(node_xy) - 1
+        visited[p] = True
+        path = [p]
+        cur, prev = p, -1
+        while True:
+            nxt = [j for j in nbr_list[cur] if j != prev and not visited[j]]
+            if not nxt:
+                break
+            prev, cur = cur, nxt[0]
+            visited[cur] = True
+            path.append(cur)
+        if len(path) > 2:
+            edges.append((loop_node, loop_node))
+            polylines.append(np.concatenate([xy[path], xy[path[:1]]]))
+    return RoadGraph(np.asarray(node_xy, np.float64).reshape(-1, 2),
+                     np.asarray(edges, np.int64).reshape(-1, 2), polylines)
+
+
+def prune_spurs(graph: RoadGraph, min_spur_length: float, iterations: int = 2) -> RoadGraph:
+    """Drop dead-end edges shorter than ``min_spur_length`` (never a whole component's last edge)."""
+    for _ in range(iterations):
+        if graph.num_edges == 0:
+            break
+        deg = np.bincount(graph.edges.reshape(-1), minlength=graph.num_nodes)
+        lengths = graph.edge_lengths()
+        u, v = graph.edges[:, 0], graph.edges[:, 1]
+        dead_u, dead_v = deg[u] == 1, deg[v] == 1
+        spur = (dead_u ^ dead_v) & (lengths < min_spur_length) & (u != v)
+        if not spur.any():
+            break
+        keep = ~spur
+        graph = RoadGraph(graph.nodes, graph.edges[keep],
+                          [p for p, k in zip(graph.polylines, keep) if k])
+        graph = merge_degree2(graph)
+    return graph
+
+
+def merge_degree2(graph: RoadGraph) -> RoadGraph:
+    """Join edges through nodes of degree 2 and drop nodes without edges."""
+    edges = graph.edges.tolist()
+    polys = list(graph.polylines)
+    alive = [True] * len(edges)
+    incident = [[] for _ in range(graph.num_nodes)]
+    for e, (a, b) in enumerate(edges):
+        incident[a].append(e)
+        incident[b].append(e)
+    for n in range(graph.num_nodes):
+        inc = [e for e in incident[n] if alive[e]]
+        if len(inc) != 2 or inc[0] == inc[1]:
+            continue
+        e1, e2 = inc
+        a1, b1 = edges[e1]
+        a2, b2 = edges[e2]
+        if a1 == b1 or a2 == b2:
+            continue
+        p1 = polys[e1] if b1 == n else polys[e1][::-1]
+        p2 = polys[e2] if a2 == n else polys[e2][::-1]
+        s1 = a1 if b1 == n else b1
+        s2 = b2 if a2 == n else a2
+        edges[e1] = [s1, s2]
+        polys[e1] = np.concatenate([p1, p2[1:]])
+        alive[e2] = False
+        for node in (s2,):
+            incident[node] = [e1 if e == e2 else e for e in incident[node]]
+        incident[n] = []
+    keep = np.array(alive, bool)
+    g = RoadGraph(graph.nodes, np.asarray(edges, np.int64).reshape(-1, 2)[keep],
+                  [p for p, k in zip(polys, alive) if k])
+    used = np.zeros(g.num_nodes, bool)
+    used[g.edges.reshape(-1)] = True
+    return subgraph(g, used)
+
+
+def simplify_polylines(graph: RoadGraph, tolerance: float) -> RoadGraph:
+    """Douglas-Peucker on every edge polyline (end points kept)."""
+    if tolerance <= 0 or graph.num_edges == 0:
+        return graph
+    import shapely
+    polys = [p if len(p) > 1 else np.repeat(p, 2, 0) for p in graph.polylines]
+    lines = shapely.linestrings(np.concatenate(polys),
+                                indices=np.repeat(np.arange(len(polys)), [len(p) for p in polys]))
+    simple = shapely.simplify(lines, tolerance, preserve_topology=False)
+    out = []
+    for orig, geom in zip(graph.polylines, simple):
+        pts = shapely.get_coordinates(geom)
+        if len(pts) < 2:
+            pts = orig[[0, -1]]
+        out.append(pts)
+    return RoadGraph(graph.nodes, graph.edges, out)
+
+
+def mask_to_graph(mask: np.ndarray, threshold: Optional[float] = None,
+                  min_object_area: int = 20, max_hole_area: int = 20,
+                  min_spur_length: float = 10.0, simplify_tolerance: float = 1.0,
+                  min_edge_length: float = 0.0) -> RoadGraph:
+    """Binary (or probability) road mask (H, W) -> RoadGraph in pixels.
+
+    Args:
+        mask: road mask; values > ``threshold`` are road (default: > 0 for
+            integer/bool masks, > 0.5 for float masks).
+        min_object_area / max_hole_area: cleaning, in pixels.
+        min_spur_length: dead-end branches shorter than this (px) are pruned.
+        simplify_tolerance: Douglas-Peucker tolerance (px).
+        min_edge_length: isolated edges (both ends dead) shorter than this
+            (px) are dropped.
+    """
+    from skimage.morphology import skeletonize
+    mask = np.asarray(mask)
+    if mask.ndim != 2:
+        raise ValueError(f'mask_to_graph: expected a (H, W) mask, got shape {mask.shape}')
+    if threshold is None:
+        threshold = 0.5 if np.issubdtype(mask.dtype, np.floating) else 0
+    road = clean_mask(mask > threshold, min_object_area, max_hole_area)
+    if not road.any():
+        return RoadGraph.empty()
+    graph = trace_skeleton(skeletonize(road))
+    graph = merge_degree2(graph)
+    if min_spur_length > 0:
+        graph = prune_spurs(graph, min_spur_length)
+    if min_edge_length > 0 and graph.num_edges:
+        deg = np.bincount(graph.edges.reshape(-1), minlength=graph.num_nodes)
+        lengths = np.array([polyline_length(p) for p in graph.polylines])
+        lone = (deg[graph.edges[:, 0]] == 1) & (deg[graph.edges[:, 1]] == 1)
+        keep = ~(lone & (lengths < min_edge_length))
+        graph = merge_degree2(RoadGraph(graph.nodes, graph.edges[keep],
+                                        [p for p, k in zip(graph.polylines, keep) if k]))
+    return simplify_polylines(graph, simplify_tolerance)
