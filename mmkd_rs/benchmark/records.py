@@ -1,0 +1,138 @@
+"""Result records: one JSON file per benchmark run (entry x seed).
+
+A record is a plain dict (so it round-trips through JSON unchanged) with the
+keys below; :func:`new_record` fills the defaults and :func:`validate_record`
+checks a loaded one.  Units are in the key names (``_s`` seconds, ``_ms``
+milliseconds); FLOPs are mmengine's count (one multiply-add = one FLOP) for
+a batch of one image at ``complexity.input_shape``.
+
+==============================  ===============================================
+key                             meaning
+==============================  ===============================================
+``schema``                      record schema version (``SCHEMA_VERSION``)
+``suite`` / ``entry`` / ``seed`` which run this is
+``method`` / ``role``           method name; ``teacher``, ``student`` or
+                                ``distill``
+``config``                      config path relative to the repository root
+``config_hash``                 sha256 of the dumped config as trained
+``status``                      ``finished`` or ``failed`` (``missing`` only
+                                appears in leaderboards, never on disk)
+``error``                       last lines of the failing step's output
+``metrics``                     ``{name: float}`` from the test split
+``complexity``                  ``params``, ``flops``, ``input_shape``
+                                ``[C, H, W]``, ``model`` (student/teacher)
+``speed``                       ``fps_cpu``, ``cpu_threads``, ``fps_gpu``
+                                (None without CUDA), ``teacher_forward_ms``
+                                (ms per training batch, KD entries only)
+``train``                       ``device``, ``iters``, ``total_s`` (wall
+                                clock incl. validation), ``per_iter_s``
+                                (mean logged iteration time)
+``curves``                      ``{key: [[iter, value], ...]}`` from the
+                                training log, subsampled
+``teacher_checkpoint_sha256``   sha256 of the teacher weights (KD entries)
+``git_commit``                  commit of the code that ran (``+dirty`` if
+                                the tree had changes)
+``hardware``                    ``cpu_model``, ``cpu_threads``,
+                                ``cuda_device`` (None without CUDA)
+``started_at`` / ``finished_at`` ISO-8601 UTC timestamps
+==============================  ===============================================
+"""
+import json
+import os
+import os.path as osp
+from typing import Optional
+
+__all__ = ['SCHEMA_VERSION', 'STATUS_FINISHED', 'STATUS_FAILED', 'STATUS_MISSING',
+           'ROLES', 'RecordError', 'new_record', 'validate_record', 'record_path',
+           'load_record', 'save_record', 'load_records']
+
+SCHEMA_VERSION = 1
+STATUS_FINISHED = 'finished'
+STATUS_FAILED = 'failed'
+STATUS_MISSING = 'missing'
+ROLES = ('teacher', 'student', 'distill')
+
+_REQUIRED = ('schema', 'suite', 'entry', 'seed', 'method', 'role', 'config', 'status')
+
+
+class RecordError(ValueError):
+    """A result record file is unreadable or lacks required keys."""
+
+
+def new_record(suite: str, entry: str, seed: int, method: str, role: str,
+               config: str) -> dict:
+    """A record with every key present and nothing measured yet."""
+    if role not in ROLES:
+        raise RecordError(f'role must be one of {ROLES}, got {role!r} (entry {entry!r})')
+    return dict(
+        schema=SCHEMA_VERSION, suite=suite, entry=entry, seed=int(seed), method=method,
+        role=role, config=config, config_hash=None, status=STATUS_FAILED, error=None,
+        metrics={}, complexity={}, speed={}, train={}, curves={},
+        teacher_checkpoint_sha256=None, git_commit=None, hardware={},
+        started_at=None, finished_at=None)
+
+
+def validate_record(record: dict, source: str = '<record>') -> dict:
+    """Check required keys and types; return the record.
+
+    Raises:
+        RecordError: naming ``source`` and the offending key.
+    """
+    if not isinstance(record, dict):
+        raise RecordError(f'{source}: a result record must be a JSON object, '
+                          f'got {type(record).__name__}')
+    missing = [k for k in _REQUIRED if k not in record]
+    if missing:
+        raise RecordError(f'{source}: result record lacks key(s) {missing}')
+    if record['schema'] != SCHEMA_VERSION:
+        raise RecordError(f'{source}: schema {record["schema"]!r} is not supported '
+                          f'(expected {SCHEMA_VERSION})')
+    if record['status'] not in (STATUS_FINISHED, STATUS_FAILED):
+        raise RecordError(f'{source}: status must be "{STATUS_FINISHED}" or '
+                          f'"{STATUS_FAILED}", got {record["status"]!r}')
+    if record['role'] not in ROLES:
+        raise RecordError(f'{source}: role must be one of {ROLES}, got {record["role"]!r}')
+    metrics = record.get('metrics') or {}
+    bad = [k for k, v in metrics.items() if not isinstance(v, (int, float))]
+    if bad:
+        raise RecordError(f'{source}: metrics {bad} are not numbers')
+    return record
+
+
+def record_path(results_dir: str, suite: str, entry: str, seed: int) -> str:
+    """``<results_dir>/<suite>/<entry>/seed_<seed>.json``."""
+    return osp.join(results_dir, suite, entry, f'seed_{int(seed)}.json')
+
+
+def save_record(record: dict, path: str) -> str:
+    """Write ``record`` atomically (temporary file then rename)."""
+    validate_record(record, path)
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    tmp = path + '.tmp'
+    with open(tmp, 'w', encoding='utf-8') as f:
+        json.dump(record, f, indent=2, sort_keys=True)
+        f.write('\n')
+    os.replace(tmp, path)
+    return path
+
+
+def load_record(path: str) -> dict:
+    """Read and validate one record file."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            record = json.load(f)
+    except json.JSONDecodeError as err:
+        raise RecordError(f'{path}: not valid JSON ({err})') from None
+    return validate_record(record, path)
+
+
+def load_records(results_dir: str, suite: Optional[str] = None) -> list:
+    """All records under ``results_dir`` (optionally one suite), sorted by path."""
+    root = osp.join(results_dir, suite) if suite else results_dir
+    if not osp.isdir(root):
+        raise FileNotFoundError(f'results directory "{root}" does not exist')
+    paths = []
+    for dirpath, _, files in os.walk(root):
+        paths += [osp.join(dirpath, f) for f in files
+                  if f.startswith('seed_') and f.endswith('.json')]
+    return [load_record(p) for p in sorted(paths)]

@@ -1,0 +1,262 @@
+"""Run a suite locally, one run (entry x seed) after another.
+
+For each run the runner trains (``tools/train.py CONFIG --work-dir WD
+--resume --cfg-options ...``), tests the last checkpoint (``tools/test.py``),
+measures the student (params, FLOPs, FPS) and, for distillation entries, the
+teacher's forward cost, then writes one result record.  A run whose record
+says ``finished`` with the same config hash (and teacher weights) is
+skipped, so an interrupted suite resumes where it stopped; training itself
+resumes from the work dir's last checkpoint.  Any failure becomes a
+``failed`` record holding the tail of the failing step's output.
+
+The work dir of a run is ``<work_root>/<suite>/<entry>/seed_<k>-<hash8>``:
+a changed config never resumes from another config's checkpoint.
+"""
+import glob
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+from typing import Callable, List, Optional, Sequence
+
+from .commands import flatten_options, format_cfg_options
+from .provenance import config_hash, git_commit, hardware_info, sha256_file, utc_now
+from .records import (STATUS_FAILED, STATUS_FINISHED, load_record, new_record, record_path,
+                      save_record)
+from .suite import Entry, Suite
+from .train_logs import (LogError, curves_from_scalars, find_scalar_files, read_scalars,
+                         read_test_metrics, train_summary)
+
+__all__ = ['RunError', 'BenchmarkRunner', 'run_options', 'work_dir_of']
+
+ERROR_TAIL_LINES = 40
+
+
+class RunError(RuntimeError):
+    """A step of one run failed; ``str()`` is what goes into the record."""
+
+
+def run_options(entry: Entry, seed: int) -> dict:
+    """cfg-options of a run without the teacher checkpoint path (flat keys)."""
+    options = flatten_options(entry.cfg_options)
+    options['randomness.seed'] = int(seed)
+    return options
+
+
+def work_dir_of(work_root: str, suite: str, entry: Entry, seed: int, cfg_hash: str) -> str:
+    """``<work_root>/<suite>/<entry>/seed_<seed>-<first 8 hex of the config hash>``."""
+    return osp.join(work_root, suite, entry.name, f'seed_{seed}-{cfg_hash[:8]}')
+
+
+def _tail(text: str, lines: int = ERROR_TAIL_LINES) -> str:
+    return '\n'.join(text.rstrip().splitlines()[-lines:])
+
+
+def read_last_checkpoint(work_dir: str) -> str:
+    """Path written by mmengine's CheckpointHook to ``<work_dir>/last_checkpoint``."""
+    marker = osp.join(work_dir, 'last_checkpoint')
+    if not osp.isfile(marker):
+        raise RunError(f'training ended without "{marker}" (no checkpoint was saved)')
+    with open(marker, encoding='utf-8') as f:
+        path = f.read().strip()
+    if not osp.isfile(path):
+        raise RunError(f'"{marker}" points to "{path}", which does not exist')
+    return path
+
+
+class BenchmarkRunner:
+    """Trains, tests and measures suite entries; writes result records.
+
+    Args:
+        results_dir: where records go (``<results_dir>/<suite>/<entry>/seed_<k>.json``).
+        work_root: parent of the runs' work dirs.
+        train_cmd / test_cmd: command prefixes; the config, work dir and
+            options are appended (defaults: this Python on tools/train.py and
+            tools/test.py of ``repo_root``).
+        measure: measure params / FLOPs / FPS / teacher cost after testing.
+        fps_repeat / fps_warmup: timed / untimed forward passes for FPS.
+        env: extra environment variables for the subprocesses.
+        log: where progress lines go.
+    """
+
+    def __init__(self, results_dir: str, work_root: str = 'work_dirs/benchmark',
+                 train_cmd: Optional[Sequence[str]] = None,
+                 test_cmd: Optional[Sequence[str]] = None, repo_root: str = '.',
+                 measure: bool = True, fps_repeat: int = 20, fps_warmup: int = 5,
+                 env: Optional[dict] = None, log: Callable[[str], None] = print):
+        self.results_dir = osp.abspath(results_dir)
+        self.work_root = osp.abspath(work_root)
+        self.repo_root = osp.abspath(repo_root)
+        self.train_cmd = list(train_cmd or [sys.executable, osp.join(repo_root, 'tools',
+                                                                       'train.py')])
+        self.test_cmd = list(test_cmd or [sys.executable, osp.join(repo_root, 'tools',
+                                                                     'test.py')])
+        self.measure = measure
+        self.fps_repeat, self.fps_warmup = fps_repeat, fps_warmup
+        self.env = dict(os.environ, **(env or {}))
+        self.log = log
+
+    # -- bookkeeping -------------------------------------------------------
+    def _teacher_checkpoint(self, suite: Suite, entry: Entry) -> str:
+        path = record_path(self.results_dir, suite.name, entry.teacher, entry.teacher_seed)
+        if not osp.isfile(path):
+            raise RunError(f'teacher {entry.teacher!r} seed {entry.teacher_seed} has no '
+                           f'result record ({path}); run it first')
+        record = load_record(path)
+        if record['status'] != STATUS_FINISHED:
+            raise RunError(f'teacher {entry.teacher!r} seed {entry.teacher_seed} did not '
+                           f'finish (status {record["status"]!r} in {path})')
+        ckpt = record.get('checkpoint')
+        if not ckpt or not osp.isfile(ckpt):
+            raise RunError(f'teacher {entry.teacher!r} checkpoint {ckpt!r} (from {path}) '
+                           'does not exist')
+        return ckpt
+
+    def is_finished(self, suite: Suite, entry: Entry, seed: int, cfg_hash: str,
+                    teacher_sha: Optional[str]) -> bool:
+        """Whether a finished record with this config hash (and teacher) exists."""
+        path = record_path(self.results_dir, suite.name, entry.name, seed)
+        if not osp.isfile(path):
+            return False
+        record = load_record(path)
+        return (record['status'] == STATUS_FINISHED and record.get('config_hash') == cfg_hash
+                and record.get('teacher_checkpoint_sha256') == teacher_sha)
+
+    def _call(self, cmd: List[str], log_path: str, what: str) -> float:
+        """Run ``cmd`` with output to ``log_path``; wall seconds; RunError on failure."""
+        os.makedirs(osp.dirname(log_path), exist_ok=True)
+        start = time.perf_counter()
+        with open(log_path, 'w', encoding='utf-8') as log_file:
+            log_file.write('$ ' + ' '.join(cmd) + '\n')
+            log_file.flush()
+            proc = subprocess.run(cmd, stdout=log_file, stderr=subprocess.STDOUT,
+                                  env=self.env, cwd=self.repo_root)
+        seconds = time.perf_counter() - start
+        if proc.returncode != 0:
+            with open(log_path, encoding='utf-8', errors='replace') as f:
+                tail = _tail(f.read())
+            raise RunError(f'{what} exited with status {proc.returncode} '
+                           f'(full log: {log_path}):\n{tail}')
+        return seconds
+
+    # -- one run -----------------------------------------------------------
+    def run_one(self, suite: Suite, entry: Entry, seed: int, force: bool = False,
+                collect: bool = False) -> Optional[dict]:
+        """Train, test, measure one run and write its record (returned).
+
+        Returns the existing record when the run is already finished.  With
+        ``collect`` nothing is trained or tested: the record is made from a
+        work dir that a cluster script filled (None while it has no test
+        metrics yet).
+        """
+        path = record_path(self.results_dir, suite.name, entry.name, seed)
+        record = new_record(suite.name, entry.name, seed, entry.method, entry.role,
+                            entry.config)
+        record.update(started_at=utc_now(), git_commit=git_commit(self.repo_root),
+                      hardware=hardware_info())
+        try:
+            options = run_options(entry, seed)
+            record['config_hash'] = cfg_hash = config_hash(
+                osp.join(self.repo_root, entry.config), options)
+            if entry.teacher:
+                teacher_ckpt = self._teacher_checkpoint(suite, entry)
+                record['teacher_checkpoint_sha256'] = sha256_file(teacher_ckpt)
+                options[entry.teacher_ckpt_option] = teacher_ckpt
+            if not force and self.is_finished(suite, entry, seed, cfg_hash,
+                                              record['teacher_checkpoint_sha256']):
+                self.log(f'[skip] {suite.name}/{entry.name} seed {seed}: finished ({path})')
+                return load_record(path)
+            work_dir = work_dir_of(self.work_root, suite.name, entry, seed, cfg_hash)
+            if collect:
+                if not glob.glob(osp.join(work_dir, 'test', '*', '*.json')):
+                    self.log(f'[wait] {suite.name}/{entry.name} seed {seed}: no test '
+                             f'metrics in {work_dir} yet')
+                    return None
+                self.log(f'[collect] {suite.name}/{entry.name} seed {seed}')
+                self._read_outputs(record, work_dir, total_s=None)
+            else:
+                self.log(f'[run ] {suite.name}/{entry.name} seed {seed}')
+                self._train_and_test(record, entry, work_dir, options)
+            if self.measure:
+                record.update(self._measure(entry, options))
+            record['status'] = STATUS_FINISHED
+        except Exception as err:  # every failure is kept as a record
+            record['status'] = STATUS_FAILED
+            record['error'] = _tail(f'{type(err).__name__}: {err}' if not isinstance(
+                err, RunError) else str(err))
+            self.log(f'[fail] {suite.name}/{entry.name} seed {seed}: '
+                     f'{record["error"].splitlines()[0]}')
+        record['finished_at'] = utc_now()
+        save_record(record, path)
+        return record
+
+    def _train_and_test(self, record: dict, entry: Entry, work_dir: str, options: dict):
+        config = entry.config
+        cli_options = format_cfg_options(options)
+        train = self.train_cmd + [config, '--work-dir', work_dir, '--resume']
+        if cli_options:
+            train += ['--cfg-options'] + cli_options
+        total_s = self._call(train, osp.join(work_dir, 'benchmark_train.log'), 'training')
+        checkpoint = read_last_checkpoint(work_dir)
+        test_dir = osp.join(work_dir, 'test')
+        test = self.test_cmd + [config, checkpoint, '--work-dir', test_dir]
+        if cli_options:
+            test += ['--cfg-options'] + cli_options
+        self._call(test, osp.join(work_dir, 'benchmark_test.log'), 'testing')
+        self._read_outputs(record, work_dir, total_s)
+
+    def _read_outputs(self, record: dict, work_dir: str, total_s: Optional[float]):
+        """Checkpoint, test metrics, training time and curves of a work dir."""
+        checkpoint = read_last_checkpoint(work_dir)
+        test_dir = osp.join(work_dir, 'test')
+        record['metrics'] = read_test_metrics(test_dir)
+        if not record['metrics']:
+            raise RunError(f'testing wrote no numeric metrics in "{test_dir}"')
+        record.update(work_dir=work_dir, checkpoint=checkpoint)
+        record['train'] = self._train_info(work_dir, total_s)
+        record['curves'] = self._curves(work_dir)
+
+    @staticmethod
+    def _train_info(work_dir: str, total_s: float) -> dict:
+        import torch
+        info = dict(device='cuda' if torch.cuda.is_available() else 'cpu', total_s=total_s,
+                    iters=None, per_iter_s=None)
+        files = find_scalar_files(work_dir)
+        if files:
+            info.update(train_summary(read_scalars(files)))
+        return info
+
+    @staticmethod
+    def _curves(work_dir: str) -> dict:
+        files = find_scalar_files(work_dir)
+        try:
+            return curves_from_scalars(read_scalars(files)) if files else {}
+        except LogError:
+            return {}
+
+    def _measure(self, entry: Entry, options: dict) -> dict:
+        from .measure import measure_config
+        return measure_config(osp.join(self.repo_root, entry.config), options,
+                              with_teacher=entry.role == 'distill',
+                              fps_warmup=self.fps_warmup, fps_repeat=self.fps_repeat)
+
+    # -- whole suites ------------------------------------------------------
+    def run(self, suite: Suite, entries: List[Entry], seeds: Optional[List[int]] = None,
+            force: bool = False, collect: bool = False) -> List[dict]:
+        """Run ``entries`` (teachers first) for their seeds (or ``seeds``)."""
+        ordered = sorted(entries, key=lambda e: e.role != 'teacher')
+        needed = {(e.teacher, e.teacher_seed) for e in entries if e.teacher}
+        records = []
+        for entry in ordered:
+            if entry.placeholder and not osp.isfile(osp.join(self.repo_root, entry.config)):
+                self.log(f'[todo] {suite.name}/{entry.name}: placeholder ({entry.config} '
+                         'not written yet), not run')
+                continue
+            run_seeds = [s for s in entry.seeds
+                         if seeds is None or s in seeds or (entry.name, s) in needed]
+            for seed in run_seeds:
+                record = self.run_one(suite, entry, seed, force=force, collect=collect)
+                if record is not None:
+                    records.append(record)
+        return records

@@ -1,0 +1,147 @@
+"""Run benchmark suites: train, test and measure every entry, write records.
+
+Examples::
+
+    # the change-detection quick suite on this machine (resumes if interrupted)
+    python tools/run_benchmark.py benchmarks/suites/changedet_quick.py
+    # every quick suite, only the demo subset, one seed
+    python tools/run_benchmark.py benchmarks/suites/quick.py --tags demo --seeds 0
+    # some entries of one family
+    python tools/run_benchmark.py benchmarks/suites/quick.py --family changedet --only student kd
+    # a script for a cluster instead of running here
+    python tools/run_benchmark.py benchmarks/suites/changedet.py --emit slurm --out run_cd.sh
+    # after the cluster script: measure and write records from its work dirs
+    python tools/run_benchmark.py benchmarks/suites/changedet.py --collect
+    # what would run
+    python tools/run_benchmark.py benchmarks/suites/quick.py --list
+
+Then ``python tools/leaderboard.py benchmarks/results``.
+"""
+import argparse
+import os
+import os.path as osp
+import shlex
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Run benchmark suites (mmkd_rs)')
+    parser.add_argument('suites', nargs='+', help='suite files (benchmarks/suites/*.py)')
+    parser.add_argument('--results-dir', default=osp.join('benchmarks', 'results'),
+                        help='where result records go (default: %(default)s)')
+    parser.add_argument('--work-root', default=osp.join('work_dirs', 'benchmark'),
+                        help='parent of the runs\' work dirs (default: %(default)s)')
+    parser.add_argument('--family', nargs='+', help='only suites of these task families')
+    parser.add_argument('--only', nargs='+', help='only these entries (their teachers too)')
+    parser.add_argument('--tags', nargs='+', help='only entries with one of these tags')
+    parser.add_argument('--seeds', nargs='+', type=int, help='only these seeds')
+    parser.add_argument('--force', action='store_true', help='rerun finished runs')
+    parser.add_argument('--list', action='store_true', help='print the runs and exit')
+    parser.add_argument('--emit', choices=['dist', 'slurm'],
+                        help='write a cluster script instead of running')
+    parser.add_argument('--out', help='file for --emit (default: stdout)')
+    parser.add_argument('--collect', action='store_true',
+                        help='make records from work dirs filled by an --emit script')
+    parser.add_argument('--no-measure', action='store_true',
+                        help='skip params/FLOPs/FPS/teacher-cost measurements')
+    parser.add_argument('--no-generate', action='store_true',
+                        help='do not generate synthetic datasets that are missing')
+    parser.add_argument('--fps-repeat', type=int, default=20, help='timed passes for FPS')
+    parser.add_argument('--train-cmd', help='training command prefix (default: '
+                        'python tools/train.py); the config and options are appended')
+    parser.add_argument('--test-cmd', help='testing command prefix (default: '
+                        'python tools/test.py)')
+    return parser.parse_args(argv)
+
+
+def _selection(args):
+    from mmkd_rs.benchmark.suite import load_suites, select_entries
+    suites = load_suites(args.suites)
+    if args.family:
+        suites = [s for s in suites if s.family in args.family]
+        if not suites:
+            raise ValueError(f'no suite of famil(ies) {args.family} in {args.suites}')
+    chosen = []
+    for suite in suites:
+        only = [n for n in args.only if n in {e.name for e in suite.entries}] \
+            if args.only and len(suites) > 1 else args.only
+        if args.only and len(suites) > 1 and not only:
+            continue
+        entries = select_entries(suite, only, args.tags)
+        if entries:
+            chosen.append((suite, entries))
+    if not chosen:
+        raise ValueError('the filters (--family/--only/--tags) select no entry')
+    return chosen
+
+
+def _print_list(chosen, seeds):
+    for suite, entries in chosen:
+        print(f'{suite.name} ({suite.family}, {suite.path})')
+        for e in entries:
+            run_seeds = [s for s in e.seeds if seeds is None or s in seeds]
+            budget = f', ~{e.budget_s:.0f}s/run' if e.budget_s else ''
+            note = ' [placeholder: config not written yet]' if e.placeholder else ''
+            teacher = f', teacher {e.teacher}' if e.teacher else ''
+            print(f'  {e.name:<24} {e.role:<8} seeds {run_seeds}{teacher}{budget}{note}')
+            print(f'  {"":<24} {e.config}')
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    import mmkd_rs  # noqa: F401
+    from mmkd_rs.benchmark.emit import emit_script
+    from mmkd_rs.benchmark.leaderboard import write_manifest
+    from mmkd_rs.benchmark.prepare import prepare_dataset
+    from mmkd_rs.benchmark.runner import BenchmarkRunner
+    from mmkd_rs.benchmark.suite import SuiteError
+    try:
+        chosen = _selection(args)
+    except (SuiteError, ValueError) as err:
+        sys.stderr.write(f'run_benchmark: error: {err}\n')
+        return 2
+    if args.list:
+        _print_list(chosen, args.seeds)
+        return 0
+    if args.emit:
+        extra = sum(([f'--{k}'] + [str(v) for v in vals] for k, vals in
+                     (('family', args.family), ('only', args.only), ('tags', args.tags),
+                      ('seeds', args.seeds)) if vals), [])
+        script = emit_script(args.emit, chosen, args.work_root, args.results_dir,
+                             args.suites + extra, repo_root=REPO, seeds=args.seeds)
+        if args.out:
+            with open(args.out, 'w', encoding='utf-8') as f:
+                f.write(script)
+            os.chmod(args.out, 0o755)
+            print(f'wrote {args.out}')
+        else:
+            sys.stdout.write(script)
+        return 0
+    runner = BenchmarkRunner(
+        args.results_dir, args.work_root, repo_root=REPO, measure=not args.no_measure,
+        fps_repeat=args.fps_repeat,
+        train_cmd=shlex.split(args.train_cmd) if args.train_cmd else None,
+        test_cmd=shlex.split(args.test_cmd) if args.test_cmd else None)
+    failed = 0
+    for suite, entries in chosen:
+        write_manifest(runner.results_dir, suite.manifest())
+        if not args.no_generate and not args.collect:
+            try:
+                prepare_dataset(suite, REPO)
+            except SuiteError as err:
+                sys.stderr.write(f'run_benchmark: error: {err}\n')
+                return 2
+        records = runner.run(suite, entries, args.seeds, force=args.force,
+                             collect=args.collect)
+        failed += sum(r['status'] != 'finished' for r in records)
+    print(f'done; {failed} failed run(s). Leaderboards: '
+          f'python tools/leaderboard.py {args.results_dir}')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
