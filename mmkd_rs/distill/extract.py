@@ -43,7 +43,11 @@ def check_against_config(state: dict, student_config: str) -> None:
     cfg = Config.fromfile(student_config)
     init_default_scope(cfg.get('default_scope', 'mmkd_rs'))
     model = MODELS.build(cfg.model)
-    result = model.load_state_dict(state, strict=False)
+    try:
+        result = model.load_state_dict(state, strict=False)
+    except RuntimeError as err:
+        raise StudentExtractionError(
+            f'the extracted student does not match {student_config}: {err}') from None
     missing = [k for k in result.missing_keys if not k.endswith('num_batches_tracked')]
     if missing or result.unexpected_keys:
         raise StudentExtractionError(
