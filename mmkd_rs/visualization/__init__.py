@@ -1,1 +1,2 @@
 """Visualizers writing task-specific panels for tools/test.py --show-dir."""
+from .change_visualizer import ChangeDetectionVisualizer  # noqa: F401
