@@ -1,0 +1,108 @@
+"""Graph building, mask -> graph extraction and pixel road scores."""
+import numpy as np
+import pytest
+
+from mmkd_rs.evaluation.graph import graph_from_polylines, mask_to_graph, road_counts, \
+    scores_from_counts
+from mmkd_rs.evaluation.graph.control_points import locate_points, spaced_positions, \
+    split_graph
+from mmkd_rs.evaluation.graph.road_graph import RoadGraph
+
+
+def test_vertices_merge_only_when_equal_and_chains_collapse():
+    # a T: horizontal line through (10, 0); vertical line starting exactly there
+    g = graph_from_polylines([[(0, 0), (5, 0), (10, 0), (20, 0)], [(10, 0), (10, 10)]])
+    assert g.num_nodes == 4          # 3 ends + the junction; (5, 0) collapsed
+    assert g.num_edges == 3
+    assert sorted(np.round(g.edge_lengths(), 6)) == [10.0, 10.0, 10.0]
+    # a line ending 1e-9 away from the other does not connect
+    g2 = graph_from_polylines([[(0, 0), (20, 0)], [(10, 1e-9), (10, 10)]])
+    assert g2.num_edges == 2 and g2.num_nodes == 4
+
+
+def test_line_joint_kept_and_small_components_dropped():
+    lines = [[(0, 0), (10, 0)], [(10, 0), (20, 0)], [(100, 100), (102, 100)]]
+    g = graph_from_polylines(lines)
+    assert g.num_edges == 3          # the joint of two different lines stays a node
+    g = graph_from_polylines(lines, split_at_line_joints=False, min_component_length=5)
+    assert g.num_edges == 1 and g.total_length() == pytest.approx(20.0)
+
+
+def test_spaced_positions_follow_reference_spacing():
+    g = RoadGraph([(0, 0), (100, 0), (0, 10), (120, 10), (0, 20), (30, 20)],
+                  [[0, 1], [2, 3], [4, 5]],
+                  [np.array([(0, 0), (100, 0)], float), np.array([(0, 10), (120, 10)], float),
+                   np.array([(0, 20), (30, 20)], float)])
+    edge, s = spaced_positions(g, 50.0)
+    assert edge.tolist() == [0, 1, 1]            # 30 m edge < 0.75 * 50: none
+    assert s.tolist() == pytest.approx([50.0, 40.0, 80.0])
+    edge_old, _ = spaced_positions(g, 200.0, curved_eps=0.12)
+    assert len(edge_old) == 0                    # straight edges get no points
+
+
+def test_snapping_and_split_lengths():
+    g = RoadGraph([(0, 0), (10, 0)], [[0, 1]], [np.array([(0, 0), (10, 0)], float)])
+    edge, s, dist = locate_points(g, np.array([(3, 2), (12, 0), (5, 9)], float), 4.0)
+    assert edge.tolist() == [0, 0, -1]
+    assert s[:2].tolist() == pytest.approx([3.0, 10.0])
+    assert dist[:2].tolist() == pytest.approx([2.0, 2.0])
+    adj, index = split_graph(g, edge, s)
+    assert index.tolist() == [2, 1, -1]          # (12, 0) lands on node 1
+    assert adj[0, 2] == pytest.approx(3.0) and adj[2, 1] == pytest.approx(7.0)
+    # two points on the same spot: the later one keeps it
+    _, index = split_graph(g, np.array([0, 0]), np.array([4.0, 4.0]))
+    assert index.tolist() == [-1, 2]
+
+
+def test_mask_to_graph_plus_shape():
+    mask = np.zeros((41, 41), np.uint8)
+    mask[18:23, 2:39] = 1
+    mask[2:39, 18:23] = 1
+    g = mask_to_graph(mask, min_spur_length=3, simplify_tolerance=1.0)
+    deg = np.bincount(g.edges.ravel(), minlength=g.num_nodes)
+    assert sorted(deg.tolist()) == [1, 1, 1, 1, 4]
+    centre = g.nodes[deg == 4][0]
+    assert np.abs(centre - 20).max() <= 1.5
+    assert g.total_length() == pytest.approx(4 * 17, abs=8)
+    assert mask_to_graph(np.zeros((8, 8))).num_nodes == 0
+
+
+def test_mask_to_graph_closed_loop():
+    mask = np.zeros((30, 30), bool)
+    mask[5:25, 5:25] = True
+    mask[8:22, 8:22] = False
+    g = mask_to_graph(mask, min_object_area=0, max_hole_area=0, min_spur_length=0)
+    assert g.num_edges >= 1
+    assert g.total_length() == pytest.approx(4 * 16, rel=0.2)
+
+
+def test_pixel_scores_hand_computed():
+    gt = np.zeros((5, 5), bool)
+    gt[2, :] = True                       # 5-pixel centreline
+    pred = np.zeros((5, 5), bool)
+    pred[2, :3] = True
+    pred[0, 0] = True                     # isolated false positive, 2 px from the road
+    c = road_counts(pred, gt, rho=1.0)
+    assert (c['tp'], c['fp'], c['fn']) == (3, 1, 2)
+    s = scores_from_counts(c)
+    assert s['iou'] == pytest.approx(0.5)
+    assert s['precision'] == pytest.approx(0.75) and s['recall'] == pytest.approx(0.6)
+    assert s['f1'] == pytest.approx(2 * 0.75 * 0.6 / 1.35)
+    # skeletons are the masks themselves: Tprec 3/4, Tsens 3/5
+    assert s['cldice'] == pytest.approx(2 * 0.75 * 0.6 / 1.35)
+    # relaxed: 3 of 4 predicted pixels within 1 px; 4 of 5 true pixels within 1 px
+    assert s['relaxed_precision'] == pytest.approx(0.75)
+    assert s['relaxed_recall'] == pytest.approx(0.8)
+    assert s['relaxed_f1'] == pytest.approx(2 * 0.75 * 0.8 / 1.55)
+
+
+def test_pixel_scores_empty_tiles_are_defined():
+    empty = np.zeros((6, 6), bool)
+    s = scores_from_counts(road_counts(empty, empty))
+    assert all(v == 1.0 for v in s.values())
+    road = empty.copy()
+    road[3, :] = True
+    s = scores_from_counts(road_counts(empty, road))
+    assert s['iou'] == 0 and s['recall'] == 0 and s['f1'] == 0 and s['cldice'] == 0
+    with pytest.raises(ValueError, match='differ in size'):
+        road_counts(empty, np.zeros((5, 6), bool))
