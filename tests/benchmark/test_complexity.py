@@ -1,0 +1,123 @@
+"""Params / FLOPs / FPS helpers and the analysis tools on tiny mmseg models."""
+import copy
+import importlib.util
+
+import pytest
+import torch
+from mmengine.analysis import get_model_complexity_info
+from mmengine.config import Config
+from torch import nn
+
+from conftest import FIXTURES, REPO
+from mmkd_rs.benchmark.complexity import (count_flops, count_params, measure_forward_ms,
+                                          measure_fps)
+from mmkd_rs.benchmark.dummy_inputs import build_dummy_batch, default_input_hw
+from mmkd_rs.benchmark.model_parts import (build_model_part, load_part_weights,
+                                           resolve_model_cfg)
+
+
+def _tool(name):
+    spec = importlib.util.spec_from_file_location(name, REPO / 'tools' / 'analysis' /
+                                                  f'{name}.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def tiny_cfg():
+    return Config.fromfile(str(FIXTURES / 'tiny_seg.py'))
+
+
+@pytest.fixture(scope='module')
+def tiny(tiny_cfg):
+    return build_model_part(tiny_cfg)
+
+
+def test_count_params_by_hand():
+    net = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Conv2d(4, 2, 1, bias=False))
+    # conv 3*4*3*3 + 4 bias, BN 2*4 affine, conv 4*2
+    assert count_params(net) == 108 + 4 + 8 + 8
+    net[0].weight.requires_grad_(False)
+    assert count_params(net, trainable_only=True) == 4 + 8 + 8
+    shared = nn.Sequential(net[2], net[2])
+    assert count_params(shared) == 8  # a shared tensor counts once
+
+
+def test_flops_match_mmengine_and_scale_with_area(tiny):
+    flops32 = count_flops(tiny, (32, 32))
+    data = build_dummy_batch(tiny, (32, 32))
+    reference = get_model_complexity_info(tiny, inputs=(data['inputs'], ), show_table=False,
+                                          show_arch=False)['flops']
+    assert flops32 == reference > 0
+    assert count_flops(tiny, (3, 64, 64)) == 4 * flops32  # conv nets: FLOPs ~ H x W
+
+
+def test_dummy_batch_goes_through_the_preprocessor(tiny):
+    data = build_dummy_batch(tiny, (32, 48), batch_size=2)
+    assert data['inputs'].shape == (2, 3, 32, 48) and data['inputs'].dtype == torch.float32
+    assert data['inputs'].abs().max() < 5  # normalised by mean/std (raw would be 0-255)
+    assert data['data_samples'][0].metainfo['img_shape'] == (32, 48)
+
+
+def test_six_channel_bitemporal_inputs(tiny_cfg):
+    cfg = copy.deepcopy(tiny_cfg)
+    cfg.model.data_preprocessor.mean = [120.0] * 6
+    cfg.model.data_preprocessor.std = [50.0] * 6
+    cfg.model.backbone.in_channels = 6
+    model = build_model_part(cfg)
+    model.in_channels_per_date = (3, 3)
+    data = build_dummy_batch(model, (32, 32))
+    assert data['inputs'].shape == (1, 6, 32, 32)
+    assert data['data_samples'][0].metainfo['channels_per_date'] == (3, 3)
+    assert count_flops(model, (32, 32)) > count_flops(build_model_part(tiny_cfg), (32, 32))
+
+
+def test_fps_and_forward_cost(tiny):
+    result = measure_fps(tiny, (32, 32), warmup=1, repeat=3)
+    assert result['fps'] > 0 and result['device'] == 'cpu'
+    assert result['threads'] == torch.get_num_threads()
+    assert result['fps'] == pytest.approx(1000.0 / result['ms_per_img'])
+    assert measure_forward_ms(tiny, (32, 32), batch_size=2, warmup=0, repeat=2) > 0
+
+
+def test_student_and_teacher_of_a_distill_config():
+    cfg = Config.fromfile(str(FIXTURES / 'tiny_kd.py'))
+    student_cfg = resolve_model_cfg(cfg, 'student')
+    assert student_cfg.backbone.base_channels == 4
+    assert student_cfg.data_preprocessor.type == 'SegDataPreProcessor'  # taken from the algorithm
+    assert resolve_model_cfg(cfg, 'teacher').backbone.base_channels == 8
+    assert default_input_hw(cfg) == (32, 32)
+    with pytest.raises(ValueError, match='not a distillation config'):
+        resolve_model_cfg(Config.fromfile(str(FIXTURES / 'tiny_seg.py')), 'teacher')
+
+
+def test_student_weights_from_a_distill_checkpoint(tmp_path, tiny_cfg):
+    source = build_model_part(tiny_cfg)
+    with torch.no_grad():
+        for p in source.parameters():
+            p.fill_(0.5)
+    state = {'student.' + k: v for k, v in source.state_dict().items()}
+    state['teachers.teacher.extra'] = torch.zeros(1)
+    torch.save({'state_dict': state}, tmp_path / 'kd.pth')
+    target = load_part_weights(build_model_part(tiny_cfg), str(tmp_path / 'kd.pth'))
+    assert all(torch.equal(p, torch.full_like(p, 0.5)) for p in target.parameters())
+
+
+def test_get_flops_and_benchmark_tools(capsys):
+    kd = str(FIXTURES / 'tiny_kd.py')
+    student = _tool('get_flops').main([kd, '--shape', '32', '32'])
+    teacher = _tool('get_flops').main([kd, '--teacher'])
+    assert student['params'] == 47270 and teacher['params'] > student['params']
+    assert teacher['flops'] > student['flops'] > 0
+    assert 'Flops:' in capsys.readouterr().out
+    threads = torch.get_num_threads()
+    try:
+        result = _tool('benchmark').main([kd, '--repeat', '2', '--warmup', '1', '--threads',
+                                          '1'])
+    finally:
+        torch.set_num_threads(threads)
+    assert result['threads'] == 1 and result['fps'] > 0 and result['part'] == 'student'
+    assert 'img/s' in capsys.readouterr().out
+    counts = _tool('params').main([kd])
+    assert counts == {'student': 47270, 'teacher': teacher['params']}

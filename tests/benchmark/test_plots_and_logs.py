@@ -1,0 +1,99 @@
+"""Pareto front, stable PNGs, training-log parsing, the curve tool."""
+import importlib.util
+import json
+
+import pytest
+
+from conftest import REPO
+from mmkd_rs.benchmark.aggregate import Row
+from mmkd_rs.benchmark.plots import pareto_front, plot_accuracy_vs_cost, plot_curves
+from mmkd_rs.benchmark.train_logs import (LogError, curves_from_scalars, find_scalar_files,
+                                          read_scalars, read_test_metrics, train_summary)
+
+
+def test_pareto_front_by_hand():
+    # (GFLOPs, F1): b dominates c (cheaper and better); a, b, d are the front
+    points = [(1.0, 70.0), (2.0, 75.0), (3.0, 74.0), (4.0, 80.0), (4.0, 79.0)]
+    assert pareto_front(points) == [0, 1, 3]
+    # FPS axis: higher is better
+    assert pareto_front([(10.0, 70.0), (20.0, 69.0), (5.0, 71.0), (8.0, 60.0)],
+                        cost_lower_is_better=False) == [2, 0, 1]
+    assert pareto_front([(1.0, 5.0), (1.0, 5.0)]) == [0, 1]  # ties do not dominate
+
+
+def _rows():
+    return [Row('teacher', 'teacher', 'teacher', 't.py', [0], 'finished', 1,
+                metrics={'F1': (80.0, None, 1)}, flops=2e9, fps_cpu=10.0),
+            Row('kd', 'kd', 'distill', 'k.py', [0, 1], 'finished', 2,
+                metrics={'F1': (75.0, 1.0, 2)}, flops=5e8, fps_cpu=40.0),
+            Row('cwd', 'cwd', 'distill', 'c.py', [0], 'missing', 0,
+                metrics={'F1': (None, None, 0)})]
+
+
+def test_accuracy_plots_are_byte_stable():
+    board = dict(name='b', title='B', main_metric='F1', metrics=['F1'])
+    first = plot_accuracy_vs_cost(_rows(), board, 'flops')
+    assert first[:8] == b'\x89PNG\r\n\x1a\n'
+    assert plot_accuracy_vs_cost(_rows(), board, 'flops') == first
+    assert b'Software' not in first and b'matplotlib' not in first
+    assert plot_accuracy_vs_cost(_rows(), board, 'fps') != first
+    assert plot_accuracy_vs_cost(_rows()[2:], board, 'flops') is None  # nothing to draw
+
+
+def _write_scalars(path, lines):
+    path.parent.mkdir(parents=True)
+    path.write_text(''.join(json.dumps(x) + '\n' for x in lines))
+
+
+def test_resumed_logs_merge_and_summarise(tmp_path):
+    _write_scalars(tmp_path / '20260101_000000' / 'vis_data' / 'scalars.json', [
+        dict(lr=1e-3, loss=1.0, time=0.2, step=10), dict(lr=1e-3, loss=0.9, time=0.4, step=20),
+        dict(F1=50.0, step=20)])
+    _write_scalars(tmp_path / '20260101_010000' / 'vis_data' / 'scalars.json', [
+        dict(lr=1e-3, loss=0.8, time=0.6, step=20),  # re-logged after resuming
+        dict(lr=1e-3, loss=0.7, time=0.6, step=30), dict(F1=60.0, step=30)])
+    lines = read_scalars(find_scalar_files(str(tmp_path)))
+    assert [(x['step'], 'lr' in x) for x in lines] == [(10, True), (20, True), (20, False),
+                                                       (30, True), (30, False)]
+    summary = train_summary(lines)
+    assert summary['iters'] == 30
+    assert summary['per_iter_s'] == pytest.approx((0.2 + 0.6 + 0.6) / 3)
+    curves = curves_from_scalars(lines)
+    assert curves == {'F1': [[20, 50.0], [30, 60.0]],
+                      'loss': [[10, 1.0], [20, 0.8], [30, 0.7]]}
+    assert len(curves_from_scalars([dict(lr=1, loss=float(i), step=i) for i in range(500)],
+                                   max_points=50)['loss']) == 50
+
+
+def test_bad_logs_name_the_file(tmp_path):
+    bad = tmp_path / 'scalars.json'
+    bad.write_text('{"step": 1}\nnot json\n')
+    with pytest.raises(LogError, match='scalars.json:2'):
+        read_scalars(str(bad))
+    with pytest.raises(LogError, match='no test metrics'):
+        read_test_metrics(str(tmp_path))
+
+
+def test_test_metrics_newest_launch(tmp_path):
+    for ts, f1 in (('20260101_000000', 1.0), ('20260102_000000', 2.0)):
+        (tmp_path / ts).mkdir()
+        (tmp_path / ts / f'{ts}.json').write_text(json.dumps(
+            {'F1': f1, 'time': 0.1, 'data_time': 0.1, 'flag': True, 'names': ['a']}))
+    assert read_test_metrics(str(tmp_path)) == {'F1': 2.0}
+
+
+def test_plot_curves_tool(tmp_path):
+    _write_scalars(tmp_path / 'run_a' / '20260101_000000' / 'vis_data' / 'scalars.json', [
+        dict(lr=1e-3, loss=1.0, step=10), dict(F1=50.0, step=10)])
+    spec = importlib.util.spec_from_file_location('plot_curves', REPO / 'tools' / 'analysis' /
+                                                  'plot_curves.py')
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    out = tmp_path / 'c.png'
+    assert tool.main([str(tmp_path / 'run_a'), '--keys', 'loss', 'F1', '--out', str(out)]) == 0
+    first = out.read_bytes()
+    assert tool.main([str(tmp_path / 'run_a'), '--keys', 'loss', 'F1', '--out', str(out)]) == 0
+    assert out.read_bytes() == first
+    assert tool.main([str(tmp_path / 'run_a'), '--keys', 'mIoU', '--out', str(out)]) == 2
+    assert plot_curves({'a': {'loss': [[1, 1.0]]}}, ['loss']) != plot_curves(
+        {'a': {'loss': [[1, 2.0]]}}, ['loss'])

@@ -1,0 +1,124 @@
+"""The suite runner with fake train/test commands: records, skipping, resuming, failures."""
+import json
+import sys
+
+import pytest
+
+from conftest import FIXTURES, REPO
+from mmkd_rs.benchmark.provenance import sha256_file
+from mmkd_rs.benchmark.records import load_record, record_path
+from mmkd_rs.benchmark.runner import BenchmarkRunner
+from mmkd_rs.benchmark.suite import load_suite, select_entries
+
+FAKE = [sys.executable, str(FIXTURES / 'fake_tools.py')]
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    calls = tmp_path / 'calls.jsonl'
+    calls.touch()
+    monkeypatch.setenv('FAKE_CALLS', str(calls))
+    monkeypatch.delenv('FAKE_FAIL_ON', raising=False)
+    suite = load_suite(str(FIXTURES / 'suite_fake.py'))
+
+    def make_runner(**kwargs):
+        return BenchmarkRunner(str(tmp_path / 'results'), str(tmp_path / 'work'),
+                               train_cmd=FAKE + ['train'], test_cmd=FAKE + ['test'],
+                               repo_root=str(REPO), measure=False, log=lambda s: None,
+                               **kwargs)
+
+    def read_calls():
+        return [json.loads(line) for line in calls.read_text().splitlines()]
+
+    return suite, make_runner, read_calls, tmp_path / 'results'
+
+
+def test_runs_every_entry_and_writes_records(env):
+    suite, make_runner, read_calls, results = env
+    records = make_runner().run(suite, suite.entries)
+    assert [(r['entry'], r['seed'], r['status']) for r in records] == [
+        ('teacher', 0, 'finished'), ('student', 0, 'finished'), ('student', 1, 'finished'),
+        ('kd', 0, 'finished'), ('kd', 1, 'finished')]  # placeholder 'later' not run
+    kd = load_record(record_path(str(results), 'fake-suite', 'kd', 1))
+    assert kd['metrics'] == {'F1': 71.0, 'IoU': 51.0}
+    assert kd['train']['per_iter_s'] == pytest.approx(0.30) and kd['train']['iters'] == 20
+    assert kd['curves']['loss'] == [[10, 1.0], [20, 0.5]] and kd['curves']['F1'] == [[20, 60.0]]
+    teacher = load_record(record_path(str(results), 'fake-suite', 'teacher', 0))
+    assert kd['teacher_checkpoint_sha256'] == sha256_file(teacher['checkpoint'])
+    assert len(kd['config_hash']) == 64 and kd['config_hash'] != teacher['config_hash']
+    assert kd['hardware']['cpu_threads'] >= 1 and kd['started_at'] <= kd['finished_at']
+    kd_train = [c['argv'] for c in read_calls() if c['mode'] == 'train'
+                and '/kd/' in c['argv'][c['argv'].index('--work-dir') + 1]]
+    assert f'model.teacher_ckpt={teacher["checkpoint"]}' in kd_train[0]
+    assert 'randomness.seed=0' in kd_train[0] and 'train_cfg.max_iters=20' in kd_train[0]
+    assert '--resume' in kd_train[0]
+
+
+def test_finished_runs_are_skipped(env):
+    suite, make_runner, read_calls, _ = env
+    make_runner().run(suite, suite.entries)
+    n_calls = len(read_calls())
+    again = make_runner().run(suite, suite.entries)
+    assert len(read_calls()) == n_calls  # nothing trained or tested again
+    assert all(r['status'] == 'finished' for r in again)
+
+
+def test_changed_config_reruns_only_that_entry(env):
+    suite, make_runner, read_calls, _ = env
+    make_runner().run(suite, suite.entries)
+    n_calls = len(read_calls())
+    suite.entry('student').cfg_options['model.decode_head.channels'] = 4
+    make_runner().run(suite, suite.entries)
+    new = read_calls()[n_calls:]
+    dirs = {c['argv'][c['argv'].index('--work-dir') + 1].split('/work/fake-suite/')[1]
+            .split('/')[0] for c in new}
+    assert dirs == {'student'} and len(new) == 4  # 2 seeds x (train + test)
+
+
+def test_failure_is_recorded_and_retried(env, monkeypatch):
+    suite, make_runner, read_calls, results = env
+    monkeypatch.setenv('FAKE_FAIL_ON', '/student/seed_1')
+    make_runner().run(suite, suite.entries)
+    failed = load_record(record_path(str(results), 'fake-suite', 'student', 1))
+    assert failed['status'] == 'failed'
+    assert 'training exited with status 1' in failed['error']
+    assert 'RuntimeError: fake failure for /student/seed_1' in failed['error']
+    assert load_record(record_path(str(results), 'fake-suite', 'student', 0))['status'] == \
+        'finished'
+    monkeypatch.delenv('FAKE_FAIL_ON')
+    n_calls = len(read_calls())
+    make_runner().run(suite, suite.entries)
+    assert len(read_calls()) == n_calls + 2  # only the failed run again
+    assert load_record(record_path(str(results), 'fake-suite', 'student', 1))['status'] == \
+        'finished'
+
+
+def test_distill_run_without_teacher_fails_clearly(env, monkeypatch):
+    suite, make_runner, _, results = env
+    monkeypatch.setenv('FAKE_FAIL_ON', '/teacher/')
+    make_runner().run(suite, select_entries(suite, ['kd']), seeds=[0])
+    kd = load_record(record_path(str(results), 'fake-suite', 'kd', 0))
+    assert kd['status'] == 'failed'
+    assert "teacher 'teacher' seed 0 did not finish" in kd['error']
+
+
+def test_select_entries_adds_teachers_and_filters_tags():
+    suite = load_suite(str(FIXTURES / 'suite_fake.py'))
+    assert [e.name for e in select_entries(suite, ['kd'])] == ['teacher', 'kd']
+    assert [e.name for e in select_entries(suite, tags=['demo'])] == ['student']
+
+
+def test_measurements_of_tiny_models(env):
+    suite, make_runner, _, results = env
+    runner = make_runner()
+    runner.measure, runner.fps_repeat, runner.fps_warmup = True, 2, 1
+    runner.run(suite, select_entries(suite, ['kd']), seeds=[0])
+    teacher = load_record(record_path(str(results), 'fake-suite', 'teacher', 0))
+    kd = load_record(record_path(str(results), 'fake-suite', 'kd', 0))
+    assert kd['status'] == 'finished', kd['error']
+    assert kd['complexity']['params'] == 47270  # the student of tiny_kd.py
+    assert kd['complexity']['input_shape'] == [3, 32, 32]
+    assert kd['complexity']['flops'] > 0 and kd['speed']['fps_cpu'] > 0
+    assert kd['speed']['teacher_forward_ms'] > 0 and kd['speed']['teacher_batch_size'] == 4
+    assert kd['speed']['fps_gpu'] is None or kd['hardware']['cuda_device']
+    assert teacher['speed']['teacher_forward_ms'] is None

@@ -1,0 +1,109 @@
+"""Suite files (the repository's and broken ones), cluster scripts, README markers."""
+import glob
+
+import pytest
+
+from conftest import FIXTURES, REPO
+from mmkd_rs.benchmark.emit import emit_script
+from mmkd_rs.benchmark.readme_markers import MarkerError, find_blocks, rewrite_blocks
+from mmkd_rs.benchmark.suite import SuiteError, load_suite, load_suites, select_entries
+
+
+def test_repository_suites_parse():
+    files = sorted(glob.glob(str(REPO / 'benchmarks' / 'suites' / '*.py')))
+    assert files
+    suites = load_suites([str(REPO / 'benchmarks' / 'suites' / 'quick.py')])
+    assert {s.family for s in suites} == {'changedet', 'roads', 'sar'}
+    cd = next(s for s in suites if s.family == 'changedet')
+    roles = [e.role for e in cd.entries]
+    assert roles[:2] == ['teacher', 'student'] and roles.count('distill') >= 3
+    assert {e.method for e in cd.entries} >= {'kd', 'cwd', 'frd'}
+    assert all(e.teacher == cd.entries[0].name for e in cd.entries if e.role == 'distill')
+    assert sum(e.budget_s for e in cd.entries if 'demo' in e.tags) <= 300
+    assert sum(e.budget_s for s in suites for e in s.entries) <= 20 * 60
+    for path in files:
+        load_suites([path])
+
+
+@pytest.mark.parametrize('entry, message', [
+    (dict(name='a', role='distill', config='x.py'), 'needs "teacher"'),
+    (dict(name='a', role='distill', config='x.py', teacher='nobody'), 'not an entry'),
+    (dict(name='a', role='boss', config='x.py'), 'role must be one of'),
+    (dict(name='a', role='student', config='x.py', colour='red'), "unknown key(s) ['colour']"),
+])
+def test_bad_suites_are_named_errors(tmp_path, entry, message):
+    path = tmp_path / 'bad.py'
+    path.write_text(f"suite = 'bad'\nleaderboards = [dict(name='b', main_metric='F1')]\n"
+                    f"entries = [{entry!r}]\n")
+    with pytest.raises(SuiteError) as err:
+        load_suite(str(path))
+    assert message in str(err.value) and 'bad.py' in str(err.value)
+
+
+@pytest.mark.parametrize('kind, train, test', [
+    ('dist', 'bash tools/dist_train.sh', 'bash tools/dist_test.sh'),
+    ('slurm', 'bash tools/slurm_train.sh "$PARTITION"', 'bash tools/slurm_test.sh "$PARTITION"'),
+])
+def test_emitted_script(kind, train, test):
+    suite = load_suite(str(FIXTURES / 'suite_fake.py'))
+    script = emit_script(kind, [(suite, select_entries(suite))], 'wd', 'res',
+                         ['suite_fake.py'], repo_root=str(REPO))
+    lines = script.splitlines()
+    assert lines[0] == '#!/usr/bin/env bash' and 'set -euo pipefail' in lines
+    trains = [line for line in lines if train in line]
+    assert len(trains) == 1 + 2 + 2  # teacher seed 0, student and kd seeds 0 and 1
+    assert 'wd/fake-suite/teacher/seed_0-' in trains[0]
+    assert all('--resume' in t for t in trains)
+    kd = [t for t in trains if '/kd/' in t]
+    assert 'model.teacher_ckpt="$(cat wd/fake-suite/teacher/seed_0-' in kd[0]
+    assert sum(test in line for line in lines) == 5
+    assert 'not_written_yet.py' in script  # placeholder listed as a comment
+    assert lines[-1].endswith('--collect --work-root wd --results-dir res')
+    with pytest.raises(ValueError, match='--emit'):
+        emit_script('pbs', [], 'wd', 'res', [])
+
+
+def test_emitted_script_is_valid_bash(tmp_path):
+    import subprocess
+    suite = load_suite(str(FIXTURES / 'suite_fake.py'))
+    path = tmp_path / 'run.sh'
+    path.write_text(emit_script('dist', [(suite, select_entries(suite))], 'wd', 'res',
+                                ['suite_fake.py'], repo_root=str(REPO)))
+    assert subprocess.run(['bash', '-n', str(path)]).returncode == 0
+
+
+def test_marker_blocks():
+    text = 'a\n<!-- leaderboard:x:start -->\nold\n<!-- leaderboard:x:end -->\nb\n' \
+           '<!-- leaderboard:x@kd:start --><!-- leaderboard:x@kd:end -->\n'
+    assert [k for k, _, _ in find_blocks(text)] == ['x', 'x@kd']
+    new, skipped = rewrite_blocks(text, lambda name, method: f'T {name} {method}')
+    assert new == ('a\n<!-- leaderboard:x:start -->\nT x None\n<!-- leaderboard:x:end -->\n'
+                   'b\n<!-- leaderboard:x@kd:start -->\nT x kd\n<!-- leaderboard:x@kd:end -->\n')
+    assert rewrite_blocks(new, lambda n, m: f'T {n} {m}')[0] == new  # idempotent
+    assert rewrite_blocks(text, lambda n, m: None) == (text, ['x', 'x@kd'])
+    assert rewrite_blocks('no markers', lambda n, m: 'x') == ('no markers', [])
+
+
+@pytest.mark.parametrize('text, message', [
+    ('<!-- leaderboard:x:start -->\n', 'no end marker'),
+    ('<!-- leaderboard:x:end -->\n', 'without its start'),
+    ('<!-- leaderboard:x:start -->\n<!-- leaderboard:y:start -->\n', 'starts inside'),
+    ('<!-- leaderboard:x:start -->\n<!-- leaderboard:y:end -->\n', 'without its start'),
+])
+def test_bad_markers(text, message):
+    with pytest.raises(MarkerError, match=message):
+        find_blocks(text, 'R.md')
+
+
+def test_run_benchmark_list(capsys):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('run_benchmark', REPO / 'tools' /
+                                                  'run_benchmark.py')
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    quick = str(REPO / 'benchmarks' / 'suites' / 'quick.py')
+    assert tool.main([quick, '--list', '--family', 'changedet', '--only', 'kd']) == 0
+    out = capsys.readouterr().out
+    assert 'changedet-quick' in out and ' kd ' in out and 'siam-r50' in out
+    assert 'roads-quick' not in out and ' cwd ' not in out
+    assert tool.main([quick, '--list', '--family', 'ocean']) == 2
