@@ -6,6 +6,7 @@ module's parameters live on the CPU and is otherwise
 :class:`mmengine.model.MMDistributedDataParallel` unchanged.
 """
 from mmengine.model import MMDistributedDataParallel
+from mmengine.registry import MODEL_WRAPPERS as ROOT_MODEL_WRAPPERS
 
 from mmkd_rs.registry import MODEL_WRAPPERS
 
@@ -20,3 +21,8 @@ class DeviceAwareDistributedDataParallel(MMDistributedDataParallel):
         if param is None or param.device.type == 'cpu':
             device_ids = None
         super().__init__(module=module, device_ids=device_ids, **kwargs)
+
+
+# ``Runner.wrap_model`` resolves the wrapper type with ``get`` on mmengine's
+# root registry, which does not search grandchildren such as ours.
+ROOT_MODEL_WRAPPERS.register_module(module=DeviceAwareDistributedDataParallel)

@@ -74,6 +74,8 @@ def setup_launcher(cfg: Config, launcher: str) -> None:
     if launcher == 'none' or torch.cuda.is_available():
         return
     import torch.distributed as dist
+
+    import mmkd_rs.engine  # noqa: F401  (registers the wrapper in the root registry)
     cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = 'gloo'
     if cfg.get('model_wrapper_cfg', None) is None:
         cfg.model_wrapper_cfg = dict(
