@@ -9,6 +9,7 @@ from torch import Tensor, nn
 from mmkd_rs.registry import DISTILLERS, MODELS
 
 from ..teacher import build_teacher, resolve_model_cfg
+from ..teacher_cache import TeacherOutputCache
 from ..wiring import DistillConfigError, check_name
 
 TEACHER_PREFIX = 'teachers.'
@@ -70,6 +71,10 @@ class TeacherStudentDistill(BaseModel):
             teachers are rebuilt from their own checkpoint (identified by the
             sha256 saved in the checkpoint meta), which keeps KD checkpoints
             as small as the student's.
+        teacher_cache (dict, optional): ``dict(pipeline=<train pipeline>,
+            mode='exact'|'replay', max_items=None)`` to reuse teacher outputs
+            (:mod:`mmkd_rs.distill.teacher_cache`; refused at build time when
+            the pipeline has random transforms that cannot be replayed).
         init_cfg (dict, optional): unused, for BaseModel.
 
     ``forward(inputs, data_samples, mode, teacher_inputs=None)``: ``'loss'``
@@ -84,6 +89,7 @@ class TeacherStudentDistill(BaseModel):
                  data_preprocessor: Optional[dict] = None,
                  allow_random_teacher: bool = False,
                  save_teacher_weights: bool = False,
+                 teacher_cache: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
         student_cfg = resolve_model_cfg(student, 'TeacherStudentDistill.student')
         if data_preprocessor is None:
@@ -105,7 +111,8 @@ class TeacherStudentDistill(BaseModel):
         self.distiller = DISTILLERS.build(distiller)
         self.distiller.prepare(self.student, dict(self.teachers), self.teacher_weights)
         self.save_teacher_weights = save_teacher_weights
-        self.teacher_cache = None
+        self.teacher_cache = (TeacherOutputCache(**teacher_cache)
+                              if teacher_cache is not None else None)
         self._register_state_dict_hook(self._drop_teacher_state)
         self.register_load_state_dict_post_hook(self._ignore_missing_teacher_keys)
 
@@ -151,21 +158,26 @@ class TeacherStudentDistill(BaseModel):
         self.distiller.set_iter(MessageHub.get_current_instance().get_info('iter', 0))
         with self.distiller.student_group.recording():
             losses = self.student.loss(inputs, data_samples)
-        for name, teacher in self.teachers.items():
-            if self.teacher_cache is not None and self.teacher_cache.restore(
-                    self.distiller, name, data_samples):
-                continue
-            with torch.no_grad(), self.distiller.teacher_groups[name].recording():
-                teacher(self.teacher_input(name, inputs, teacher_inputs), data_samples,
-                        mode='tensor')
-            if self.teacher_cache is not None:
-                self.teacher_cache.store(self.distiller, name, data_samples)
+        self.run_teachers(inputs, data_samples, teacher_inputs)
         distill_losses = self.distiller.compute_losses(data_samples)
         clash = set(losses) & set(distill_losses)
         if clash:
             raise KeyError(f'student losses and distill losses share keys {sorted(clash)}')
         losses.update(distill_losses)
         return losses
+
+    def run_teachers(self, inputs: Tensor, data_samples: List,
+                     teacher_inputs: Optional[Tensor] = None) -> None:
+        """Fill the teacher recorders for a batch (from the cache when it can)."""
+        cache = self.teacher_cache
+        for name, teacher in self.teachers.items():
+            if cache is not None and cache.restore(self.distiller, name, data_samples):
+                continue
+            with torch.no_grad(), self.distiller.teacher_groups[name].recording():
+                teacher(self.teacher_input(name, inputs, teacher_inputs), data_samples,
+                        mode='tensor')
+            if cache is not None:
+                cache.store(self.distiller, name, data_samples)
 
     @torch.no_grad()
     def predict_teacher(self, inputs: Tensor, data_samples: List, name: Optional[str] = None,
