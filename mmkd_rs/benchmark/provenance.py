@@ -1,11 +1,11 @@
 """Where a result comes from: config hash, code commit, weights hash, hardware."""
 import datetime
 import hashlib
+import json
 import os
 import os.path as osp
 import platform
 import subprocess
-import tempfile
 from typing import Optional
 
 import torch
@@ -26,22 +26,30 @@ def sha256_file(path: str, chunk_bytes: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def dump_config(config: str, cfg_options: Optional[dict] = None) -> str:
-    """The text mmengine writes for ``config`` with ``cfg_options`` merged.
+def _json_default(obj):
+    """Stable text for what JSON cannot hold (classes, functions, sets)."""
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj, key=repr)
+    if hasattr(obj, '__qualname__'):
+        return f'{getattr(obj, "__module__", "")}.{obj.__qualname__}'
+    return repr(obj)
 
-    This is the config as trained (``_base_`` resolved, options applied), so
-    two runs with equal dumps train the same thing.
+
+def dump_config(config: str, cfg_options: Optional[dict] = None) -> str:
+    """The config as trained, as canonical JSON (sorted keys).
+
+    ``_base_`` files are resolved and ``cfg_options`` (flat dotted keys, as
+    ``--cfg-options`` takes them) merged, so two runs with equal dumps train
+    the same thing.  JSON rather than mmengine's formatted Python text keeps
+    the dump independent of the code formatter's version.
     """
     if not osp.isfile(config):
         raise FileNotFoundError(f'config file "{config}" does not exist')
     cfg = Config.fromfile(config)
     if cfg_options:
         cfg.merge_from_dict(dict(cfg_options))
-    with tempfile.TemporaryDirectory() as tmp:
-        out = osp.join(tmp, 'config' + osp.splitext(config)[1])
-        cfg.dump(out)
-        with open(out, encoding='utf-8') as f:
-            return f.read()
+    return json.dumps(cfg.to_dict(), sort_keys=True, indent=1, ensure_ascii=False,
+                      default=_json_default)
 
 
 def config_hash(config: str, cfg_options: Optional[dict] = None) -> str:

@@ -14,7 +14,8 @@ key                             meaning
 ``method`` / ``role``           method name; ``teacher``, ``student`` or
                                 ``distill``
 ``config``                      config path relative to the repository root
-``config_hash``                 sha256 of the dumped config as trained
+``config_hash``                 sha256 of the config as trained (canonical
+                                JSON dump, see ``provenance.dump_config``)
 ``status``                      ``finished`` or ``failed`` (``missing`` only
                                 appears in leaderboards, never on disk)
 ``error``                       last lines of the failing step's output

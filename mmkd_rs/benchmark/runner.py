@@ -96,6 +96,7 @@ class BenchmarkRunner:
         self.fps_repeat, self.fps_warmup = fps_repeat, fps_warmup
         self.env = dict(os.environ, **(env or {}))
         self.log = log
+        self._commit = None  # looked up once per runner
 
     # -- bookkeeping -------------------------------------------------------
     def _teacher_checkpoint(self, suite: Suite, entry: Entry) -> str:
@@ -153,7 +154,9 @@ class BenchmarkRunner:
         path = record_path(self.results_dir, suite.name, entry.name, seed)
         record = new_record(suite.name, entry.name, seed, entry.method, entry.role,
                             entry.config)
-        record.update(started_at=utc_now(), git_commit=git_commit(self.repo_root),
+        if self._commit is None:
+            self._commit = git_commit(self.repo_root) or ''
+        record.update(started_at=utc_now(), git_commit=self._commit or None,
                       hardware=hardware_info())
         try:
             options = run_options(entry, seed)

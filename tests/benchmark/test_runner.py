@@ -108,6 +108,18 @@ def test_select_entries_adds_teachers_and_filters_tags():
     assert [e.name for e in select_entries(suite, tags=['demo'])] == ['student']
 
 
+def test_config_hash_is_stable_and_sensitive():
+    from mmkd_rs.benchmark.provenance import config_hash
+    cfg = str(FIXTURES / 'tiny_seg.py')
+    base = config_hash(cfg, {'randomness.seed': 0})
+    assert base == config_hash(cfg, {'randomness.seed': 0})
+    assert base != config_hash(cfg, {'randomness.seed': 1})
+    assert base != config_hash(cfg, {'randomness.seed': 0, 'model.decode_head.channels': 4})
+    with pytest.raises(FileNotFoundError, match='no_such.py'):
+        config_hash(str(FIXTURES / 'no_such.py'))
+
+
+@pytest.mark.slow
 def test_measurements_of_tiny_models(env):
     suite, make_runner, _, results = env
     runner = make_runner()
