@@ -42,14 +42,38 @@ def edge_segments(graph: RoadGraph):
             np.concatenate(seg_s0), np.asarray(edge_len))
 
 
+class PolylineIndex:
+    """All edge polylines on one arc-length axis, for vectorised interpolation.
+
+    Edge ``e`` occupies ``[offset[e], offset[e] + length[e]]``; consecutive
+    edges are separated by a gap of 1 so positions never straddle two edges.
+    """
+
+    def __init__(self, graph: RoadGraph):
+        cums, offsets, total = [], [], 0.0
+        for poly in graph.polylines:
+            cum = np.concatenate([[0.0], np.cumsum(np.sqrt((np.diff(poly, axis=0) ** 2).sum(1)))])
+            offsets.append(total)
+            cums.append(cum + total)
+            total += cum[-1] + 1.0
+        self.offset = np.asarray(offsets)
+        self.length = np.array([c[-1] - o for c, o in zip(cums, offsets)])
+        self.axis = np.concatenate(cums) if cums else np.zeros(0)
+        self.xy = np.concatenate(graph.polylines) if cums else np.zeros((0, 2))
+
+    def interpolate(self, edge: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """(M,) positions -> (M, 2) coordinates."""
+        edge = np.asarray(edge, np.int64)
+        if len(edge) == 0:
+            return np.zeros((0, 2))
+        t = self.offset[edge] + np.clip(s, 0.0, self.length[edge])
+        return np.stack([np.interp(t, self.axis, self.xy[:, 0]),
+                         np.interp(t, self.axis, self.xy[:, 1])], axis=1)
+
+
 def interpolate(graph: RoadGraph, edge: np.ndarray, s: np.ndarray) -> np.ndarray:
     """(M,) positions -> (M, 2) coordinates."""
-    out = np.zeros((len(edge), 2))
-    for i, (e, d) in enumerate(zip(np.asarray(edge).tolist(), np.asarray(s).tolist())):
-        poly = graph.polylines[e]
-        cum = np.concatenate([[0.0], np.cumsum(np.sqrt((np.diff(poly, axis=0) ** 2).sum(1)))])
-        out[i] = [np.interp(d, cum, poly[:, 0]), np.interp(d, cum, poly[:, 1])]
-    return out
+    return PolylineIndex(graph).interpolate(edge, s)
 
 
 def locate_points(graph: RoadGraph, points: np.ndarray,

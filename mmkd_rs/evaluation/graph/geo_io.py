@@ -43,6 +43,15 @@ class MetricFrame:
         zone = int(math.floor((lon + 180.0) / 6.0)) % 60 + 1
         return cls(f'EPSG:{32600 + zone if lat >= 0 else 32700 + zone}')
 
+    def lines_from_crs(self, src_crs: str, lines: Sequence[np.ndarray]) -> List[np.ndarray]:
+        """Project many (K_i, 2) lines at once (one PROJ call)."""
+        if not lines:
+            return []
+        if src_crs == self.crs:
+            return [np.asarray(ln, np.float64) for ln in lines]
+        flat = self.from_crs(src_crs, np.concatenate(lines))
+        return np.split(flat, np.cumsum([len(ln) for ln in lines])[:-1])
+
     def from_crs(self, src_crs: str, xy: np.ndarray) -> np.ndarray:
         """(K, 2) coordinates in ``src_crs`` -> (K, 2) in this frame."""
         from rasterio.warp import transform
@@ -206,7 +215,7 @@ def load_geojson_graph(path, frame: Optional[MetricFrame] = None,
             frame = MetricFrame.utm_for((lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2)
         else:
             frame = MetricFrame(crs)
-    metric = [frame.from_crs(crs, ln) if crs != frame.crs else ln for ln in lines]
+    metric = frame.lines_from_crs(crs, lines)
     return graph_from_polylines(metric, min_component_length=min_component_length), frame
 
 
@@ -222,7 +231,7 @@ def pixel_lines_to_graph(lines: Sequence[np.ndarray], georef: Optional[RasterGeo
     if georef is not None:
         frame = frame or georef.default_frame()
         _check_inside([georef.pixel_to_crs(ln) for ln in lines], georef, source)
-        metric = [georef.pixel_to_frame(ln, frame) for ln in lines]
+        metric = frame.lines_from_crs(georef.crs, [georef.pixel_to_crs(ln) for ln in lines])
     elif gsd is not None:
         metric = [ln * float(gsd) for ln in lines]
     else:

@@ -23,7 +23,7 @@ import numpy as np
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-from .control_points import locate_points
+from .control_points import PolylineIndex, locate_points
 from .road_graph import RoadGraph
 
 
@@ -60,43 +60,43 @@ class TopoResult:
                     topo_f1=self.f1)
 
 
-def _arc_points(poly, cum, a, b, d_a, d_b, interval, radius):
-    """Points on arc [a, b] of a polyline whose path distance is k * interval.
-
-    The distance at arc position x is min(d_a + (x - a), d_b + (b - x)); the
-    arc is split at the point where the two are equal, each half owning the
-    multiples reached from its end (the split point itself from the a side).
-    """
-    out = []
-    span = b - a
-    if not np.isfinite(d_a) and not np.isfinite(d_b):
-        return out
-    mid = span if not np.isfinite(d_b) else (0.0 if not np.isfinite(d_a)
-                                             else np.clip((d_b - d_a + span) / 2, 0, span))
-    for d0, lo, hi, sign, origin in ((d_a, 0.0, mid, 1, a), (d_b, 0.0, span - mid, -1, b)):
-        if not np.isfinite(d0):
-            continue
-        k0 = np.ceil(d0 / interval - 1e-9)
-        k1 = np.floor(min(d0 + hi, radius) / interval + 1e-9)
-        if k1 < k0:
-            continue
-        off = np.arange(k0, k1 + 1) * interval - d0
-        if sign < 0:
-            off = off[off < hi - 1e-9]      # the split point belongs to the a side
-        x = origin + sign * off
-        out.append(np.stack([np.interp(x, cum, poly[:, 0]), np.interp(x, cum, poly[:, 1])], 1))
-    return out
-
-
 class _Prepared:
-    """Per-graph arrays reused by every sample: lengths, adjacency, arc lengths."""
+    """Per-graph arrays reused by every sample: lengths, adjacency, arc index."""
 
     def __init__(self, graph: RoadGraph):
         self.graph = graph
-        self.lengths = graph.edge_lengths()
+        self.index = PolylineIndex(graph)
+        self.lengths = self.index.length
         self.adj = graph.adjacency(self.lengths)
-        self.cums = [np.concatenate([[0.0], np.cumsum(np.sqrt((np.diff(p, axis=0) ** 2).sum(1)))])
-                     for p in graph.polylines]
+
+
+def _arc_points(index, edge, a, b, d_a, d_b, interval, radius):
+    """Points on arcs [a, b] of edges whose path distance is a multiple of ``interval``.
+
+    On an arc the distance at position x is min(d_a + (x - a), d_b + (b - x));
+    the arc is split where both are equal, each half taking the multiples
+    reached from its own end (the split point goes to the a side). All
+    arguments are (A,) arrays; returns (P, 2) points.
+    """
+    span = b - a
+    fa, fb = np.isfinite(d_a), np.isfinite(d_b)
+    da, db = np.where(fa, d_a, 0.0), np.where(fb, d_b, 0.0)
+    mid = np.where(fa & fb, np.clip((db - da + span) / 2, 0, span), np.where(fa, span, 0.0))
+    edges, pos = [], []
+    for ok, d0, reach, sign, origin, strict in ((fa, da, mid, 1.0, a, False),
+                                               (fb, db, span - mid, -1.0, b, True)):
+        k0 = np.ceil(d0 / interval - 1e-9)
+        k1 = np.floor(np.minimum(d0 + reach, radius) / interval + 1e-9)
+        n = np.where(ok, np.maximum(k1 - k0 + 1, 0), 0).astype(np.int64)
+        arc = np.repeat(np.arange(len(edge)), n)
+        k = k0[arc] + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
+        off = k * interval - d0[arc]
+        if strict:   # the split point itself belongs to the a side
+            keep = off < reach[arc] - 1e-9
+            arc, off = arc[keep], off[keep]
+        edges.append(edge[arc])
+        pos.append(origin[arc] + sign * off)
+    return index.interpolate(np.concatenate(edges), np.concatenate(pos))
 
 
 def local_points(prep: _Prepared, start_edge: int, start_s: float, interval: float,
@@ -107,19 +107,19 @@ def local_points(prep: _Prepared, start_edge: int, start_s: float, interval: flo
     dist = dijkstra(prep.adj, directed=False, indices=[u0, v0],
                     limit=radius + lengths[start_edge])
     node_d = np.minimum(start_s + dist[0], lengths[start_edge] - start_s + dist[1])
-    near = np.flatnonzero(np.minimum(node_d[graph.edges[:, 0]], node_d[graph.edges[:, 1]]) <= radius)
-    pts = []
-    for e in np.union1d(near, [start_edge]).tolist():
-        poly, cum = graph.polylines[e], prep.cums[e]
-        u, v = graph.edges[e]
-        if e == start_edge:
-            pts += _arc_points(poly, cum, 0.0, start_s, node_d[u], 0.0, interval, radius)
-            pts += _arc_points(poly, cum, start_s, cum[-1], 0.0, node_d[v], interval, radius)
-        else:
-            pts += _arc_points(poly, cum, 0.0, cum[-1], node_d[u], node_d[v], interval, radius)
-    if not pts:
+    du, dv = node_d[graph.edges[:, 0]], node_d[graph.edges[:, 1]]
+    near = np.flatnonzero(np.minimum(du, dv) <= radius)
+    near = near[near != start_edge]
+    le = lengths[start_edge]
+    edge = np.concatenate([near, [start_edge, start_edge]]).astype(np.int64)
+    a = np.concatenate([np.zeros(len(near)), [0.0, start_s]])
+    b = np.concatenate([lengths[near], [start_s, le]])
+    d_a = np.concatenate([du[near], [du[start_edge], 0.0]])
+    d_b = np.concatenate([dv[near], [0.0, dv[start_edge]]])
+    pts = _arc_points(prep.index, edge, a, b, d_a, d_b, interval, radius)
+    if len(pts) == 0:
         return np.zeros((0, 2))
-    return np.unique(np.round(np.concatenate(pts), 6), axis=0)
+    return np.unique(np.round(pts, 6), axis=0)
 
 
 def match_count(holes: np.ndarray, marbles: np.ndarray, radius: float) -> int:
@@ -141,13 +141,14 @@ def match_count(holes: np.ndarray, marbles: np.ndarray, radius: float) -> int:
     return n
 
 
-def _node_position(graph: RoadGraph, node: int):
+def _node_position(prep: '_Prepared', node: int):
     """An (edge, s) position of a node."""
-    hits = np.flatnonzero(graph.edges[:, 0] == node)
+    edges = prep.graph.edges
+    hits = np.flatnonzero(edges[:, 0] == node)
     if len(hits):
         return int(hits[0]), 0.0
-    e = int(np.flatnonzero(graph.edges[:, 1] == node)[0])
-    return e, float(graph.edge_lengths()[e])
+    e = int(np.flatnonzero(edges[:, 1] == node)[0])
+    return e, float(prep.lengths[e])
 
 
 def topo_score(gt: RoadGraph, prop: RoadGraph, settings: TopoSettings = TopoSettings(),
@@ -161,15 +162,14 @@ def topo_score(gt: RoadGraph, prop: RoadGraph, settings: TopoSettings = TopoSett
                         replace=False)
     gt_prep, prop_prep = _Prepared(gt), _Prepared(prop)
     tp = fp = fn = 0
-    for node in starts.tolist():
-        e, s = _node_position(gt, node)
+    snap_e, snap_s, _ = locate_points(prop, gt.nodes[starts], settings.start_snap)
+    for node, pe, ps in zip(starts.tolist(), snap_e.tolist(), snap_s.tolist()):
+        e, s = _node_position(gt_prep, node)
         holes = local_points(gt_prep, e, s, settings.interval, settings.radius)
-        pe, ps, _ = locate_points(prop, gt.nodes[node:node + 1], settings.start_snap)
-        if pe[0] < 0:
+        if pe < 0:
             fn += len(holes)
             continue
-        marbles = local_points(prop_prep, int(pe[0]), float(ps[0]), settings.interval,
-                               settings.radius)
+        marbles = local_points(prop_prep, pe, ps, settings.interval, settings.radius)
         m = match_count(holes, marbles, settings.hole_radius)
         tp += m
         fn += len(holes) - m

@@ -1,0 +1,86 @@
+"""Load a road graph in metres from a GeoJSON, a SpaceNet CSV or a mask raster.
+
+The input kind follows the file extension: ``.geojson``/``.json`` (lines in
+lon/lat or a named metric CRS), ``.csv`` (``ImageId,WKT_Pix``) or an image
+(``.png``, ``.tif``, ``.tiff``, ``.jpg``: road mask, non-zero = road, passed
+through :func:`~.skeleton_graph.mask_to_graph`). Pixel inputs are
+georeferenced by their own GeoTIFF tags, else by ``georef`` (a reference
+GeoTIFF of the same tile), else scaled by ``gsd`` metres / pixel.
+"""
+import warnings
+from pathlib import Path
+from typing import Optional
+
+from .geo_io import MetricFrame, RasterGeoref, load_geojson_graph, load_wkt_csv_graph
+from .skeleton_graph import mask_to_graph
+
+GEOJSON_EXT = ('.geojson', '.json')
+CSV_EXT = ('.csv',)
+MASK_EXT = ('.png', '.tif', '.tiff', '.jpg', '.jpeg')
+
+
+def input_kind(path) -> str:
+    ext = Path(path).suffix.lower()
+    if ext in GEOJSON_EXT:
+        return 'geojson'
+    if ext in CSV_EXT:
+        return 'csv'
+    if ext in MASK_EXT:
+        return 'mask'
+    raise ValueError(f'{path}: unknown road graph input (expected GeoJSON {GEOJSON_EXT}, '
+                     f'CSV {CSV_EXT} or mask {MASK_EXT})')
+
+
+def _read_mask(path):
+    """(H, W) array and the raster's georeference (None when it has none)."""
+    import rasterio
+    from rasterio.errors import NotGeoreferencedWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', NotGeoreferencedWarning)
+        with rasterio.open(path) as ds:
+            mask = ds.read(1)
+            georef = None
+            if ds.crs is not None:
+                t = ds.transform
+                georef = RasterGeoref((t.a, t.b, t.c, t.d, t.e, t.f), ds.crs.to_string(),
+                                      (ds.height, ds.width))
+    return mask, georef
+
+
+def load_road_graph(path, image_id: Optional[str] = None,
+                    georef: Optional[RasterGeoref] = None,
+                    frame: Optional[MetricFrame] = None, gsd: Optional[float] = None,
+                    mask_cfg: Optional[dict] = None):
+    """Return (RoadGraph in metres, MetricFrame or None for gsd-scaled pixels)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f'{path}: no such file')
+    kind = input_kind(path)
+    if kind == 'geojson':
+        return load_geojson_graph(path, frame=frame, georef=georef)
+    if kind == 'csv':
+        return load_wkt_csv_graph(path, image_id, georef=georef, frame=frame, gsd=gsd)
+    mask, own = _read_mask(path)
+    ref = own or georef
+    if ref is not None and tuple(ref.shape) != tuple(mask.shape):
+        raise ValueError(f'{path}: mask is {mask.shape} but the reference raster is {ref.shape}')
+    graph = mask_to_graph(mask > 0, **(mask_cfg or {}))
+    if ref is not None:
+        frame = frame or ref.default_frame()
+        return graph.transformed(lambda xy: ref.pixel_to_frame(xy, frame)), frame
+    if gsd is None:
+        raise ValueError(f'{path}: mask without georeference needs --raster-ref or --gsd')
+    return graph.scaled(float(gsd)), None
+
+
+def common_frame(gt_path, raster_ref: Optional[RasterGeoref]) -> Optional[MetricFrame]:
+    """The metric frame both graphs share: from the reference raster, else the GT."""
+    if raster_ref is not None:
+        return raster_ref.default_frame()
+    if input_kind(gt_path) == 'geojson':
+        return load_geojson_graph(gt_path)[1]
+    if input_kind(gt_path) == 'mask':
+        _, own = _read_mask(gt_path)
+        return own.default_frame() if own is not None else None
+    return None
+
