@@ -1,0 +1,99 @@
+"""The FRD ablation configs: names, inheritance, wiring, README markers."""
+import glob
+import os
+import re
+
+import pytest
+from distill_testkit import use_scope
+from mmengine.config import Config
+
+from mmkd_rs.registry import DISTILLERS
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FRD_DIR = os.path.join(REPO, 'configs', 'frd')
+CONFIGS = sorted(glob.glob(os.path.join(FRD_DIR, '*.py')))
+NAME = re.compile(r'^(?P<method>[a-z0-9-]+)_siam-r18w32_siam-r50_(?P<data>levir|whu)-cd-256_20k\.py$')
+# method -> distill losses its distiller must hold
+EXPECTED_LOSSES = {
+    'kd': {'loss_kd'}, 'cwd': {'loss_cwd'}, 'fitnet': {'loss_fitnet'},
+    'at': {'loss_at_layer2', 'loss_at_layer3', 'loss_at_layer4'},
+    'bfdd': {'loss_bfdd'}, 'bfdd-allpairs': {'loss_bfdd'},
+    'ccrd': {'loss_ccrd'}, 'ccrd-kmeans': {'loss_ccrd'},
+    'frd': {'loss_bfdd', 'loss_ccrd'}, 'frd-kd': {'loss_bfdd', 'loss_ccrd', 'loss_kd'},
+}
+MAIN = ('teacher', 'student', 'kd', 'cwd', 'fitnet', 'at', 'bfdd', 'ccrd', 'frd', 'frd-kd')
+
+
+def _load(path):
+    cfg = Config.fromfile(path)
+    return cfg
+
+
+def test_ablation_is_complete_for_both_datasets():
+    names = {os.path.basename(p) for p in CONFIGS}
+    for data in ('levir', 'whu'):
+        assert f'teacher_siam-r50_{data}-cd-256_20k.py' in names
+        assert f'student_siam-r18w32_{data}-cd-256_20k.py' in names
+        for method in MAIN[2:]:
+            assert f'{method}_siam-r18w32_siam-r50_{data}-cd-256_20k.py' in names
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=os.path.basename)
+def test_config_wiring(path, monkeypatch):
+    monkeypatch.chdir(REPO)
+    use_scope()
+    name = os.path.basename(path)
+    cfg = _load(path)
+    data = 'whu' if '_whu-cd-' in name else 'levir'
+    dataset = cfg.train_dataloader.dataset
+    assert dataset.type == {'levir': 'LEVIRCDDataset', 'whu': 'WHUCDDataset'}[data]
+    assert dataset.data_root == f'data/{data}_cd'
+    for loader in (cfg.val_dataloader, cfg.test_dataloader):
+        assert loader.dataset.type == dataset.type
+        assert loader.dataset.data_root == dataset.data_root
+    assert cfg.default_hooks.checkpoint.save_best == 'F1'
+    assert cfg.default_hooks.checkpoint.rule == 'greater'
+    if name.startswith(('teacher_', 'student_')):
+        assert cfg.model.type == 'SiameseChangeSegmentor'
+        depth = 50 if name.startswith('teacher_') else 18
+        assert cfg.model.backbone.depth == depth
+        return
+    match = NAME.match(name)
+    assert match, f'{name} does not follow <method>_<student>_<teacher>_<dataset>-<crop>_<schedule>'
+    assert cfg.model.type == 'TeacherStudentDistill'
+    teacher = f'configs/frd/teacher_siam-r50_{data}-cd-256_20k.py'
+    assert cfg.model.teacher == teacher and os.path.isfile(os.path.join(REPO, teacher))
+    assert cfg.model.teacher_ckpt == (
+        f'work_dirs/teacher_siam-r50_{data}-cd-256_20k/iter_20000.pth')
+    assert cfg.model.student.backbone.depth == 18
+    assert cfg.model.student.backbone.base_channels == 32
+    # Building the distiller checks every loss and its argument mapping.
+    distiller = DISTILLERS.build(cfg.model.distiller)
+    assert set(distiller.distill_losses) == EXPECTED_LOSSES[match.group('method')]
+
+
+def test_frd_options_reach_the_losses(monkeypatch):
+    monkeypatch.chdir(REPO)
+    use_scope()
+    cfg = _load(os.path.join(FRD_DIR, 'frd_siam-r18w32_siam-r50_levir-cd-256_20k.py'))
+    losses = DISTILLERS.build(cfg.model.distiller).distill_losses
+    assert losses['loss_bfdd'].mode == 'random'
+    assert losses['loss_ccrd'].prototypes == 'label'
+    assert losses['loss_ccrd'].projector.in_channels == 64
+    assert losses['loss_ccrd'].projector.out_channels == 256
+    mappings = cfg.model.distiller.loss_forward_mappings
+    assert mappings.loss_ccrd.gt_seg == dict(from_data='gt_sem_seg')
+    allpairs = _load(os.path.join(FRD_DIR, 'bfdd-allpairs_siam-r18w32_siam-r50_levir-cd-256_20k.py'))
+    assert DISTILLERS.build(allpairs.model.distiller).distill_losses['loss_bfdd'].mode == 'all'
+    kmeans = _load(os.path.join(FRD_DIR, 'ccrd-kmeans_siam-r18w32_siam-r50_levir-cd-256_20k.py'))
+    loss = DISTILLERS.build(kmeans.model.distiller).distill_losses['loss_ccrd']
+    assert (loss.prototypes, loss.num_prototypes) == ('kmeans', 4)
+
+
+def test_readme_lists_every_config_and_has_leaderboard_markers():
+    readme = open(os.path.join(FRD_DIR, 'README.md')).read()
+    for path in CONFIGS:
+        assert os.path.basename(path) in readme, os.path.basename(path)
+    for key in ('changedet-levir@frd', 'frd-levir', 'frd-whu'):
+        start = readme.index(f'<!-- leaderboard:{key}:start -->')
+        assert start < readme.index(f'<!-- leaderboard:{key}:end -->')
