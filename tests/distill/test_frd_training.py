@@ -76,6 +76,7 @@ def in_repo(monkeypatch):
     use_scope()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('name, keys', [
     ('frd_siam-r18w32_siam-r50_levir-cd-256_20k.py',
      {'distill.loss_bfdd', 'distill.loss_ccrd_pixel', 'distill.loss_ccrd_relation',
@@ -107,7 +108,7 @@ def test_frd_trains_student_and_leaves_teacher_unchanged(name, keys, in_repo):
     params = [p for p in model.parameters() if p.requires_grad]
     optim = OptimWrapper(torch.optim.SGD(params, lr=0.01, momentum=0.9))
     optim.zero_grad()
-    for step in range(3):
+    for step in range(2):
         log_vars = model.train_step(change_batch(seed=step), optim)
         assert all(torch.isfinite(torch.as_tensor(v)).all() for v in log_vars.values())
     for key, value in model.teachers.state_dict().items():
@@ -124,7 +125,7 @@ def test_bfdd_stage_pair_is_logged_and_varies(in_repo):
     model = MODELS.build(tiny_frd_config('bfdd_siam-r18w32_siam-r50_levir-cd-256_20k.py').model)
     hub = MessageHub.get_current_instance()
     pairs = set()
-    for step in range(8):
+    for step in range(4):
         data = model.data_preprocessor(change_batch(seed=step), True)
         model(**data, mode='loss')
         pairs.add((hub.get_scalar('train/bfdd_student_stage').current(),

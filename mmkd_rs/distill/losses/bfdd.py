@@ -222,11 +222,8 @@ class BiTemporalFeatureDistanceLoss(nn.Module):
         index = int(torch.randint(len(pairs), (1, ), generator=self.generator))
         return [pairs[index]]
 
-    def pair_loss(self, feat_s: torch.Tensor, feat_t: torch.Tensor) -> torch.Tensor:
-        """Loss of one stage pair (unweighted scalar)."""
-        dist_s = bitemporal_distance(feat_s, self.distance, self.normalize_features, 'preds_S')
-        dist_t = bitemporal_distance(feat_t.detach(), self.distance, self.normalize_features,
-                                     'preds_T')
+    def pair_loss(self, dist_s: torch.Tensor, dist_t: torch.Tensor) -> torch.Tensor:
+        """Loss of one stage pair from its ``[B, h, w]`` distance maps (unweighted scalar)."""
         if dist_s.shape[0] != dist_t.shape[0]:
             raise ValueError(f'{type(self).__name__}: student has {dist_s.shape[0]} image pairs, '
                              f'teacher {dist_t.shape[0]}')
@@ -238,14 +235,14 @@ class BiTemporalFeatureDistanceLoss(nn.Module):
             size = self.resize_to
         dist_s = self._resize(dist_s, size)
         dist_t = self._resize(dist_t, size)
+        if self.match == 'kl':  # map_norm is 'softmax': KL of the spatial distributions
+            log_p_s = F.log_softmax(dist_s.flatten(1) / self.temperature, dim=1)
+            log_p_t = F.log_softmax(dist_t.flatten(1) / self.temperature, dim=1)
+            kl = F.kl_div(log_p_s, log_p_t, reduction='sum', log_target=True)
+            return kl / dist_s.shape[0] * self.temperature**2
         map_s = normalize_map(dist_s, self.map_norm, self.temperature, self.eps)
         map_t = normalize_map(dist_t, self.map_norm, self.temperature, self.eps)
-        if self.match == 'mse':
-            return F.mse_loss(map_s, map_t)
-        log_p_s = torch.log(map_s.flatten(1).clamp_min(1e-12))
-        p_t = map_t.flatten(1)
-        kl = F.kl_div(log_p_s, p_t, reduction='sum') / p_t.shape[0]
-        return kl * self.temperature**2
+        return F.mse_loss(map_s, map_t)
 
     @staticmethod
     def _resize(dist: torch.Tensor, size) -> torch.Tensor:
@@ -274,5 +271,13 @@ class BiTemporalFeatureDistanceLoss(nn.Module):
             hub = MessageHub.get_current_instance()
             hub.update_scalar('train/bfdd_student_stage', self.last_pair[0])
             hub.update_scalar('train/bfdd_teacher_stage', self.last_pair[1])
-        loss = sum(self.pair_loss(feats_s[s], feats_t[t]) for s, t in pairs) / len(pairs)
+        # One distance map per used stage, shared by the pairs that use it.
+        dists_s = {i: bitemporal_distance(feats_s[i], self.distance, self.normalize_features,
+                                          f'{type(self).__name__}.preds_S[{i}]')
+                   for i in sorted({s for s, _ in pairs})}
+        dists_t = {i: bitemporal_distance(feats_t[i].detach(), self.distance,
+                                          self.normalize_features,
+                                          f'{type(self).__name__}.preds_T[{i}]')
+                   for i in sorted({t for _, t in pairs})}
+        loss = sum(self.pair_loss(dists_s[s], dists_t[t]) for s, t in pairs) / len(pairs)
         return self.loss_weight * loss
