@@ -6,22 +6,27 @@
 Writes ``<out>/deepglobe/<id>_sat.jpg|_mask.png``, ``<out>/spacenet3/RGB-PanSharpen``
 + ``geojson/spacenetroads`` and ``<out>/massachusetts/training/{sat,map}``: feed them
 to the matching converter (tools/dataset_converters/{deepglobe,spacenet3,
-massachusetts}.py).
+massachusetts}.py). ``--format mmseg`` writes the converted training layout directly
+into ``<out>`` (``--num`` train + ``--num-val`` val scenes; used by the quick configs)::
+
+    python tools/dataset_converters/generate_synthetic_roads.py data/synthetic_roads \
+        --format mmseg --num 48 --num-val 12 --size 128
 """
 import argparse
 import os.path as osp
 
 import mmkd_rs  # noqa: F401
-from mmkd_rs.datasets.synthetic.roads import (write_deepglobe, write_massachusetts,
-                                              write_spacenet3)
+from mmkd_rs.datasets.synthetic.roads import (generate_synthetic_roads, write_deepglobe,
+                                              write_massachusetts, write_spacenet3)
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('out', help='output folder')
     parser.add_argument('--format', nargs='+', default=['deepglobe'],
-                        choices=['deepglobe', 'spacenet3', 'massachusetts'])
+                        choices=['deepglobe', 'spacenet3', 'massachusetts', 'mmseg'])
     parser.add_argument('--num', type=int, default=16)
+    parser.add_argument('--num-val', type=int, default=8, help='val scenes (mmseg format)')
     parser.add_argument('--size', type=int, default=256)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--bit-depth', type=int, default=16, choices=[8, 16],
@@ -33,6 +38,10 @@ def main(argv=None):
     args = parse_args(argv)
     for fmt in args.format:
         folder = osp.join(args.out, fmt)
+        if fmt == 'mmseg':
+            generate_synthetic_roads(args.out, args.num, args.num_val, args.size, args.seed)
+            print(f'wrote {args.num} train + {args.num_val} val scenes to {args.out}')
+            continue
         if fmt == 'deepglobe':
             write_deepglobe(folder, args.num, args.size, args.seed)
         elif fmt == 'spacenet3':

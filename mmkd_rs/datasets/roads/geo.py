@@ -144,7 +144,7 @@ def utm_crs(lon, lat):
 
 def _tile_lonlat_centre(profile):
     t, h, w = profile['transform'], profile['height'], profile['width']
-    cx, cy = t * (w / 2.0, h / 2.0)
+    cx, cy = t @ (w / 2.0, h / 2.0)
     lon, lat = transform_geom(profile['crs'], LONLAT,
                               {'type': 'Point', 'coordinates': (cx, cy)})['coordinates']
     return lon, lat
@@ -161,7 +161,7 @@ def metric_crs(profile):
 def ground_sample_distance(profile):
     """Mean pixel size of the tile in metres."""
     t, h, w = profile['transform'], profile['height'], profile['width']
-    diag = LineString([t * (0, 0), t * (w, h)])
+    diag = LineString([t @ (0, 0), t @ (w, h)])
     diag_m = _reproject(diag, profile['crs'], metric_crs(profile)).length
     return diag_m / np.hypot(w, h)
 
@@ -184,7 +184,7 @@ def lines_to_pixels(lines, src_crs, profile):
     out = []
     for line in lines:
         coords = np.asarray(_reproject(line, src_crs, profile['crs']).coords)[:, :2]
-        cols, rows = inv * (coords[:, 0], coords[:, 1])
+        cols, rows = inv @ (coords[:, 0], coords[:, 1])
         out.append(np.stack([cols, rows], axis=1))
     return out
 

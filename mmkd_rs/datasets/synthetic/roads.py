@@ -213,6 +213,21 @@ def write_spacenet3(out_dir, num=4, size=256, seed=0, bit_depth=16):
     return names
 
 
+def scene_labels(scene, scheme='topology', junction_radius_px=6.0, dead_end_radius_px=4.0):
+    """Exact label rasters of a rendered scene from the generator's own road graph:
+    ``mask``, ``graph``, ``centreline``, ``junction``, ``conn``."""
+    from ..road_labels import (centreline_mask, connectivity_label, disk_mask, junction_nodes,
+                               node_lines)
+
+    shape = scene['mask'].shape
+    graph = lines_to_graph(node_lines(scene['lines']), snap_px=1.0, shape=shape)
+    return dict(mask=scene['mask'], graph=graph, centreline=centreline_mask(graph, shape),
+                junction=disk_mask(graph, junction_nodes(graph), shape, junction_radius_px),
+                conn=connectivity_label(scene['mask'], graph, scheme=scheme,
+                                        junction_radius_px=junction_radius_px,
+                                        dead_end_radius_px=dead_end_radius_px))
+
+
 def generate_synthetic_roads(data_root, num_train=32, num_val=8, size=128, seed=0,
                              scheme='topology', junction_radius_px=6.0, dead_end_radius_px=4.0):
     """Write a ready-to-train synthetic road dataset in the converted mmseg layout
@@ -223,21 +238,51 @@ def generate_synthetic_roads(data_root, num_train=32, num_val=8, size=128, seed=
     connectivity classes are exact. Used by the quick CPU configs
     (``data/synthetic_roads``) and the benchmark suites (``func(data_root, **kwargs)``).
     """
-    from ..road_labels import (centreline_mask, connectivity_label, disk_mask, junction_nodes,
-                               node_lines)
     from ..roads.layout import write_road_sample
 
     rng = np.random.default_rng(seed)
     for split, num in (('train', num_train), ('val', num_val)):
         for i in range(num):
             scene = render_scene(rng, size)
-            shape = scene['mask'].shape
-            graph = lines_to_graph(node_lines(scene['lines']), snap_px=1.0, shape=shape)
-            labels = dict(
-                mask=scene['mask'], graph=graph, centreline=centreline_mask(graph, shape),
-                junction=disk_mask(graph, junction_nodes(graph), shape, junction_radius_px),
-                conn=connectivity_label(scene['mask'], graph, scheme=scheme,
-                                        junction_radius_px=junction_radius_px,
-                                        dead_end_radius_px=dead_end_radius_px))
+            labels = scene_labels(scene, scheme, junction_radius_px, dead_end_radius_px)
             write_road_sample(data_root, split, f'{split}_{i:04d}', labels, image=scene['image'])
     return data_root
+
+
+def write_for_dataset_config(cfg, cls, root, num, size, seed):
+    """Synthetic scenes in the layout a road dataset config expects (its
+    ``data_prefix`` folders and suffixes); for the synthetic catalog.
+
+    A ``seg_map_suffix`` ending in ``_mask.png`` gets DeepGlobe's raw RGB 0/255
+    masks, any other the converted 0/1 masks.
+    """
+    import inspect
+
+    defaults = {k: v.default for klass in reversed(cls.__mro__)
+                if '__init__' in klass.__dict__
+                for k, v in inspect.signature(klass.__dict__['__init__']).parameters.items()
+                if v.default is not inspect.Parameter.empty}
+    suffix = {k: cfg.get(k, defaults.get(k, '.png')) for k in
+              ('img_suffix', 'seg_map_suffix', 'conn_suffix', 'graph_suffix')}
+    prefix = cfg.get('data_prefix', {})
+    rng = np.random.default_rng(seed)
+    for i in range(num):
+        scene = render_scene(rng, size)
+        labels = scene_labels(scene)
+        name = f'synthetic_{i:03d}'
+
+        def path(key, suffix_key):
+            folder = osp.join(root, prefix.get(key, ''))
+            os.makedirs(folder, exist_ok=True)
+            return osp.join(folder, name + suffix[suffix_key])
+
+        cv2.imwrite(path('img_path', 'img_suffix'), scene['image'][..., ::-1])
+        mask = labels['mask']
+        if suffix['seg_map_suffix'].endswith('_mask.png'):
+            mask = np.repeat(mask[..., None] * 255, 3, axis=2)
+        cv2.imwrite(path('seg_map_path', 'seg_map_suffix'), mask)
+        if prefix.get('conn_path'):
+            cv2.imwrite(path('conn_path', 'conn_suffix'), labels['conn'])
+        if prefix.get('graph_path'):
+            from ..road_labels import save_graph
+            save_graph(labels['graph'], path('graph_path', 'graph_suffix'), size, size)

@@ -1,0 +1,40 @@
+# SpaceNet 3 roads (0.3 m, 1300 x 1300 RGB-PanSharpen), converted with
+#   python tools/dataset_converters/spacenet3.py --img-dir <AOI>/RGB-PanSharpen \
+#       --geojson-dir <AOI>/geojson/spacenetroads -o data/spacenet3_roads
+# (6 m road masks, 8-bit stretched images, connectivity labels and road graphs).
+# Road metric: mmseg IoUMetric until the graph RoadMetric (APLS/TOPO) is wired in.
+dataset_type = 'SpaceNet3RoadsDataset'
+data_root = 'data/spacenet3_roads'
+crop_size = (512, 512)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadRoadAnnotations'),
+    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='RandomFlip', prob=[0.25, 0.25], direction=['horizontal', 'vertical']),
+    dict(type='PhotoMetricDistortion'),
+    dict(type='PackRoadInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadRoadAnnotations'),
+    dict(type='PackRoadInputs'),
+]
+
+
+def _split(split, pipeline):
+    return dict(type=dataset_type, data_root=data_root, pipeline=pipeline,
+                data_prefix=dict(img_path=f'img_dir/{split}', seg_map_path=f'ann_dir/{split}',
+                                 conn_path=f'conn_dir/{split}',
+                                 graph_path=f'graph_dir/{split}'))
+
+
+train_dataloader = dict(batch_size=4, num_workers=2, persistent_workers=True,
+                        sampler=dict(type='InfiniteSampler', shuffle=True),
+                        dataset=_split('train', train_pipeline))
+val_dataloader = dict(batch_size=1, num_workers=2, persistent_workers=True,
+                      sampler=dict(type='DefaultSampler', shuffle=False),
+                      dataset=_split('val', test_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU', 'mFscore'])
+test_evaluator = val_evaluator
+del _split

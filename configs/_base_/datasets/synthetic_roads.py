@@ -1,0 +1,31 @@
+# Synthetic roads (128 x 128 scenes: perturbed grid, curves, dead ends, trees, shadows)
+# in the converted layout, for quick CPU runs. Generate with
+#   python tools/dataset_converters/generate_synthetic_roads.py data/synthetic_roads \
+#       --format mmseg --num 48 --num-val 12 --size 128
+_base_ = ['./deepglobe_roads.py']
+dataset_type = 'RoadSegDataset'
+data_root = 'data/synthetic_roads'
+crop_size = (128, 128)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadRoadAnnotations'),
+    dict(type='RandomFlip', prob=[0.25, 0.25], direction=['horizontal', 'vertical']),
+    dict(type='PackRoadInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadRoadAnnotations'),
+    dict(type='PackRoadInputs'),
+]
+_prefix = dict(img_path='img_dir/{}', seg_map_path='ann_dir/{}', conn_path='conn_dir/{}',
+               graph_path='graph_dir/{}')
+train_dataloader = dict(
+    batch_size=4, num_workers=0, persistent_workers=False,
+    dataset=dict(type=dataset_type, data_root=data_root, pipeline=train_pipeline,
+                 data_prefix={k: v.format('train') for k, v in _prefix.items()}))
+val_dataloader = dict(
+    batch_size=4, num_workers=0, persistent_workers=False,
+    dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline,
+                 data_prefix={k: v.format('val') for k, v in _prefix.items()}))
+test_dataloader = val_dataloader
+del _prefix

@@ -1,0 +1,5 @@
+# TSKD-Road teacher (upper bound): D-LinkNet-34 trained alone.
+_base_ = [
+    '../_base_/models/dlinknet34.py', '../_base_/datasets/massachusetts_roads.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_40k.py'
+]

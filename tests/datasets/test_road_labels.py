@@ -1,0 +1,115 @@
+"""Road graph and label rasters from pixel polylines (hand-checkable geometry)."""
+import json
+
+import numpy as np
+import pytest
+
+from mmkd_rs.datasets.road_labels import (connectivity_label, dead_end_nodes, junction_nodes,
+                                          lines_to_graph, load_graph, mask_to_graph, node_lines,
+                                          road_mask_from_graph, save_graph)
+
+
+def _t_junction():
+    # horizontal road across a 64x64 tile through pixel centres of row 32, and a
+    # vertical one (column 32) from it ending inside at row 10
+    return [np.array([[0.0, 32.5], [32.5, 32.5]]), np.array([[32.5, 32.5], [64.0, 32.5]]),
+            np.array([[32.5, 32.5], [32.5, 10.5]])]
+
+
+def test_graph_degrees_junction_and_dead_end():
+    graph = lines_to_graph(_t_junction(), shape=(64, 64))
+    assert graph.number_of_nodes() == 4 and graph.number_of_edges() == 3
+    (junction,) = junction_nodes(graph)
+    np.testing.assert_allclose(graph.nodes[junction]['xy'], [32.5, 32.5])
+    # the two border ends (x=0, x=64) are cuts, only (32.5, 10.5) is a dead end
+    (dead,) = dead_end_nodes(graph, (64, 64))
+    np.testing.assert_allclose(graph.nodes[dead]['xy'], [32.5, 10.5])
+    assert graph.edges[junction, dead]['length_px'] == pytest.approx(22.0)
+
+
+def test_snapping_closes_small_gaps_but_not_at_border():
+    lines = [np.array([[10.0, 20.0], [30.0, 20.0]]), np.array([[31.5, 20.0], [50.0, 20.0]]),
+             np.array([[0.0, 5.0], [20.0, 5.0]]), np.array([[0.0, 7.0], [20.0, 30.0]])]
+    graph = lines_to_graph(lines, snap_px=2.0, shape=(64, 64), border_margin_px=2.0)
+    degrees = sorted(d for _, d in graph.degree())
+    # gap of 1.5 px inside the tile closed (one degree-2 node); the two border
+    # ends 2 px apart stay separate
+    assert degrees == [1, 1, 1, 1, 1, 1, 2]
+    snapped = [d['coords'] for u, v, d in graph.edges(data=True) if graph.degree[u] == 2 or
+               graph.degree[v] == 2]
+    ends = {tuple(c[0]) for c in snapped} & {tuple(c[-1]) for c in snapped}
+    assert ends == {(30.0, 20.0)}  # both lines now end exactly on the shared node
+
+
+def test_node_lines_splits_crossings():
+    cross = [np.array([[0.0, 16.0], [32.0, 16.0]]), np.array([[16.0, 0.0], [16.0, 32.0]])]
+    assert lines_to_graph(cross).number_of_edges() == 2
+    graph = lines_to_graph(node_lines(cross), shape=(32, 32))
+    assert graph.number_of_edges() == 4
+    assert sorted(d for _, d in graph.degree()) == [1, 1, 1, 1, 4]
+
+
+def test_bad_line_rejected():
+    with pytest.raises(ValueError, match='line 1'):
+        lines_to_graph([np.zeros((2, 2)), np.zeros((1, 2))])
+
+
+def test_road_mask_width_and_connectivity_classes():
+    graph = lines_to_graph(_t_junction(), shape=(64, 64))
+    mask = road_mask_from_graph(graph, (64, 64), width_px=5)
+    # the horizontal road y=32.5 is 5 px wide: pixel centres 30.5..34.5
+    assert mask[:, 5].nonzero()[0].tolist() == [30, 31, 32, 33, 34]
+    conn = connectivity_label(mask, graph, centreline_halfwidth_px=1.0, junction_radius_px=5,
+                              dead_end_radius_px=3, border_margin_px=2)
+    assert set(np.unique(conn)) == {0, 1, 2, 3, 4}
+    assert conn[0, 0] == 0                          # background
+    assert conn[30, 5] == 1 and conn[34, 5] == 1    # road body, 2 px off the centreline
+    assert (conn[31:34, 5] == 2).all()              # centreline band (within 1 px)
+    assert conn[32, 32] == 3 and conn[28, 32] == 3  # junction zone (radius 5)
+    assert conn[10, 32] == 4 and conn[18, 32] == 2  # dead end zone (radius 3) at row 10
+    assert conn[32, 1] == 2                         # border cut is not a dead end
+    assert not ((conn > 0) & (mask == 0) & (conn != 2)).any()  # classes stay on road
+
+
+def test_direction_scheme():
+    graph = lines_to_graph(_t_junction(), shape=(64, 64))
+    mask = road_mask_from_graph(graph, (64, 64), width_px=5)
+    conn = connectivity_label(mask, graph, scheme='direction')
+    assert (conn[30:35, 5] == 1).all()    # horizontal road: 0 degrees
+    assert (conn[15, 30:35] == 3).all()   # vertical road: 90 degrees
+    assert conn[0, 0] == 0
+    with pytest.raises(ValueError, match='unknown connectivity scheme'):
+        connectivity_label(mask, graph, scheme='angles')
+
+
+def test_empty_tile_gives_zero_labels_and_empty_graph(tmp_path):
+    graph = lines_to_graph([])
+    mask = road_mask_from_graph(graph, (16, 16), 3)
+    assert not mask.any() and not connectivity_label(mask, graph).any()
+    save_graph(graph, tmp_path / 'g.json', 16, 16)
+    g2, shape = load_graph(tmp_path / 'g.json')
+    assert g2.number_of_nodes() == 0 and shape == (16, 16)
+    assert mask_to_graph(np.zeros((16, 16), np.uint8)).number_of_nodes() == 0
+
+
+def test_graph_json_round_trip(tmp_path):
+    graph = lines_to_graph(_t_junction(), shape=(64, 64))
+    save_graph(graph, tmp_path / 'g.json', 64, 64)
+    data = json.loads((tmp_path / 'g.json').read_text())
+    assert {n['degree'] for n in data['nodes']} == {1, 3}
+    g2, _ = load_graph(tmp_path / 'g.json')
+    assert sorted(d for _, d in g2.degree()) == sorted(d for _, d in graph.degree())
+    (tmp_path / 'bad.json').write_text('{"nodes": []}')
+    with pytest.raises(KeyError, match='bad.json'):
+        load_graph(tmp_path / 'bad.json')
+
+
+def test_mask_to_graph_finds_junction_and_ends():
+    mask = np.zeros((48, 48), np.uint8)
+    mask[22:27, 4:44] = 1       # horizontal bar
+    mask[4:27, 22:27] = 1       # vertical bar from the top ending on it: a T
+    graph = mask_to_graph(mask, min_edge_px=3)
+    degrees = sorted(d for _, d in graph.degree())
+    assert degrees == [1, 1, 1, 3]
+    (junction,) = junction_nodes(graph)
+    np.testing.assert_allclose(graph.nodes[junction]['xy'], [24.5, 24.5], atol=2.0)
