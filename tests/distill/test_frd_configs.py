@@ -12,7 +12,8 @@ from mmkd_rs.registry import DISTILLERS
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FRD_DIR = os.path.join(REPO, 'configs', 'frd')
 CONFIGS = sorted(glob.glob(os.path.join(FRD_DIR, '*.py')))
-NAME = re.compile(r'^(?P<method>[a-z0-9-]+)_siam-r18w32_siam-r50_(?P<data>levir|whu)-cd-256_20k\.py$')
+NAME = re.compile(r'^(?P<method>[a-z0-9-]+)_siam-r18w32_siam-r50_'
+                  r'(?P<data>levir|whu)-cd-256_20k\.py$')
 # method -> distill losses its distiller must hold
 EXPECTED_LOSSES = {
     'kd': {'loss_kd'}, 'cwd': {'loss_cwd'}, 'fitnet': {'loss_fitnet'},
@@ -24,9 +25,8 @@ EXPECTED_LOSSES = {
 MAIN = ('teacher', 'student', 'kd', 'cwd', 'fitnet', 'at', 'bfdd', 'ccrd', 'frd', 'frd-kd')
 
 
-def _load(path):
-    cfg = Config.fromfile(path)
-    return cfg
+def _load(name):
+    return Config.fromfile(os.path.join(FRD_DIR, name))
 
 
 def test_ablation_is_complete_for_both_datasets():
@@ -43,7 +43,7 @@ def test_config_wiring(path, monkeypatch):
     monkeypatch.chdir(REPO)
     use_scope()
     name = os.path.basename(path)
-    cfg = _load(path)
+    cfg = Config.fromfile(path)
     data = 'whu' if '_whu-cd-' in name else 'levir'
     dataset = cfg.train_dataloader.dataset
     assert dataset.type == {'levir': 'LEVIRCDDataset', 'whu': 'WHUCDDataset'}[data]
@@ -75,7 +75,7 @@ def test_config_wiring(path, monkeypatch):
 def test_frd_options_reach_the_losses(monkeypatch):
     monkeypatch.chdir(REPO)
     use_scope()
-    cfg = _load(os.path.join(FRD_DIR, 'frd_siam-r18w32_siam-r50_levir-cd-256_20k.py'))
+    cfg = _load('frd_siam-r18w32_siam-r50_levir-cd-256_20k.py')
     losses = DISTILLERS.build(cfg.model.distiller).distill_losses
     assert losses['loss_bfdd'].mode == 'random'
     assert losses['loss_ccrd'].prototypes == 'label'
@@ -83,9 +83,9 @@ def test_frd_options_reach_the_losses(monkeypatch):
     assert losses['loss_ccrd'].projector.out_channels == 256
     mappings = cfg.model.distiller.loss_forward_mappings
     assert mappings.loss_ccrd.gt_seg == dict(from_data='gt_sem_seg')
-    allpairs = _load(os.path.join(FRD_DIR, 'bfdd-allpairs_siam-r18w32_siam-r50_levir-cd-256_20k.py'))
+    allpairs = _load('bfdd-allpairs_siam-r18w32_siam-r50_levir-cd-256_20k.py')
     assert DISTILLERS.build(allpairs.model.distiller).distill_losses['loss_bfdd'].mode == 'all'
-    kmeans = _load(os.path.join(FRD_DIR, 'ccrd-kmeans_siam-r18w32_siam-r50_levir-cd-256_20k.py'))
+    kmeans = _load('ccrd-kmeans_siam-r18w32_siam-r50_levir-cd-256_20k.py')
     loss = DISTILLERS.build(kmeans.model.distiller).distill_losses['loss_ccrd']
     assert (loss.prototypes, loss.num_prototypes) == ('kmeans', 4)
 

@@ -164,7 +164,8 @@ class BiTemporalFeatureDistanceLoss(nn.Module):
                                     ('map_norm', map_norm, MAP_NORMS),
                                     ('match', match, MATCHES), ('mode', mode, MODES)):
             if value not in allowed:
-                raise ValueError(f'{type(self).__name__}: {key}={value!r}; expected one of {allowed}')
+                raise ValueError(f'{type(self).__name__}: {key}={value!r}; '
+                                 f'expected one of {allowed}')
         if match == 'kl' and map_norm != 'softmax':
             raise ValueError(f"{type(self).__name__}: match='kl' compares spatial distributions "
                              f"and needs map_norm='softmax', got map_norm={map_norm!r}")
