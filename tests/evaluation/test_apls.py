@@ -39,12 +39,12 @@ def test_unreachable_control_point_scores_one_for_all_its_routes():
     gt = _graph([(0, 0), (30, 0), (60, 0), (30, 30)], [[0, 1], [1, 2], [1, 3]])
     prop = _graph([(0, 0), (30, 0), (60, 0)], [[0, 1], [1, 2]])
     r = apls_score(gt, prop)
-    # node 3 is 30 m from the proposal (> 4 m): as a start it scores 1 for the 4 nodes it
-    # reaches (itself included); as an end it scores 1 from each of the 3 others; the
-    # other 6 routes are exact: 1 - 7/13
-    assert r.gt_to_prop == pytest.approx(6 / 13)
+    # node 3 is 30 m from the proposal (> 4 m): as a start it scores 1 for the 3 other
+    # nodes it reaches; as an end it scores 1 from each of the 3 others; the other 6
+    # routes are exact: 1 - 6/12
+    assert r.gt_to_prop == pytest.approx(0.5)
     assert r.prop_to_gt == pytest.approx(1.0)
-    assert r.apls == pytest.approx(12 / 19)
+    assert r.apls == pytest.approx(2 / 3)
 
 
 def test_snapping_within_radius_only():

@@ -11,8 +11,8 @@ For one direction (source graph S onto target graph T):
    path length L >= ``min_path_length``, the term is
    ``min(1, |L - L'| / L)`` with L' the path length between their snapped
    copies in T; a pair whose copy is missing or disconnected in T scores 1.
-   A control point that could not be snapped scores 1 for every point it
-   reaches in S (itself included, whatever the length);
+   A control point that could not be snapped scores 1 for every other
+   point it reaches in S, whatever the length;
 4. C = 1 - mean of the terms.
 
 APLS is the harmonic mean of C(ground truth -> proposal) and
@@ -111,8 +111,8 @@ def direction_score(native: np.ndarray, snapped: np.ndarray,
         return 0.0
     reach = np.isfinite(native)
     missing_start = np.isnan(snapped).all(axis=1)
-    # start point not on the other graph: every reachable end scores 1
-    n_missing_terms = int(reach[missing_start].sum())
+    # start point not on the other graph: every other reachable end scores 1
+    n_missing_terms = int(reach[missing_start].sum()) - int(missing_start.sum())
     rows = ~missing_start
     nat = native[rows]
     snp = snapped[rows]

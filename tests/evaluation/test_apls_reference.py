@@ -1,0 +1,49 @@
+"""APLS against the reference values of REFERENCE_APLS.md (real SpaceNet 3 samples)."""
+import pytest
+
+from _real_data import require_real
+from mmkd_rs.evaluation.graph import APLSSettings, RasterGeoref, apls_score, \
+    load_geojson_graph, load_wkt_csv_graph
+
+DEFAULT, OLD = APLSSettings(), APLSSettings.old()
+
+# image, setting, (APLS, GT->prop, prop->GT) from REFERENCE_APLS.md
+GRAPH_PAIRS = [
+    ('img99', DEFAULT, (0.780562, 0.780817, 0.780306)),
+    ('img990', DEFAULT, (0.611521, 0.449429, 0.956488)),
+    ('img991', DEFAULT, (0.764264, 0.854450, 0.691298)),
+    ('img995', DEFAULT, (0.726569, 0.577035, 0.980713)),
+    ('img99', OLD, (0.734504, 0.732511, 0.736508)),
+    ('img990', OLD, (0.438744, 0.286847, 0.932586)),
+    ('img991', OLD, (0.620218, 0.810524, 0.502284)),
+    ('img995', OLD, (0.614065, 0.452470, 0.955208)),
+]
+
+
+@pytest.mark.parametrize('image,settings,ref', GRAPH_PAIRS)
+def test_graph_pairs_match_reference(image, settings, ref):
+    root = require_real('spacenet3_roads_apls') / 'gt_json_prop_json/AOI_2_Vegas_Train'
+    gt, frame = load_geojson_graph(root / f'spacenetroads/AOI_2_Vegas_{image}.geojson')
+    prop, _ = load_geojson_graph(root / f'osm/AOI_2_Vegas_{image}.geojson', frame=frame)
+    r = apls_score(gt, prop, settings)
+    assert r.apls == pytest.approx(ref[0], abs=0.02)
+    assert r.gt_to_prop == pytest.approx(ref[1], abs=0.03)
+    assert r.prop_to_gt == pytest.approx(ref[2], abs=0.03)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    'known gap: the GeoJSON vs SpaceNet-CSV case of img0 scores 0.824 (default) / 0.784 '
+    '(old) against the reference 0.7292 / 0.6894, while the graph-to-graph pairs match; '
+    'the difference lies in how the reference builds the CSV proposal graph'))
+@pytest.mark.parametrize('settings,ref', [(DEFAULT, (0.7292, 0.7773, 0.6867)),
+                                          (OLD, (0.6894, 0.7410, 0.6445))])
+def test_img0_geojson_vs_csv_matches_reference(settings, ref):
+    root = require_real('spacenet3_roads_apls')
+    georef = RasterGeoref.from_file(root / 'images/RGB-PanSharpen_AOI_2_Vegas_img0.tif')
+    gt, frame = load_geojson_graph(
+        root / 'gt_json_prop_wkt/ground_truth_randomized/AOI_2_Vegas_img0.geojson',
+        georef=georef)
+    prop, _ = load_wkt_csv_graph(root / 'gt_json_prop_wkt/proposal/sn3_sample_submission_albu.csv',
+                                 'AOI_2_Vegas_img0', georef=georef, frame=frame)
+    r = apls_score(gt, prop, settings)
+    assert r.apls == pytest.approx(ref[0], abs=0.02)
