@@ -1,0 +1,10 @@
+# Teacher: siamese ResNet-50-V1c + FPN on LEVIR-CD, 256 crops, batch 8, 20k SGD
+# iterations; evaluated on whole 1024 tiles with sliding 256 windows, stride
+# 256, no TTA (the locked protocol, see README.md).
+_base_ = [
+    '../_base_/models/siam_r50-fpn.py', '../_base_/datasets/levir_cd.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_20k.py'
+]
+visualizer = dict(
+    type='ChangeDetectionVisualizer', vis_backends=[dict(type='LocalVisBackend')],
+    name='visualizer')
