@@ -18,8 +18,8 @@ from mmengine.config import DictAction  # noqa: E402
 
 import mmkd_rs  # noqa: E402,F401  (mmcv-lite compatibility, safe checkpoint loading)
 from mmkd_rs.utils.errors import UserError, user_errors  # noqa: E402
-from mmkd_rs.utils.tool_utils import (check_checkpoint, load_config,  # noqa: E402
-                                      set_work_dir, setup_launcher)
+from mmkd_rs.utils.tool_utils import (check_checkpoint, check_data_roots,  # noqa: E402
+                                      load_config, set_work_dir, setup_launcher)
 
 
 def parse_args(argv=None):
@@ -74,6 +74,7 @@ def main(argv=None):
         if args.out is not None:
             cfg.setdefault('custom_hooks', [])
             cfg.custom_hooks.append(dict(type='PredictionWriterHook', out_dir=args.out))
+        check_data_roots(cfg, ('test_dataloader', ))
         setup_launcher(cfg, args.launcher)
 
         from mmengine.registry import RUNNERS

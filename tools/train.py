@@ -20,8 +20,8 @@ from mmengine.config import DictAction  # noqa: E402
 
 import mmkd_rs  # noqa: E402,F401  (mmcv-lite compatibility, safe checkpoint loading)
 from mmkd_rs.utils.errors import user_errors  # noqa: E402
-from mmkd_rs.utils.tool_utils import (check_checkpoint, load_config,  # noqa: E402
-                                      set_work_dir, setup_launcher)
+from mmkd_rs.utils.tool_utils import (check_checkpoint, check_data_roots,  # noqa: E402
+                                      load_config, set_work_dir, setup_launcher)
 
 
 def parse_args(argv=None):
@@ -75,6 +75,7 @@ def main(argv=None):
             cfg.resume, cfg.load_from = True, args.resume
         elif cfg.get('load_from'):
             check_checkpoint(cfg.load_from, 'load_from checkpoint')
+        check_data_roots(cfg, ('train_dataloader', 'val_dataloader'))
         setup_launcher(cfg, args.launcher)
 
         from mmengine.registry import RUNNERS

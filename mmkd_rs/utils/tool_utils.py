@@ -11,9 +11,10 @@ import subprocess
 import torch
 from mmengine.config import Config
 
-from .errors import UserError
+from .errors import DatasetNotFoundError, UserError
 
-__all__ = ['load_config', 'set_work_dir', 'setup_launcher', 'check_checkpoint']
+__all__ = ['load_config', 'set_work_dir', 'setup_launcher', 'check_checkpoint',
+           'check_data_roots']
 
 
 def load_config(path: str, cfg_options=None) -> Config:
@@ -48,6 +49,64 @@ def check_checkpoint(path: str, what: str = 'checkpoint') -> None:
     """Raise :class:`UserError` if a local checkpoint path is missing."""
     if path and '://' not in path and not osp.isfile(path):
         raise UserError(f'{what} file "{path}" does not exist.')
+
+
+def _innermost_dataset(cfg: dict) -> dict:
+    while isinstance(cfg.get('dataset'), dict) and 'type' in cfg['dataset']:
+        cfg = cfg['dataset']
+    return cfg
+
+
+def _layout_of(ds_cfg: dict, cls) -> str:
+    layout = getattr(cls, 'EXPECTED_LAYOUT', '')
+    if layout:
+        return layout
+    lines = [f"  {ds_cfg.get('data_root')}/"]
+    for key, folder in sorted((ds_cfg.get('data_prefix') or {}).items()):
+        if folder:
+            lines.append(f'    {folder}/   ({key})')
+    return '\n'.join(lines)
+
+
+def check_data_roots(cfg: Config, loader_keys) -> None:
+    """Fail early, with the expected layout, if a dataset folder is missing.
+
+    For each dataloader in ``loader_keys`` (e.g. ``('train_dataloader',
+    'val_dataloader')``) the dataset's ``data_root`` and its ``data_prefix``
+    folders must exist. The message shows the layout (the dataset class's
+    ``EXPECTED_LAYOUT`` if it has one, else the config's folders) and how to
+    prepare the data (the class's ``PREPARE_COMMAND``).
+
+    Raises:
+        DatasetNotFoundError: a folder is missing.
+    """
+    from mmkd_rs.registry import DATASETS
+    for key in loader_keys:
+        loader = cfg.get(key)
+        if not loader or not isinstance(loader.get('dataset'), dict):
+            continue
+        ds_cfg = _innermost_dataset(loader['dataset'])
+        root = ds_cfg.get('data_root') or ''
+        prefixes = [v for v in (ds_cfg.get('data_prefix') or {}).values()
+                    if isinstance(v, str) and v]
+        missing = None
+        if root and not osp.isdir(root):
+            missing = root
+        else:
+            for folder in prefixes:
+                path = osp.join(root, folder)
+                if not osp.exists(path):
+                    missing = path
+                    break
+        if missing is None:
+            continue
+        ds_type = ds_cfg.get('type', 'dataset')
+        cls = DATASETS.get(ds_type) if isinstance(ds_type, str) else ds_type
+        name = getattr(cls, '__name__', str(ds_type))
+        raise DatasetNotFoundError(
+            f'{name} ({key})', missing, _layout_of(ds_cfg, cls),
+            getattr(cls, 'PREPARE_COMMAND', '') or
+            'convert the dataset with the matching tools/dataset_converters/ script')
 
 
 def _slurm_env() -> None:
