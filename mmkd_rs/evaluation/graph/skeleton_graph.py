@@ -20,7 +20,7 @@ _OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)
 
 
 def clean_mask(mask: np.ndarray, min_object_area: int = 0, max_hole_area: int = 0) -> np.ndarray:
-    """Remove objects smaller than ``min_object_area`` px; fill holes of at most ``max_hole_area`` px."""
+    """Drop objects under ``min_object_area`` px; fill holes up to ``max_hole_area`` px."""
     mask = np.asarray(mask, bool)
     if min_object_area > 0:
         lab, n = ndimage.label(mask, structure=np.ones((3, 3)))
@@ -126,7 +126,7 @@ def trace_skeleton(skel: np.ndarray) -> RoadGraph:
 
 
 def prune_spurs(graph: RoadGraph, min_spur_length: float, iterations: int = 2) -> RoadGraph:
-    """Drop dead-end edges shorter than ``min_spur_length`` (never a whole component's last edge)."""
+    """Drop dead-end edges shorter than ``min_spur_length`` (an isolated edge is kept)."""
     for _ in range(iterations):
         if graph.num_edges == 0:
             break
