@@ -155,3 +155,22 @@ def test_non_line_geometry_is_rejected(tmp_path):
     (tmp_path / 'p.geojson').write_text(json.dumps(data))
     with pytest.raises(ValueError, match='expected LineString or MultiLineString, got Point'):
         read_road_lines(str(tmp_path / 'p.geojson'))
+
+
+def test_graph_loaded_for_metric(synth_root):
+    ds = RoadSegDataset(
+        data_root=str(synth_root),
+        pipeline=[dict(type='LoadImageFromFile'), dict(type='LoadRoadAnnotations', with_graph=True),
+                  dict(type='PackRoadInputs')],
+        data_prefix=dict(img_path='img_dir/val', seg_map_path='ann_dir/val',
+                         graph_path='graph_dir/val'))
+    sample = ds[0]['data_samples']
+    saved = json.loads((synth_root / 'graph_dir' / 'val' / 'val_0000.json').read_text())
+    assert len(sample.gt_graph) == len(saved['edges']) > 0
+    np.testing.assert_allclose(sample.gt_graph[0], saved['edges'][0]['coords'])
+    no_graph = RoadSegDataset(
+        data_root=str(synth_root),
+        pipeline=[dict(type='LoadImageFromFile'), dict(type='LoadRoadAnnotations', with_graph=True)],
+        data_prefix=dict(img_path='img_dir/val', seg_map_path='ann_dir/val'))
+    with pytest.raises(KeyError, match='has no graph_path'):
+        no_graph[0]

@@ -1,7 +1,6 @@
 # DeepGlobe Road Extraction (0.5 m, 1024 x 1024), converted with
 #   python tools/dataset_converters/deepglobe.py data/deepglobe/train -o data/deepglobe_roads
 # (only the challenge train set has masks; the converter holds out --val-ratio of it).
-# Road metric: mmseg IoUMetric until the graph RoadMetric (APLS/TOPO) is wired in.
 dataset_type = 'DeepGlobeRoadsDataset'
 data_root = 'data/deepglobe_roads'
 crop_size = (512, 512)
@@ -33,6 +32,7 @@ val_dataloader = dict(batch_size=1, num_workers=2, persistent_workers=True,
                       sampler=dict(type='DefaultSampler', shuffle=False),
                       dataset=_split('val', test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU', 'mFscore'])
+# road IoU/F1, relaxed F1 (rho px), clDice, connectivity mIoU, APLS and TOPO (gsd m/px)
+val_evaluator = dict(type='RoadMetric', gsd=0.5, rho=3, graph_interval=1)
 test_evaluator = val_evaluator
 del _split

@@ -1,7 +1,6 @@
 # Massachusetts Roads (1 m, 1500 x 1500), converted with
 #   python tools/dataset_converters/massachusetts.py data/massachusetts -o data/massachusetts_roads
 # (official training / validation / test splits -> train / val / test).
-# Road metric: mmseg IoUMetric until the graph RoadMetric (APLS/TOPO) is wired in.
 dataset_type = 'MassachusettsRoadsDataset'
 data_root = 'data/massachusetts_roads'
 crop_size = (512, 512)
@@ -33,6 +32,7 @@ val_dataloader = dict(batch_size=1, num_workers=2, persistent_workers=True,
                       sampler=dict(type='DefaultSampler', shuffle=False),
                       dataset=_split('val', test_pipeline))
 test_dataloader = dict(val_dataloader, dataset=_split('test', test_pipeline))
-val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU', 'mFscore'])
+# road IoU/F1, relaxed F1 (rho px), clDice, connectivity mIoU, APLS and TOPO (gsd m/px)
+val_evaluator = dict(type='RoadMetric', gsd=1.0, rho=3, graph_interval=1)
 test_evaluator = val_evaluator
 del _split

@@ -2,7 +2,6 @@
 #   python tools/dataset_converters/spacenet3.py --img-dir <AOI>/RGB-PanSharpen \
 #       --geojson-dir <AOI>/geojson/spacenetroads -o data/spacenet3_roads
 # (6 m road masks, 8-bit stretched images, connectivity labels and road graphs).
-# Road metric: mmseg IoUMetric until the graph RoadMetric (APLS/TOPO) is wired in.
 dataset_type = 'SpaceNet3RoadsDataset'
 data_root = 'data/spacenet3_roads'
 crop_size = (512, 512)
@@ -16,7 +15,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadRoadAnnotations'),
+    dict(type='LoadRoadAnnotations', with_graph=True),  # APLS against the GeoJSON graph
     dict(type='PackRoadInputs'),
 ]
 
@@ -35,6 +34,7 @@ val_dataloader = dict(batch_size=1, num_workers=2, persistent_workers=True,
                       sampler=dict(type='DefaultSampler', shuffle=False),
                       dataset=_split('val', test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU', 'mFscore'])
+# road IoU/F1, relaxed F1 (rho px), clDice, connectivity mIoU, APLS and TOPO (gsd m/px)
+val_evaluator = dict(type='RoadMetric', gsd=0.3, rho=3, graph_interval=1)
 test_evaluator = val_evaluator
 del _split

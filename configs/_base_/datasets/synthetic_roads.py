@@ -1,20 +1,22 @@
 # Synthetic roads (128 x 128 scenes: perturbed grid, curves, dead ends, trees, shadows)
-# in the converted layout, for quick CPU runs. Generate with
+# in the converted layout, for quick CPU runs: 64 x 64 training crops, whole-scene
+# validation. Generate with
 #   python tools/dataset_converters/generate_synthetic_roads.py data/synthetic_roads \
 #       --format mmseg --num 48 --num-val 12 --size 128
 _base_ = ['./deepglobe_roads.py']
 dataset_type = 'RoadSegDataset'
 data_root = 'data/synthetic_roads'
-crop_size = (128, 128)
+crop_size = (64, 64)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadRoadAnnotations'),
+    dict(type='RandomCrop', crop_size=crop_size),
     dict(type='RandomFlip', prob=[0.25, 0.25], direction=['horizontal', 'vertical']),
     dict(type='PackRoadInputs'),
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadRoadAnnotations'),
+    dict(type='LoadRoadAnnotations', with_graph=True),
     dict(type='PackRoadInputs'),
 ]
 _prefix = dict(img_path='img_dir/{}', seg_map_path='ann_dir/{}', conn_path='conn_dir/{}',
@@ -28,4 +30,6 @@ val_dataloader = dict(
     dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline,
                  data_prefix={k: v.format('val') for k, v in _prefix.items()}))
 test_dataloader = val_dataloader
+val_evaluator = dict(type='RoadMetric', gsd=0.3, rho=3, graph_interval=1)
+test_evaluator = val_evaluator
 del _prefix

@@ -8,6 +8,8 @@ from mmseg.datasets.transforms import LoadAnnotations, PackSegInputs
 
 from mmkd_rs.registry import TRANSFORMS
 
+from ..road_labels import load_graph
+
 
 def _read_label(path, backend_args, backend):
     arr = mmcv.imfrombytes(fileio.get(path, backend_args=backend_args), flag='unchanged',
@@ -35,12 +37,18 @@ class LoadRoadAnnotations(LoadAnnotations):
             (DeepGlobe raw masks are RGB 0/255: use 128).
         check_size (bool): raise ``ValueError`` when image and labels differ in
             size (needs the image loaded first).
+        with_graph (bool): also read the road graph of ``graph_path`` into
+            ``gt_graph`` (list of ``(K, 2)`` float polylines, pixel coordinates
+            of the original image), which :class:`RoadMetric` scores APLS/TOPO
+            against. Geometric transforms do not move it: use it in test
+            pipelines without cropping or flipping.
     """
 
-    def __init__(self, binarize_threshold=None, check_size=True, **kwargs):
+    def __init__(self, binarize_threshold=None, check_size=True, with_graph=False, **kwargs):
         super().__init__(**kwargs)
         self.binarize_threshold = binarize_threshold
         self.check_size = check_size
+        self.with_graph = with_graph
 
     def _check(self, results, label, path):
         img_shape = results.get('ori_shape')
@@ -63,20 +71,29 @@ class LoadRoadAnnotations(LoadAnnotations):
             self._check(results, conn, conn_path)
             results['gt_conn_map'] = conn.astype(np.uint8)
             results['seg_fields'].append('gt_conn_map')
+        if self.with_graph:
+            if 'graph_path' not in results:
+                raise KeyError(f'LoadRoadAnnotations(with_graph=True): "{results.get("img_path")}"'
+                               ' has no graph_path; add graph_path to the dataset data_prefix')
+            graph, _ = load_graph(results['graph_path'])
+            results['gt_graph'] = [d['coords'] for _, _, d in graph.edges(data=True)]
 
     def __repr__(self):
         return (f'{type(self).__name__}(binarize_threshold={self.binarize_threshold}, '
-                f'check_size={self.check_size})')
+                f'check_size={self.check_size}, with_graph={self.with_graph})')
 
 
 @TRANSFORMS.register_module()
 class PackRoadInputs(PackSegInputs):
     """:class:`PackSegInputs` that also packs ``gt_conn_map`` as a ``PixelData``
-    field of the same name (``[1, H, W]`` long tensor) in the data sample."""
+    field of the same name (``[1, H, W]`` long tensor) in the data sample, and
+    ``gt_graph`` (when loaded) as a metainfo entry of the same name."""
 
     def transform(self, results):
         packed = super().transform(results)
         if 'gt_conn_map' in results:
             conn = to_tensor(results['gt_conn_map'][None].astype(np.int64))
             packed['data_samples'].set_data(dict(gt_conn_map=PixelData(data=conn)))
+        if 'gt_graph' in results:
+            packed['data_samples'].set_metainfo(dict(gt_graph=results['gt_graph']))
         return packed
