@@ -27,7 +27,8 @@ train_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
-        data_prefix=dict(img_path='train/Image1', img_path2='train/Image2', seg_map_path='train/label'),
+        data_prefix=dict(
+            img_path='train/Image1', img_path2='train/Image2', seg_map_path='train/label'),
         pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=1,
@@ -37,7 +38,8 @@ val_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
-        data_prefix=dict(img_path='val/Image1', img_path2='val/Image2', seg_map_path='val/label'),
+        data_prefix=dict(
+            img_path='val/Image1', img_path2='val/Image2', seg_map_path='val/label'),
         pipeline=test_pipeline))
 test_dataloader = dict(
     batch_size=1,
@@ -47,7 +49,8 @@ test_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
-        data_prefix=dict(img_path='test/Image1', img_path2='test/Image2', seg_map_path='test/label'),
+        data_prefix=dict(
+            img_path='test/Image1', img_path2='test/Image2', seg_map_path='test/label'),
         pipeline=test_pipeline))
 val_evaluator = dict(type='ChangeDetectionMetric')
 test_evaluator = val_evaluator
