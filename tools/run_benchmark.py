@@ -27,6 +27,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
+from mmengine.config import DictAction  # noqa: E402
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Run benchmark suites (mmkd_rs)')
@@ -50,6 +52,9 @@ def parse_args(argv=None):
                         help='skip params/FLOPs/FPS/teacher-cost measurements')
     parser.add_argument('--no-generate', action='store_true',
                         help='do not generate synthetic datasets that are missing')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='extra options for every entry (key=value; they change the '
+                        'config hash, so runs made without them are not reused)')
     parser.add_argument('--fps-repeat', type=int, default=20, help='timed passes for FPS')
     parser.add_argument('--train-cmd', help='training command prefix (default: '
                         'python tools/train.py); the config and options are appended')
@@ -72,6 +77,8 @@ def _selection(args):
         if args.only and len(suites) > 1 and not only:
             continue
         entries = select_entries(suite, only, args.tags)
+        for entry in entries:
+            entry.cfg_options = {**entry.cfg_options, **(args.cfg_options or {})}
         if entries:
             chosen.append((suite, entries))
     if not chosen:

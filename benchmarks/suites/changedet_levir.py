@@ -1,6 +1,6 @@
-# Full change-detection benchmark on LEVIR-CD (GPU): teacher once, every
-# student configuration over three seeds.
-# Cluster:  python tools/run_benchmark.py benchmarks/suites/changedet_levir.py --emit slurm --out cd.sh
+# Full change-detection benchmark on LEVIR-CD (GPU): the teacher once, the
+# student alone and every distiller over three seeds, 20k iterations each.
+#   python tools/run_benchmark.py benchmarks/suites/changedet_levir.py --emit slurm --out cd.sh
 suite = 'changedet-levir'
 family = 'changedet'
 seeds = [0, 1, 2]
@@ -10,28 +10,28 @@ dataset = dict(name='LEVIR-CD (official train/val/test, 637 pairs of 1024x1024 a
                data_root=data_root)
 evaluation = dict(
     split='test',
-    protocol='official test split, evaluated as the configs\' test pipeline defines '
-    '(256x256 crops, suffix -256); change-class precision, recall, F1, IoU plus OA and '
-    'Kappa; F1 ranks')
+    protocol='official test split as the configs\' test pipeline defines it (suffix -256: '
+    '256x256 crops); change-class precision, recall, F1, IoU plus OA and Kappa; F1 ranks',
+    input_shape=(256, 256))
 
 cfg_options = {}
 
 leaderboards = [
-    dict(name='changedet-levir', title='Change detection, LEVIR-CD (256 px crops)',
+    dict(name='changedet-levir', title='Change detection, LEVIR-CD (256 px crops, 20k iters)',
          main_metric='F1', metrics=['F1', 'IoU', 'precision', 'recall', 'OA', 'Kappa'],
-         higher_is_better=True, metric_digits=2),
+         higher_is_better=True, metric_digits=2,
+         # the method READMEs' markers use this name too
+         aliases=['changedet-levir-cd-20k']),
 ]
 
-_cd = 'configs/changedet/'
 _teacher = 'siam-r50'
-_kd = '_siam-r50-r18w32_1xb8-20k_levir-cd-256.py'
 entries = [
     dict(name=_teacher, role='teacher', method='teacher', seeds=[0],
-         config=_cd + 'siam_r50-fpn_1xb8-20k_levir-cd-256.py'),
+         config='configs/changedet/siam_r50-fpn_1xb8-20k_levir-cd-256.py'),
     dict(name='student', role='student', method='student',
-         config=_cd + 'siam_r18w32-fpn_1xb8-20k_levir-cd-256.py'),
+         config='configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py'),
 ] + [
-    dict(name=m, role='distill', method=m, teacher=_teacher,
-         config=f'configs/{m}/{m}{_kd}', placeholder=True)
-    for m in ('kd', 'cwd', 'fitnet', 'at', 'frd')
+    dict(name=m, role='distill', method=m, teacher=_teacher, placeholder=True,
+         config=f'configs/{m}/{m}_siam-r18w32_siam-r50_levir-cd-256_20k.py')
+    for m in ('kd', 'cwd', 'fitnet', 'at', 'affinity', 'dist', 'frd')
 ]

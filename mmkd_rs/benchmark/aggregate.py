@@ -2,7 +2,7 @@
 
 One row per suite entry: the mean and the sample standard deviation
 (``ddof=1``; undefined for one seed) of each metric over the entry's
-finished seeds, ``n`` = number of finished seeds, and the difference of the
+finished seeds that define it, ``n`` = number of finished seeds, and the difference of the
 main metric's mean to the student-alone row (``role == 'student'``).
 Expected runs come from the suite manifest; a run without a record is
 ``missing``, a run whose record failed is ``failed``, and an entry with
@@ -93,7 +93,8 @@ def _row(entry: dict, records: Dict[int, dict], metrics: List[str]) -> Row:
               failed_seeds=failed, missing_seeds=missing,
               errors={s: (records[s].get('error') or '') for s in failed})
     for name in metrics:
-        values = [float(r['metrics'][name]) for r in finished if name in r.get('metrics', {})]
+        values = [float(r['metrics'][name]) for r in finished
+                  if r.get('metrics', {}).get(name) is not None]
         row.metrics[name] = mean_std(values) + (len(values), )
     row.params = _first_of(finished, 'complexity', 'params')
     row.flops = _first_of(finished, 'complexity', 'flops')

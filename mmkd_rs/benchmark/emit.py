@@ -36,13 +36,12 @@ def _options(options: dict, teacher_wd: Optional[str], entry: Entry) -> str:
 
 
 def _run_lines(kind: str, suite: Suite, entry: Entry, seed: int, work_root: str,
-               repo_root: str) -> List[str]:
+               repo_root: str, teacher: Optional[Entry]) -> List[str]:
     options = run_options(entry, seed)
     cfg_hash = config_hash(osp.join(repo_root, entry.config), options)
     wd = work_dir_of(work_root, suite.name, entry, seed, cfg_hash)
     teacher_wd = None
-    if entry.teacher:
-        teacher = suite.entry(entry.teacher)
+    if teacher is not None:
         t_hash = config_hash(osp.join(repo_root, teacher.config),
                              run_options(teacher, entry.teacher_seed))
         teacher_wd = work_dir_of(work_root, suite.name, teacher, entry.teacher_seed, t_hash)
@@ -86,9 +85,11 @@ def emit_script(kind: str, suites_and_entries, work_root: str, results_dir: str,
     lines.append('')
     for suite, entries in suites_and_entries:
         needed = {(e.teacher, e.teacher_seed) for e in entries if e.teacher}
+        selected = {e.name: e for e in entries}
         for entry in sorted(entries, key=lambda e: e.role != 'teacher'):
-            configs = [entry.config] + ([suite.entry(entry.teacher).config]
-                                        if entry.teacher else [])
+            teacher = (selected.get(entry.teacher) or suite.entry(entry.teacher)
+                       if entry.teacher else None)
+            configs = [entry.config] + ([teacher.config] if teacher else [])
             absent = [c for c in configs if not osp.isfile(osp.join(repo_root, c))]
             if absent:
                 lines += [f'# {suite.name} / {entry.name}: skipped, config(s) not written '
@@ -96,7 +97,8 @@ def emit_script(kind: str, suites_and_entries, work_root: str, results_dir: str,
                 continue
             for seed in entry.seeds:
                 if seeds is None or seed in seeds or (entry.name, seed) in needed:
-                    lines += _run_lines(kind, suite, entry, seed, work_root, repo_root)
+                    lines += _run_lines(kind, suite, entry, seed, work_root, repo_root,
+                                        teacher)
     collect = ['python', 'tools/run_benchmark.py'] + suite_files + [
         '--collect', '--work-root', work_root, '--results-dir', results_dir]
     lines += ['# Measure and write result records from the finished work dirs.',

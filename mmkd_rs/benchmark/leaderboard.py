@@ -179,6 +179,9 @@ def render_readmes(boards: List[Board], paths: List[str]):
     leaderboard not in ``boards`` are left as they are (with a warning).
     """
     by_name = {b.name: b for b in boards}
+    for board in boards:
+        for alias in board.definition.get('aliases') or []:
+            by_name.setdefault(alias, board)
     changed, warnings = {}, []
 
     def render(name, method):

@@ -7,7 +7,8 @@ rendered)::
     ... replaced by tools/leaderboard.py ...
     <!-- leaderboard:changedet-levir-quick:end -->
 
-``<name>`` is a leaderboard name.  ``<name>@<method>`` keeps only the rows of
+``<name>`` is a leaderboard name (or one of its ``aliases``).
+``<name>@<method>`` keeps only the rows of
 that method plus the teacher and student-alone reference rows (for a method's
 ``configs/<method>/README.md``).  Everything outside the markers is kept
 byte for byte; a file without markers is not touched.

@@ -20,6 +20,7 @@ key                             meaning
                                 appears in leaderboards, never on disk)
 ``error``                       last lines of the failing step's output
 ``metrics``                     ``{name: float}`` from the test split
+                                (None where the metric is undefined)
 ``complexity``                  ``params``, ``flops``, ``input_shape``
                                 ``[C, H, W]``, ``model`` (student/teacher)
 ``speed``                       ``fps_cpu``, ``cpu_threads``, ``fps_gpu``
@@ -94,9 +95,9 @@ def validate_record(record: dict, source: str = '<record>') -> dict:
     if record['role'] not in ROLES:
         raise RecordError(f'{source}: role must be one of {ROLES}, got {record["role"]!r}')
     metrics = record.get('metrics') or {}
-    bad = [k for k, v in metrics.items() if not isinstance(v, (int, float))]
+    bad = [k for k, v in metrics.items() if v is not None and not isinstance(v, (int, float))]
     if bad:
-        raise RecordError(f'{source}: metrics {bad} are not numbers')
+        raise RecordError(f'{source}: metrics {bad} are not numbers (or null)')
     return record
 
 
@@ -111,7 +112,7 @@ def save_record(record: dict, path: str) -> str:
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     tmp = path + '.tmp'
     with open(tmp, 'w', encoding='utf-8') as f:
-        json.dump(record, f, indent=2, sort_keys=True)
+        json.dump(record, f, indent=2, sort_keys=True, allow_nan=False)
         f.write('\n')
     os.replace(tmp, path)
     return path

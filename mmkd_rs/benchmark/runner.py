@@ -182,7 +182,8 @@ class BenchmarkRunner:
                 self.log(f'[run ] {suite.name}/{entry.name} seed {seed}')
                 self._train_and_test(record, entry, work_dir, options)
             if self.measure:
-                record.update(self._measure(entry, options))
+                record.update(self._measure(entry, options,
+                                            suite.evaluation.get('input_shape')))
             record['status'] = STATUS_FINISHED
         except Exception as err:  # every failure is kept as a record
             record['status'] = STATUS_FAILED
@@ -238,10 +239,10 @@ class BenchmarkRunner:
         except LogError:
             return {}
 
-    def _measure(self, entry: Entry, options: dict) -> dict:
+    def _measure(self, entry: Entry, options: dict, shape=None) -> dict:
         from .measure import measure_config
         return measure_config(osp.join(self.repo_root, entry.config), options,
-                              with_teacher=entry.role == 'distill',
+                              with_teacher=entry.role == 'distill', shape=shape,
                               fps_warmup=self.fps_warmup, fps_repeat=self.fps_repeat)
 
     # -- whole suites ------------------------------------------------------

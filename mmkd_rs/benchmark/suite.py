@@ -8,11 +8,13 @@ A suite is a Python file under ``benchmarks/suites/`` read with mmengine's
     seeds = [0, 1, 2]                # default seeds of every entry
     dataset = dict(name=..., data_root=...,
                    generate=dict(func='pkg.module.function', kwargs=dict(...)))
-    evaluation = dict(split='test', protocol='...')   # documented protocol
+    evaluation = dict(split='test', protocol='...',    # documented protocol
+                      input_shape=(256, 256))          # (H, W) of params/FLOPs/FPS;
+                                                       # default: the config's crop
     cfg_options = {...}              # --cfg-options given to every entry
     leaderboards = [dict(name=..., title=..., main_metric='F1',
                          metrics=['F1', 'IoU'], higher_is_better=True,
-                         metric_digits=2)]
+                         metric_digits=2, aliases=[])]
     entries = [dict(name=..., role='teacher'|'student'|'distill', method=...,
                     config='configs/...py', seeds=None, teacher=None,
                     teacher_ckpt_option='model.teacher_ckpt', cfg_options={},
@@ -54,6 +56,7 @@ class Leaderboard:
     metrics: List[str]
     higher_is_better: bool = True
     metric_digits: int = 2
+    aliases: List[str] = field(default_factory=list)  # other names README markers may use
 
 
 @dataclass
@@ -156,7 +159,8 @@ def load_suite(path: str) -> Suite:
             main_metric=_require(raw, 'main_metric', where),
             metrics=list(raw.get('metrics') or [raw['main_metric']]),
             higher_is_better=bool(raw.get('higher_is_better', True)),
-            metric_digits=int(raw.get('metric_digits', 2))))
+            metric_digits=int(raw.get('metric_digits', 2)),
+            aliases=list(raw.get('aliases') or [])))
     if not boards:
         raise SuiteError(f'{path}: "leaderboards" is empty')
     entries = [_parse_entry(raw, i, cfg, path, boards[0].name)

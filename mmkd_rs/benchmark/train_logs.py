@@ -10,6 +10,7 @@
 """
 import glob
 import json
+import math
 import os.path as osp
 from typing import Dict, List, Optional
 
@@ -102,7 +103,8 @@ def curves_from_scalars(lines: List[dict], keys: Optional[List[str]] = None,
 
 
 def read_test_metrics(work_dir: str) -> Dict[str, float]:
-    """Metrics of the newest test launch in ``work_dir``.
+    """Metrics of the newest test launch in ``work_dir``; an undefined value
+    (NaN, e.g. precision without any positive prediction) becomes None.
 
     Raises:
         LogError: no ``<timestamp>/<timestamp>.json`` exists there.
@@ -114,6 +116,6 @@ def read_test_metrics(work_dir: str) -> Dict[str, float]:
                        '<timestamp>/<timestamp>.json written by tools/test.py)')
     with open(candidates[-1], encoding='utf-8') as f:
         data = json.load(f)
-    return {k: float(v) for k, v in data.items()
+    return {k: (float(v) if math.isfinite(v) else None) for k, v in data.items()
             if k not in NON_METRIC_KEYS and isinstance(v, (int, float))
             and not isinstance(v, bool)}
