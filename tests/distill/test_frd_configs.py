@@ -11,7 +11,9 @@ from mmkd_rs.registry import DISTILLERS
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FRD_DIR = os.path.join(REPO, 'configs', 'frd')
-CONFIGS = sorted(glob.glob(os.path.join(FRD_DIR, '*.py')))
+QUICK = 'frd_siam-r18w32_siam-r50w32_synth-levir-256_quick.py'
+CONFIGS = sorted(p for p in glob.glob(os.path.join(FRD_DIR, '*.py'))
+                 if not p.endswith(QUICK))
 NAME = re.compile(r'^(?P<method>[a-z0-9-]+)_siam-r18w32_siam-r50_'
                   r'(?P<data>levir|whu)-cd-256_20k\.py$')
 # method -> distill losses its distiller must hold
@@ -90,8 +92,29 @@ def test_frd_options_reach_the_losses(monkeypatch):
     assert (loss.prototypes, loss.num_prototypes) == ('kmeans', 4)
 
 
+def test_quick_config_matches_the_quick_teacher(monkeypatch):
+    monkeypatch.chdir(REPO)
+    use_scope()
+    cfg = _load(QUICK)
+    assert cfg.train_cfg.max_iters == 300
+    assert cfg.train_dataloader.dataset.data_root == 'data/synthetic_levir_cd'
+    teacher = Config.fromfile(os.path.join(REPO, cfg.model.teacher))
+    losses = DISTILLERS.build(cfg.model.distiller).distill_losses
+    assert losses['loss_ccrd'].projector.out_channels == teacher.model.neck.out_channels
+    assert losses['loss_ccrd'].projector.in_channels == cfg.model.student.neck.out_channels
+    assert set(losses) == EXPECTED_LOSSES['frd']
+    main = DISTILLERS.build(_load('frd_siam-r18w32_siam-r50_levir-cd-256_20k.py')
+                            .model.distiller).distill_losses
+    for name, attrs in (('loss_bfdd', ('distance', 'map_norm', 'match', 'mode', 'loss_weight')),
+                        ('loss_ccrd', ('prototypes', 'tau', 'pixel_weight', 'relation_weight',
+                                       'contrast_weight', 'num_samples', 'loss_weight'))):
+        for attr in attrs:
+            assert getattr(losses[name], attr) == getattr(main[name], attr), (name, attr)
+
+
 def test_readme_lists_every_config_and_has_leaderboard_markers():
     readme = open(os.path.join(FRD_DIR, 'README.md')).read()
+    assert QUICK in readme
     for path in CONFIGS:
         assert os.path.basename(path) in readme, os.path.basename(path)
     for key in ('changedet-levir@frd', 'frd-levir', 'frd-whu'):
