@@ -6,3 +6,4 @@ from .rng_state_hook import RNGStateHook
 
 __all__ = ['CPUAmpOptimWrapper', 'DeviceAwareDistributedDataParallel',
            'PredictionWriterHook', 'RNGStateHook']
+from .sar_visualization_hook import SAREOVisualizationHook  # noqa: F401

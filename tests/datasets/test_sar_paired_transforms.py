@@ -53,9 +53,11 @@ def test_flip_and_rot90_exact_values():
     assert r['img_shape'] == r['img'].shape[:2]
 
 
-def test_crop_and_size_errors():
-    with pytest.raises(ValueError, match='smaller than crop_size'):
-        PairedRandomCrop(20)(_sample())
+def test_crop_larger_than_image_keeps_it_whole_and_size_errors():
+    r = PairedRandomCrop((20, 4))(_sample())
+    assert r['img'].shape[:2] == r['gt_seg_map'].shape == (12, 4)
+    assert r['img_shape'] == (12, 4)
+    _consistent(r)
     bad = _sample()
     bad['teacher_img'] = bad['teacher_img'][:5]
     with pytest.raises(ValueError, match='differ in size'):

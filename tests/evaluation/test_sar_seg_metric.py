@@ -77,3 +77,11 @@ def test_ignored_pixels_do_not_make_objects():
     m = _run(SegmentationMetric(polygon_f1=True), [(pred, gt)])
     assert m['OA'] == 100.0 and m['polygon_precision'] == 0.0
     assert np.isnan(m['IoU.building'])
+
+
+def test_f1_is_zero_not_nan_when_class_never_predicted():
+    gt = [[0, 1], [0, 0]]
+    pred = [[0, 0], [0, 0]]
+    m = _run(SegmentationMetric(), [(pred, gt)])
+    assert m['building_F1'] == 0.0 and m['IoU.building'] == 0.0
+    assert m['Kappa'] == 0.0

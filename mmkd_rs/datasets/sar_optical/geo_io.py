@@ -32,6 +32,17 @@ from rasterio.features import rasterize
 from rasterio.warp import transform_geom
 from shapely.geometry import shape
 
+from mmkd_rs.utils.errors import UserError
+
+
+class SARDataError(UserError, ValueError):
+    """Paired SAR / EO input that cannot be used as it is (bands, grids,
+    nodata, names); the message names the file and what was expected."""
+
+
+class SARFileNotFoundError(UserError, FileNotFoundError):
+    """A file of a paired SAR / EO sample is missing."""
+
 
 @dataclass
 class GeoGrid:
@@ -69,10 +80,10 @@ def read_raster(path: str,
         ValueError: the band count differs from ``expected_bands``.
     """
     if not osp.isfile(path):
-        raise FileNotFoundError(f'Raster not found: {path}')
+        raise SARFileNotFoundError(f'Raster not found: {path}')
     with rasterio.open(path) as src:
         if expected_bands is not None and src.count != expected_bands:
-            raise ValueError(
+            raise SARDataError(
                 f'{path}: expected {expected_bands} band(s), found '
                 f'{src.count}. Check the band order / modality settings '
                 '(sar_bands / eo_bands) of the loading transform.')
@@ -106,18 +117,18 @@ def check_same_footprint(path_a: str, grid_a: GeoGrid, path_b: str,
         ValueError: sizes, CRSs or footprints differ.
     """
     if (grid_a.height, grid_a.width) != (grid_b.height, grid_b.width):
-        raise ValueError(
+        raise SARDataError(
             f'Size mismatch: {path_a} is {grid_a.height}x{grid_a.width} but '
             f'{path_b} is {grid_b.height}x{grid_b.width} (H x W); paired '
             'modalities must share the pixel grid.')
     if grid_a.crs is not None and grid_b.crs is not None \
             and grid_a.crs != grid_b.crs:
-        raise ValueError(f'CRS mismatch: {path_a} is {grid_a.crs}, {path_b} '
+        raise SARDataError(f'CRS mismatch: {path_a} is {grid_a.crs}, {path_b} '
                          f'is {grid_b.crs}.')
     tol = tol_px * max(grid_a.pixel_size)
     offsets = np.abs(np.subtract(_bounds(grid_a), _bounds(grid_b)))
     if offsets.max() > tol:
-        raise ValueError(
+        raise SARDataError(
             f'Footprint mismatch: {path_a} bounds {_bounds(grid_a)} vs '
             f'{path_b} bounds {_bounds(grid_b)} differ by up to '
             f'{offsets.max():.3f} CRS units (> {tol:.3f} = {tol_px} px).')
@@ -131,7 +142,7 @@ def read_geojson(path: str) -> Tuple[list, CRS]:
     with open(path) as f:
         collection = json.load(f)
     if collection.get('type') != 'FeatureCollection':
-        raise ValueError(f'{path}: expected a GeoJSON FeatureCollection, got '
+        raise SARDataError(f'{path}: expected a GeoJSON FeatureCollection, got '
                          f'type={collection.get("type")!r}.')
     crs_name = (collection.get('crs') or {}).get('properties', {}).get(
         'name', 'EPSG:4326')
@@ -169,7 +180,7 @@ def rasterize_footprints(geojson_path: str, grid: GeoGrid,
     its centre falls inside a polygon.
     """
     if grid.crs is None:
-        raise ValueError(f'Cannot rasterise {geojson_path}: the reference '
+        raise SARDataError(f'Cannot rasterise {geojson_path}: the reference '
                          'raster has no CRS.')
     geoms, crs = read_geojson(geojson_path)
     shapes = []
@@ -200,7 +211,7 @@ def read_orientations(path: str) -> Dict[str, int]:
             if not parts:
                 continue
             if len(parts) != 2 or parts[1] not in ('0', '1'):
-                raise ValueError(f'{path}:{lineno}: expected "<strip> 0|1", '
+                raise SARDataError(f'{path}:{lineno}: expected "<strip> 0|1", '
                                  f'got {line.strip()!r}.')
             orientations[parts[0]] = int(parts[1])
     return orientations
@@ -214,7 +225,7 @@ def strip_of_tile(filename: str) -> str:
     """
     stem = osp.splitext(osp.basename(filename))[0].split('_')
     if len(stem) < 4 or stem[-2] != 'tile':
-        raise ValueError(f'{filename}: not a SpaceNet 6 tile name '
+        raise SARDataError(f'{filename}: not a SpaceNet 6 tile name '
                          '(..._<start>_<end>_tile_<n>.tif).')
     return '_'.join(stem[-4:-2])
 

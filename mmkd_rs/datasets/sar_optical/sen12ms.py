@@ -7,6 +7,7 @@ import numpy as np
 from mmseg.datasets import BaseSegDataset
 
 from mmkd_rs.registry import DATASETS
+from .geo_io import SARDataError, SARFileNotFoundError
 
 #: IGBP land-cover code (SEN12MS ``lc`` band 1, 1..17) -> DFC2020 simplified
 #: class (0-based; 255 = ignore). The ten DFC2020 classes merge the IGBP
@@ -40,7 +41,7 @@ def s1_to_partner(s1_path: str, kind: str) -> str:
     folder, name = osp.split(s1_path)
     root, scene = osp.split(folder)
     if not scene.startswith('s1_') or '_s1_' not in name:
-        raise ValueError(f'{s1_path}: not a SEN12MS s1 patch path '
+        raise SARDataError(f'{s1_path}: not a SEN12MS s1 patch path '
                          '(<season>/s1_<scene>/<season>_s1_<scene>_p<n>.tif).')
     return osp.join(root, kind + scene[2:], name.replace('_s1_', f'_{kind}_'))
 
@@ -81,13 +82,13 @@ class SEN12MSDataset(BaseSegDataset):
         else:
             s1 = sorted(glob.glob(osp.join(root, '*', 's1_*', '*.tif')))
         if not s1:
-            raise FileNotFoundError(f'No SEN12MS s1 patches under {root}.')
+            raise SARFileNotFoundError(f'No SEN12MS s1 patches under {root}.')
         data_list = []
         for path in s1:
             eo, lc = s1_to_partner(path, 's2'), s1_to_partner(path, 'lc')
             for p in (path, eo, lc):
                 if not osp.isfile(p):
-                    raise FileNotFoundError(f'SEN12MS file missing: {p}')
+                    raise SARFileNotFoundError(f'SEN12MS file missing: {p}')
             data_list.append(dict(
                 img_path=path, sar_path=path, eo_path=eo, seg_map_path=lc,
                 orientation_flip=False, label_map=None,

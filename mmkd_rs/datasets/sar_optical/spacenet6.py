@@ -6,13 +6,25 @@ from typing import Dict, List, Optional
 from mmseg.datasets import BaseSegDataset
 
 from mmkd_rs.registry import DATASETS
-from .geo_io import read_orientations, strip_of_tile, tile_id
+from mmkd_rs.utils.errors import DatasetNotFoundError
+from .geo_io import (SARDataError, SARFileNotFoundError, read_orientations,
+                     strip_of_tile, tile_id)
 
 
 def index_tiles(folder: str, suffix: str) -> Dict[str, str]:
     """Map tile id (``<start>_<end>_tile_<n>``) -> file path in ``folder``."""
     paths = sorted(glob.glob(osp.join(folder, f'*{suffix}')))
     return {tile_id(p): p for p in paths}
+
+
+LAYOUT = '''  data_root/SAR-Intensity/*_SAR-Intensity_<start>_<end>_tile_<n>.tif
+  data_root/PS-RGB/*_PS-RGB_<start>_<end>_tile_<n>.tif
+  data_root/geojson_buildings/*_Buildings_<start>_<end>_tile_<n>.geojson
+  data_root/SummaryData/SAR_orientations.txt
+  data_root/splits/{train,val}.txt'''
+PREPARE = ('python tools/dataset_converters/spacenet6.py <SN6 train folder> '
+           '(real data), or python tools/dataset_converters/'
+           'generate_synthetic_spacenet6.py data/synthetic_spacenet6')
 
 
 @DATASETS.register_module()
@@ -71,8 +83,9 @@ class SpaceNet6Dataset(BaseSegDataset):
     def load_data_list(self) -> List[dict]:
         sar = index_tiles(self._path(self.sar_dir), '.tif')
         if not sar:
-            raise FileNotFoundError(
-                f'No SAR tiles (*.tif) in {self._path(self.sar_dir)}.')
+            raise DatasetNotFoundError(
+                'SpaceNet6Dataset', self._path(self.sar_dir), LAYOUT,
+                PREPARE)
         eo = index_tiles(self._path(self.eo_dir), '.tif') if self.eo_dir \
             else {}
         labels = index_tiles(self._path(self.label_dir), '.geojson') \
@@ -88,20 +101,20 @@ class SpaceNet6Dataset(BaseSegDataset):
         data_list = []
         for tid in ids:
             if tid not in sar:
-                raise FileNotFoundError(
+                raise SARFileNotFoundError(
                     f'{self.ann_file}: tile {tid} has no SAR file in '
                     f'{self._path(self.sar_dir)}.')
             if self.require_eo and tid not in eo:
-                raise FileNotFoundError(
+                raise SARFileNotFoundError(
                     f'Tile {tid} has no EO (PS-RGB) partner in '
                     f'{self._path(self.eo_dir)}.')
             if self.label_dir and tid not in labels:
-                raise FileNotFoundError(
+                raise SARFileNotFoundError(
                     f'Tile {tid} has no building geojson in '
                     f'{self._path(self.label_dir)}.')
             strip = strip_of_tile(sar[tid])
             if self.orientation_file and strip not in orientations:
-                raise KeyError(f'Strip {strip} of tile {tid} is missing from '
+                raise SARDataError(f'Strip {strip} of tile {tid} is missing from '
                                f'{self._path(self.orientation_file)}.')
             data_list.append(dict(
                 tile_id=tid, img_path=sar[tid], sar_path=sar[tid],

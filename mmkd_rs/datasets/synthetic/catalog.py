@@ -74,6 +74,11 @@ def _register():
     from mmkd_rs.datasets.roads import RoadSegDataset
     from .roads import write_for_dataset_config as _write_roads
     _WRITERS.append((RoadSegDataset, _write_roads))
+    from mmkd_rs.datasets.sar_optical import SEN12MSDataset, SpaceNet6Dataset
+    from .sen12ms import write_for_dataset_config as _write_sen12ms
+    from .spacenet6 import write_for_dataset_config as _write_spacenet6
+    _WRITERS.append((SpaceNet6Dataset, _write_spacenet6))
+    _WRITERS.append((SEN12MSDataset, _write_sen12ms))
 
 
 def prepare_synthetic(dataset_cfg: dict, root: str, num: int = 4, size: int = 256,

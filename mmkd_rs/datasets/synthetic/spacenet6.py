@@ -244,3 +244,16 @@ def generate_synthetic_spacenet6(out_dir: str,
         with open(osp.join(dirs['splits'], f'{name}.txt'), 'w') as f:
             f.writelines(i + '\n' for i in ids)
     return splits
+
+
+def write_for_dataset_config(cfg: dict, cls, root: str, num: int, size: int,
+                             seed: int) -> None:
+    """Catalog writer (``mmkd_rs.datasets.synthetic.catalog``): synthetic
+    SpaceNet 6 tiles under ``root`` in the folders ``cfg`` names."""
+    generate_synthetic_spacenet6(root, num_tiles=max(num, 3) + 1, size=size,
+                                 seed=seed, val_fraction=0.25)
+    for key, default in (('sar_dir', 'SAR-Intensity'), ('eo_dir', 'PS-RGB'),
+                         ('label_dir', 'geojson_buildings')):
+        folder = cfg.get(key, default)
+        if folder and folder != default:
+            os.replace(osp.join(root, default), osp.join(root, folder))

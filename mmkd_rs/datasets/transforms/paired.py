@@ -30,9 +30,12 @@ def _spatial_keys(results: dict) -> list:
 class PairedRandomCrop(BaseTransform):
     """Random crop of the same window from images and labels.
 
+    Like mmseg's ``RandomCrop``, an input smaller than ``crop_size`` along
+    an axis is kept whole along it (the data preprocessor pads the batch,
+    labels with 255).
+
     Args:
-        crop_size (int | tuple[int, int]): ``(h, w)`` of the crop; inputs
-            smaller than it raise.
+        crop_size (int | tuple[int, int]): ``(h, w)`` of the crop.
         cat_max_ratio (float): retry (up to 10 times) while one class covers
             more than this share of the crop (as mmseg's RandomCrop).
         ignore_index (int): label value not counted by ``cat_max_ratio``.
@@ -46,16 +49,13 @@ class PairedRandomCrop(BaseTransform):
 
     @cache_randomness
     def _window(self, h: int, w: int) -> Tuple[int, int]:
-        return (np.random.randint(0, h - self.crop_size[0] + 1),
-                np.random.randint(0, w - self.crop_size[1] + 1))
+        return (np.random.randint(0, max(h - self.crop_size[0], 0) + 1),
+                np.random.randint(0, max(w - self.crop_size[1], 0) + 1))
 
     def transform(self, results: dict) -> dict:
         keys = _spatial_keys(results)
         h, w = results['img'].shape[:2]
-        ch, cw = self.crop_size
-        if h < ch or w < cw:
-            raise ValueError(f'{results.get("img_path")}: image {h}x{w} is '
-                             f'smaller than crop_size {ch}x{cw}.')
+        ch, cw = min(self.crop_size[0], h), min(self.crop_size[1], w)
         for _ in range(10):
             y, x = self._window(h, w)
             if self.cat_max_ratio >= 1.0 or 'gt_seg_map' not in results:

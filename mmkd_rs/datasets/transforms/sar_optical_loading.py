@@ -10,7 +10,8 @@ from typing import Optional
 import numpy as np
 from mmcv.transforms import BaseTransform
 
-from mmkd_rs.datasets.sar_optical.geo_io import (check_same_footprint,
+from mmkd_rs.datasets.sar_optical.geo_io import (SARDataError,
+                                                 check_same_footprint,
                                                  rasterize_footprints,
                                                  read_raster, sar_nodata_mask)
 from mmkd_rs.datasets.sar_optical.sen12ms import IGBP_TO_DFC2020
@@ -54,6 +55,9 @@ class LoadPairedModalities(BaseTransform):
         allow_empty (bool): allow tiles whose SAR has no valid pixel (their
             label is then all ignore). Default False: such a tile raises.
         apply_orientation (bool): honour ``orientation_flip``.
+        sar_nodata_value (float, optional): a value that marks SAR nodata
+            when all bands equal it, used when the file declares none
+            (real SpaceNet 6 tiles use 0 outside the swath).
     """
 
     def __init__(self,
@@ -65,13 +69,14 @@ class LoadPairedModalities(BaseTransform):
                  footprint_tol_px: float = 0.5,
                  sar_nodata_from_file: bool = True,
                  allow_empty: bool = False,
-                 apply_orientation: bool = True) -> None:
+                 apply_orientation: bool = True,
+                 sar_nodata_value: Optional[float] = None) -> None:
         for name, value in (('student', student), ('teacher', teacher)):
             if value is not None and value not in MODALITIES:
-                raise ValueError(f'{name} must be one of {MODALITIES}, got '
+                raise SARDataError(f'{name} must be one of {MODALITIES}, got '
                                  f'{value!r}.')
         if student == teacher:
-            raise ValueError('student and teacher modalities must differ.')
+            raise SARDataError('student and teacher modalities must differ.')
         self.student, self.teacher = student, teacher
         self.bands = dict(sar=sar_bands, eo=eo_bands)
         self.check_footprint = check_footprint
@@ -79,6 +84,7 @@ class LoadPairedModalities(BaseTransform):
         self.sar_nodata_from_file = sar_nodata_from_file
         self.allow_empty = allow_empty
         self.apply_orientation = apply_orientation
+        self.sar_nodata_value = sar_nodata_value
 
     def _path(self, results: dict, modality: str) -> str:
         path = results.get(f'{modality}_path')
@@ -106,8 +112,10 @@ class LoadPairedModalities(BaseTransform):
         if 'sar' in loaded:
             path, sar, _, declared = loaded['sar']
             nodata = sar_nodata_mask(sar, declared)
+            if self.sar_nodata_value is not None:
+                nodata |= sar_nodata_mask(sar, self.sar_nodata_value)
             if nodata.all() and not self.allow_empty:
-                raise ValueError(
+                raise SARDataError(
                     f'{path}: every SAR pixel is nodata (NaN or the declared '
                     'nodata value); drop the tile from the split list '
                     '(tools/dataset_converters/spacenet6.py does) or set '
@@ -175,7 +183,7 @@ class LoadSEN12MSLandCover(BaseTransform):
         igbp = lc[..., 0]
         bad = (igbp < 0) | (igbp > 17)
         if bad.any():
-            raise ValueError(f'{path}: IGBP band has codes outside 0..17 '
+            raise SARDataError(f'{path}: IGBP band has codes outside 0..17 '
                              f'(e.g. {igbp[bad].flat[0]}).')
         results['gt_seg_map'] = IGBP_TO_DFC2020[igbp.astype(np.int64)]
         results.setdefault('seg_fields', []).append('gt_seg_map')

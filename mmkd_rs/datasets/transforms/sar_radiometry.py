@@ -68,15 +68,19 @@ class MaskSARNoData(BaseTransform):
     reaches the network.
 
     Args:
-        fill_value (float): value written into SAR nodata pixels (all bands).
+        fill_value (float | sequence[float]): value written into SAR nodata
+            pixels, one for all bands or one per band (the band means make
+            them 0 after normalisation).
         ignore_index (int): label value of ignored pixels.
         require_label (bool): raise when there is no label to mask (a
             training / validation pipeline without labels is a config error).
     """
 
-    def __init__(self, fill_value: float = -30.0, ignore_index: int = 255,
+    def __init__(self, fill_value=-30.0, ignore_index: int = 255,
                  require_label: bool = True) -> None:
-        self.fill_value, self.ignore_index = fill_value, ignore_index
+        self.fill_value = fill_value if np.isscalar(fill_value) \
+            else np.asarray(fill_value, np.float32)
+        self.ignore_index = ignore_index
         self.require_label = require_label
 
     def transform(self, results: dict) -> dict:

@@ -79,8 +79,8 @@ class SegmentationMetric(IoUMetric):
     Classes absent from both prediction and ground truth give NaN and are
     left out of the means.
 
-    IoU / F1 / OA use mmseg's ``IoUMetric.total_area_to_metrics`` on the
-    areas read off the confusion matrix.
+    IoU and OA use mmseg's ``IoUMetric.total_area_to_metrics`` on the areas
+    read off the confusion matrix; F1 is ``2TP / (2TP + FP + FN)``.
 
     Args:
         building_class (int, optional): class index of buildings; 'auto'
@@ -99,7 +99,7 @@ class SegmentationMetric(IoUMetric):
                  **kwargs) -> None:
         kwargs.pop('iou_metrics', None)
         super().__init__(ignore_index=ignore_index,
-                         iou_metrics=['mIoU', 'mFscore'], **kwargs)
+                         iou_metrics=['mIoU'], **kwargs)
         self.building_class = building_class
         self.polygon_f1 = polygon_f1
         self.polygon_iou_thr = polygon_iou_thr
@@ -135,7 +135,11 @@ class SegmentationMetric(IoUMetric):
         scores = self.total_area_to_metrics(
             intersect, area_pred + area_label - intersect, area_pred,
             area_label, self.metrics, self.nan_to_num, self.beta)
-        iou, f1 = scores['IoU'], scores['Fscore']
+        iou = scores['IoU']
+        # F1 = 2TP / (2TP + FP + FN): 0 (not NaN) when a class present in the
+        # ground truth is never predicted; NaN only when absent from both.
+        with np.errstate(invalid='ignore', divide='ignore'):
+            f1 = (2 * intersect / (area_pred + area_label)).numpy()
 
         def pct(x):
             return float(np.round(x * 100, 2))

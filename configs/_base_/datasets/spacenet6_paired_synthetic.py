@@ -1,0 +1,18 @@
+# Synthetic SpaceNet 6 tiles, paired SAR student + EO teacher (training
+# packs `teacher_inputs`; validation / test SAR-only); see
+# spacenet6_sar_synthetic.py for how to generate them.
+_base_ = ['./spacenet6_paired.py']
+data_root = 'data/synthetic_spacenet6'
+crop_size = (64, 64)
+eo_mean = [84.6, 110.4, 64.9]
+eo_std = [31.0, 15.2, 21.4]
+train_pipeline = _base_.paired_load_pipeline + [
+    dict(type='PairedRandomCrop', crop_size=crop_size),
+    dict(type='PairedRandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackPairedSegInputs'),
+]
+train_dataloader = dict(batch_size=8, num_workers=2, dataset=dict(
+    data_root=data_root, pipeline=train_pipeline))
+val_dataloader = dict(batch_size=4, num_workers=2, dataset=dict(
+    data_root=data_root))
+test_dataloader = val_dataloader

@@ -1,0 +1,14 @@
+# HFD-Net SAR student trained alone (the "SAR-only" / student baseline):
+# the same network as the EO teacher, on 4-band SAR-Intensity (dB).
+_base_ = [
+    '../_base_/models/resnet_hfam_fcn.py',
+    '../_base_/datasets/spacenet6_sar.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_20k.py'
+]
+data_preprocessor = dict(mean={{_base_.sar_mean}}, std={{_base_.sar_std}})
+model = dict(data_preprocessor=data_preprocessor,
+             backbone=dict(in_channels=4))
+# tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
+visualizer = dict(type='SAREOVisualizer', name='visualizer',
+                  vis_backends=[dict(type='LocalVisBackend')])
+default_hooks = dict(visualization=dict(type='SAREOVisualizationHook'))

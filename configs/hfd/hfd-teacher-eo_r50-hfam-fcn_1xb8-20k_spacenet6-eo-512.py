@@ -1,0 +1,15 @@
+# HFD-Net EO teacher: the student's architecture on PS-RGB (labels ignored
+# outside the SAR swath). Train it first; the distillation configs load it
+# frozen.
+_base_ = [
+    '../_base_/models/resnet_hfam_fcn.py',
+    '../_base_/datasets/spacenet6_eo.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_20k.py'
+]
+data_preprocessor = dict(mean={{_base_.eo_mean}}, std={{_base_.eo_std}})
+model = dict(data_preprocessor=data_preprocessor,
+             backbone=dict(in_channels=3))
+# tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
+visualizer = dict(type='SAREOVisualizer', name='visualizer',
+                  vis_backends=[dict(type='LocalVisBackend')])
+default_hooks = dict(visualization=dict(type='SAREOVisualizationHook'))
