@@ -201,3 +201,16 @@ def test_clear_errors():
         loss(torch.zeros(2, 2, 4, 4), (torch.zeros(2, 4, 4), ))
     with pytest.raises(IndexError, match='teacher stage 5'):
         BiTemporalFeatureDistanceLoss(pairs=[(0, 5)])(_feats(**STUDENT), _feats(**TEACHER))
+
+
+def test_random_positions_subsample_the_compared_pixels():
+    s, t = _feats(**STUDENT, seed=1), _feats(**TEACHER, seed=2)
+    full = BiTemporalFeatureDistanceLoss(pairs=[(0, 0)])(s, t).item()
+    every = BiTemporalFeatureDistanceLoss(pairs=[(0, 0)], num_positions=16 * 16)(s, t).item()
+    assert every == pytest.approx(full, rel=1e-6)  # all 256 positions of the 16x16 grid
+    few = [BiTemporalFeatureDistanceLoss(pairs=[(0, 0)], num_positions=10, seed=4)(s, t).item()
+           for _ in range(2)]
+    assert few[0] == few[1] and few[0] != pytest.approx(full, rel=1e-3)
+    assert BiTemporalFeatureDistanceLoss(num_positions=10, seed=0)(s, s).item() == 0.0
+    with pytest.raises(ValueError, match='num_positions'):
+        BiTemporalFeatureDistanceLoss(num_positions=10, match='kl', map_norm='softmax')

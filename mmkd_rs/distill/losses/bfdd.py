@@ -138,6 +138,9 @@ class BiTemporalFeatureDistanceLoss(nn.Module):
             chosen stage) or an ``(h, w)`` tuple.
         seed: seed of a private ``torch.Generator`` for the random selection;
             ``None`` uses torch's global generator (seeded by the runner).
+        num_positions: with ``match='mse'``, compare only this many pixel
+            positions of the common grid, drawn at random each call (the same
+            positions for every image); ``None`` compares every position.
         log_pair: write the chosen stages to the message hub
             (``train/bfdd_student_stage``, ``train/bfdd_teacher_stage``).
         loss_weight: multiplier of the returned loss.
@@ -156,6 +159,7 @@ class BiTemporalFeatureDistanceLoss(nn.Module):
                  pairs: Optional[Sequence[Sequence[int]]] = None,
                  resize_to: Union[str, Sequence[int]] = 'student',
                  seed: Optional[int] = None,
+                 num_positions: Optional[int] = None,
                  log_pair: bool = False,
                  loss_weight: float = 1.0,
                  eps: float = 1e-6) -> None:
@@ -166,6 +170,9 @@ class BiTemporalFeatureDistanceLoss(nn.Module):
             if value not in allowed:
                 raise ValueError(f'{type(self).__name__}: {key}={value!r}; '
                                  f'expected one of {allowed}')
+        if num_positions is not None and (match != 'mse' or num_positions < 1):
+            raise ValueError(f'{type(self).__name__}: num_positions={num_positions} needs '
+                             f"match='mse' and a value >= 1 (got match={match!r})")
         if match == 'kl' and map_norm != 'softmax':
             raise ValueError(f"{type(self).__name__}: match='kl' compares spatial distributions "
                              f"and needs map_norm='softmax', got map_norm={map_norm!r}")
@@ -185,6 +192,7 @@ class BiTemporalFeatureDistanceLoss(nn.Module):
         self.teacher_stages = None if teacher_stages is None else list(teacher_stages)
         self.pairs = None if pairs is None else [tuple(p) for p in pairs]
         self.resize_to = resize_to if isinstance(resize_to, str) else tuple(resize_to)
+        self.num_positions = num_positions
         self.log_pair = log_pair
         self.loss_weight = loss_weight
         self.eps = eps
@@ -243,6 +251,10 @@ class BiTemporalFeatureDistanceLoss(nn.Module):
             return kl / dist_s.shape[0] * self.temperature**2
         map_s = normalize_map(dist_s, self.map_norm, self.temperature, self.eps)
         map_t = normalize_map(dist_t, self.map_norm, self.temperature, self.eps)
+        if self.num_positions is not None and self.num_positions < map_s[0].numel():
+            keep = torch.randperm(map_s[0].numel(), generator=self.generator)
+            keep = keep[:self.num_positions].to(map_s.device)
+            map_s, map_t = map_s.flatten(1)[:, keep], map_t.flatten(1)[:, keep]
         return F.mse_loss(map_s, map_t)
 
     @staticmethod
