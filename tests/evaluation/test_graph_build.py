@@ -20,11 +20,11 @@ def test_vertices_merge_only_when_equal_and_chains_collapse():
     assert g2.num_edges == 2 and g2.num_nodes == 4
 
 
-def test_line_joint_kept_and_small_components_dropped():
+def test_line_joints_and_small_components():
     lines = [[(0, 0), (10, 0)], [(10, 0), (20, 0)], [(100, 100), (102, 100)]]
-    g = graph_from_polylines(lines)
+    g = graph_from_polylines(lines, split_at_line_joints=True)
     assert g.num_edges == 3          # the joint of two different lines stays a node
-    g = graph_from_polylines(lines, split_at_line_joints=False, min_component_length=5)
+    g = graph_from_polylines(lines, min_component_length=5)     # default: joints merge
     assert g.num_edges == 1 and g.total_length() == pytest.approx(20.0)
 
 

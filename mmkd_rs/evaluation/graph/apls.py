@@ -23,8 +23,9 @@ has no node, APLS and both directions are 0 (so an empty proposal for an
 empty ground truth also scores 0). A direction with no pair to compare
 scores 0.
 
-All-pairs path lengths come from one ``scipy.sparse.csgraph.dijkstra`` call
-per graph over all control nodes at once.
+Path lengths come from ``scipy.sparse.csgraph.dijkstra`` run from all
+control nodes at once (in blocks of ``BLOCK`` start points, so memory stays
+bounded on large graphs).
 """
 from dataclasses import dataclass
 from typing import Optional
@@ -64,67 +65,72 @@ class APLSResult:
                     apls_prop_to_gt=self.prop_to_gt)
 
 
+#: Start points per Dijkstra block: bounds memory to ~BLOCK x M floats per graph.
+BLOCK = 1024
+
+
 @dataclass
 class ControlledGraph:
-    """A graph with its own control points: native path lengths between them."""
+    """A graph with its own control points, split at them.
 
-    graph: RoadGraph
+    ``adj`` is the length-weighted graph split at the control points and
+    ``index[i]`` the node of control point ``i`` in it.
+    """
+
     points: np.ndarray      # (M, 2) control point coordinates
-    lengths: np.ndarray     # (M, M) native path lengths, inf when disconnected
+    adj: object             # (N', N') csr adjacency
+    index: np.ndarray       # (M,) node of each control point
+
+    def lengths(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows), M) native path lengths (inf when disconnected)."""
+        return dijkstra(self.adj, directed=False, indices=self.index[rows])[:, self.index]
 
 
 def with_control_points(graph: RoadGraph, settings: APLSSettings) -> ControlledGraph:
-    """Nodes + spaced edge points of ``graph`` and their all-pairs path lengths."""
-    if graph.num_nodes == 0:
-        return ControlledGraph(graph, np.zeros((0, 2)), np.zeros((0, 0)))
+    """Nodes + spaced edge points of ``graph``, as a split graph."""
     edge, s = spaced_positions(graph, settings.control_spacing, settings.curved_eps)
     adj, mid_index = split_graph(graph, edge, s)
     ctrl = np.concatenate([np.arange(graph.num_nodes), mid_index])
     points = np.concatenate([graph.nodes, interpolate(graph, edge, s)])
-    lengths = dijkstra(adj, directed=False, indices=ctrl)[:, ctrl]
-    return ControlledGraph(graph, points, lengths)
+    return ControlledGraph(points, adj, ctrl)
 
 
-def snapped_lengths(points: np.ndarray, target: RoadGraph,
-                    snap_radius: float) -> np.ndarray:
-    """(M, M) path lengths in ``target`` between the snapped copies of ``points``.
-
-    Rows/columns of points that could not be snapped (or were superseded) are
-    NaN; disconnected pairs are inf.
-    """
-    m = len(points)
-    out = np.full((m, m), np.nan)
-    if m == 0 or target.num_nodes == 0:
-        return out
+def snap_onto(points: np.ndarray, target: RoadGraph, snap_radius: float):
+    """Snap ``points`` onto ``target`` (split there); index -1 = not snapped / superseded."""
     edge, s, _ = locate_points(target, points, snap_radius)
-    adj, index = split_graph(target, edge, s)
-    ok = np.flatnonzero(index >= 0)
-    if len(ok):
-        out[np.ix_(ok, ok)] = dijkstra(adj, directed=False, indices=index[ok])[:, index[ok]]
-    return out
+    return split_graph(target, edge, s)
 
 
-def direction_score(native: np.ndarray, snapped: np.ndarray,
-                    min_path_length: float) -> float:
-    """C = 1 - mean route term, from native (M, M) and snapped (M, M) lengths."""
-    if native.size == 0:
-        return 0.0
-    reach = np.isfinite(native)
-    missing_start = np.isnan(snapped).all(axis=1)
-    # start point not on the other graph: every other reachable end scores 1
-    n_missing_terms = int(reach[missing_start].sum()) - int(missing_start.sum())
-    rows = ~missing_start
-    nat = native[rows]
-    snp = snapped[rows]
-    routes = reach[rows] & (nat >= min_path_length)
-    found = routes & np.isfinite(snp)
-    with np.errstate(invalid='ignore', divide='ignore'):
-        term = np.minimum(1.0, np.abs(nat - snp) / nat)
-    total = float(term[found].sum()) + float((routes & ~found).sum()) + n_missing_terms
-    count = int(routes.sum()) + n_missing_terms
-    if count == 0:
-        return 0.0
-    return 1.0 - total / count
+def direction_score(source: ControlledGraph, target: RoadGraph, snap_radius: float,
+                    min_path_length: float, block: int = BLOCK) -> float:
+    """C(source -> target) = 1 - mean route term; Dijkstra in blocks of start points."""
+    m = len(source.points)
+    adj, index = snap_onto(source.points, target, snap_radius)
+    snapped = index >= 0
+    total = 0.0
+    count = 0
+    for start in range(0, m, block):
+        rows = np.arange(start, min(start + block, m))
+        native = source.lengths(rows)
+        reach = np.isfinite(native)
+        missing = ~snapped[rows]
+        # a start that is not on the other graph: every other reachable end scores 1
+        n_missing = int(reach[missing].sum()) - int(missing.sum())
+        total += n_missing
+        count += n_missing
+        ok = rows[~missing]
+        if len(ok) == 0:
+            continue
+        nat = native[~missing]
+        prime = np.full_like(nat, np.inf)
+        prime[:, snapped] = dijkstra(adj, directed=False, indices=index[ok])[:, index[snapped]]
+        routes = np.isfinite(nat) & (nat >= min_path_length)
+        found = routes & np.isfinite(prime)
+        with np.errstate(invalid='ignore', divide='ignore'):
+            term = np.minimum(1.0, np.abs(nat - prime) / nat)
+        total += float(term[found].sum()) + float((routes & ~found).sum())
+        count += int(routes.sum())
+    return 1.0 - total / count if count else 0.0
 
 
 def apls_score(gt: RoadGraph, prop: RoadGraph,
@@ -135,11 +141,7 @@ def apls_score(gt: RoadGraph, prop: RoadGraph,
         return APLSResult(0.0, 0.0, 0.0, 0, 0)
     gt_c = with_control_points(gt, settings)
     prop_c = with_control_points(prop, settings)
-    c_gp = direction_score(gt_c.lengths,
-                           snapped_lengths(gt_c.points, prop, settings.snap_radius),
-                           settings.min_path_length)
-    c_pg = direction_score(prop_c.lengths,
-                           snapped_lengths(prop_c.points, gt, settings.snap_radius),
-                           settings.min_path_length)
+    c_gp = direction_score(gt_c, prop, settings.snap_radius, settings.min_path_length)
+    c_pg = direction_score(prop_c, gt, settings.snap_radius, settings.min_path_length)
     total = 0.0 if c_gp <= 0 or c_pg <= 0 else 2.0 * c_gp * c_pg / (c_gp + c_pg)
     return APLSResult(total, c_gp, c_pg, len(gt_c.points), len(prop_c.points))

@@ -8,8 +8,9 @@ Edge lengths are polyline lengths in metres.
 
 :func:`graph_from_polylines` builds the graph the way road-graph metrics
 expect: vertices merged only where coordinates are exactly equal, chains of
-degree-2 vertices merged into one edge (a vertex joining two different input
-lines stays a node), and connected components whose longest shortest path is
+degree-2 vertices merged into one edge (also across the joint of two input
+lines, as the APLS reference does; ``split_at_line_joints=True`` keeps such
+joints as nodes), and connected components whose longest shortest path is
 under ``min_component_length`` dropped.
 """
 from dataclasses import dataclass, field
@@ -105,7 +106,7 @@ def length_adjacency(u: np.ndarray, v: np.ndarray, lengths: np.ndarray,
 def graph_from_polylines(polylines: Sequence[np.ndarray],
                          line_ids: Optional[Sequence[int]] = None,
                          min_component_length: float = 0.0,
-                         split_at_line_joints: bool = True) -> RoadGraph:
+                         split_at_line_joints: bool = False) -> RoadGraph:
     """Build a :class:`RoadGraph` from polylines (each (K, 2), K >= 2).
 
     Args:
