@@ -240,3 +240,16 @@ def test_return_terms_gives_weighted_terms_summing_to_the_loss():
     assert set(terms) == {'pixel', 'relation', 'contrast'}
     assert terms['relation'].item() == pytest.approx(0.1 * 3.0 * loss.last_terms['relation'])
     assert sum(terms.values()).item() == pytest.approx(total.item(), rel=1e-6)
+
+
+def test_pixel_and_relation_terms_ignore_channel_order_and_scale():
+    """Both terms are built from cosines, so they are blind to channel order and scale."""
+    s, t, labels = _siamese(16, seed=1), _siamese(32, seed=2), _labels()
+    loss = ContrastiveClusterRepresentationLoss(contrast_weight=0.0, seed=0)
+    loss(s, t, labels)
+    ref = dict(loss.last_terms)
+    moved = ContrastiveClusterRepresentationLoss(contrast_weight=0.0, seed=0)
+    moved(3.0 * s[:, torch.randperm(16)], 0.5 * t[:, torch.randperm(32)], labels)
+    for term in ('pixel', 'relation'):
+        assert moved.last_terms[term] == pytest.approx(ref[term], rel=1e-4, abs=1e-8)
+    assert ref['pixel'] > 0 and ref['relation'] > 0
