@@ -10,8 +10,10 @@ rendered)::
 ``<name>`` is a leaderboard name (or one of its ``aliases``).
 ``<name>@<method>`` keeps only the rows of
 that method plus the teacher and student-alone reference rows (for a method's
-``configs/<method>/README.md``).  Everything outside the markers is kept
-byte for byte; a file without markers is not touched.
+``configs/<method>/README.md``).  Each marker stands alone on its line; a
+marker quoted inside a sentence or a fenced code block is left alone, so the
+convention can be documented in the files it applies to.  Everything outside
+the markers is kept byte for byte; a file without markers is not touched.
 """
 import re
 from typing import Callable, List, Optional, Tuple
@@ -35,21 +37,35 @@ def end_marker(key: str) -> str:
     return f'<!-- leaderboard:{key}:end -->'
 
 
-def _line_of(text: str, pos: int) -> int:
-    return text.count('\n', 0, pos) + 1
+def _marker_lines(text: str):
+    """``(match, line number)`` of markers standing alone on a line outside
+    fenced code blocks (a marker quoted in prose or in a code example is
+    documentation, not a block)."""
+    pos, in_fence = 0, False
+    for lineno, line in enumerate(text.splitlines(keepends=True), 1):
+        stripped = line.strip()
+        if stripped.startswith('```') or stripped.startswith('~~~'):
+            in_fence = not in_fence
+        elif not in_fence:
+            match = MARKER_RE.fullmatch(stripped)
+            if match:
+                start = pos + line.index(stripped)
+                yield MARKER_RE.match(text, start), lineno
+        pos += len(line)
 
 
 def find_blocks(text: str, source: str = '<text>') -> List[Tuple[str, int, int]]:
     """``(key, content_start, content_end)`` of each marked block.
+
+    A marker counts when it is alone on its line and outside fenced code.
 
     Raises:
         MarkerError: a start without its end, an end without a start, or a
             block opened inside another.
     """
     blocks, open_key, open_at, open_pos = [], None, 0, 0
-    for match in MARKER_RE.finditer(text):
+    for match, line in _marker_lines(text):
         key, kind = match.group('key'), match.group('kind')
-        line = _line_of(text, match.start())
         if kind == 'start':
             if open_key is not None:
                 raise MarkerError(f'{source}:{line}: "{key}" starts inside block '

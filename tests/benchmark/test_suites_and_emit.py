@@ -74,14 +74,21 @@ def test_emitted_script_is_valid_bash(tmp_path):
 
 def test_marker_blocks():
     text = 'a\n<!-- leaderboard:x:start -->\nold\n<!-- leaderboard:x:end -->\nb\n' \
-           '<!-- leaderboard:x@kd:start --><!-- leaderboard:x@kd:end -->\n'
+           '  <!-- leaderboard:x@kd:start -->\n<!-- leaderboard:x@kd:end -->\n'
     assert [k for k, _, _ in find_blocks(text)] == ['x', 'x@kd']
     new, skipped = rewrite_blocks(text, lambda name, method: f'T {name} {method}')
     assert new == ('a\n<!-- leaderboard:x:start -->\nT x None\n<!-- leaderboard:x:end -->\n'
-                   'b\n<!-- leaderboard:x@kd:start -->\nT x kd\n<!-- leaderboard:x@kd:end -->\n')
+                   'b\n  <!-- leaderboard:x@kd:start -->\nT x kd\n<!-- leaderboard:x@kd:end -->\n')
     assert rewrite_blocks(new, lambda n, m: f'T {n} {m}')[0] == new  # idempotent
     assert rewrite_blocks(text, lambda n, m: None) == (text, ['x', 'x@kd'])
     assert rewrite_blocks('no markers', lambda n, m: 'x') == ('no markers', [])
+
+
+def test_quoted_markers_are_documentation():
+    text = ('Tables go between `<!-- leaderboard:NAME:start -->` / '
+            '`<!-- leaderboard:NAME:end -->`.\n```\n<!-- leaderboard:NAME:start -->\n```\n')
+    assert find_blocks(text) == []
+    assert rewrite_blocks(text, lambda n, m: 'table') == (text, [])
 
 
 @pytest.mark.parametrize('text, message', [
