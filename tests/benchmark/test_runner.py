@@ -134,3 +134,40 @@ def test_measurements_of_tiny_models(env):
     assert kd['speed']['teacher_forward_ms'] > 0 and kd['speed']['teacher_batch_size'] == 4
     assert kd['speed']['fps_gpu'] is None or kd['hardware']['cuda_device']
     assert teacher['speed']['teacher_forward_ms'] is None
+
+
+def test_collect_rebuilds_records_from_work_dirs(env):
+    suite, make_runner, read_calls, results = env
+    make_runner().run(suite, suite.entries)  # fills the work dirs, as a cluster script would
+    n_calls = len(read_calls())
+    for path in results.glob('fake-suite/*/seed_*.json'):
+        path.unlink()
+    records = make_runner().run(suite, suite.entries, collect=True)
+    assert len(read_calls()) == n_calls  # nothing trained or tested
+    assert [(r['entry'], r['seed'], r['status']) for r in records] == [
+        ('teacher', 0, 'finished'), ('student', 0, 'finished'), ('student', 1, 'finished'),
+        ('kd', 0, 'finished'), ('kd', 1, 'finished')]
+    assert records[-1]['metrics'] == {'F1': 71.0, 'IoU': 51.0}
+    assert records[-1]['train']['total_s'] is None and records[-1]['train']['iters'] == 20
+
+
+def test_collect_waits_for_unfinished_work_dirs(env):
+    suite, make_runner, _, results = env
+    assert make_runner().run(suite, select_entries(suite, ['student']), collect=True) == []
+    assert not list(results.glob('fake-suite/*/seed_*.json'))  # nothing recorded yet
+
+
+def test_synthetic_dataset_is_generated_once(tmp_path):
+    from mmkd_rs.benchmark.prepare import prepare_dataset
+    from mmkd_rs.benchmark.suite import SuiteError
+    suite = load_suite(str(FIXTURES / 'suite_fake.py'))
+    suite.dataset = dict(name='made', data_root='made',
+                         generate=dict(func='os.makedirs', kwargs=dict(exist_ok=False)))
+    lines = []
+    assert prepare_dataset(suite, str(tmp_path), lines.append) == str(tmp_path / 'made')
+    assert (tmp_path / 'made').is_dir() and len(lines) == 1
+    assert prepare_dataset(suite, str(tmp_path), lines.append) == str(tmp_path / 'made')
+    assert len(lines) == 1  # exists: not generated again (makedirs would raise)
+    suite.dataset = dict(name='real', data_root='absent')
+    with pytest.raises(SuiteError, match='not found at'):
+        prepare_dataset(suite, str(tmp_path))
