@@ -129,3 +129,17 @@ def test_converters_report_bad_pairs(tmp_path):
         _tool('spacenet3').main(['--img-dir', str(tmp_path / 'sn' / 'RGB-PanSharpen'),
                                  '--geojson-dir', str(tmp_path / 'sn' / 'geojson' / 'spacenetroads'),
                                  '-o', str(tmp_path / 'out2')])
+
+
+def test_spacenet3_converter_labels_only_on_reference_grid(tmp_path):
+    """The toy folder has no imagery: its reference masks serve as the tile grid."""
+    root = require_real('spacenet3_roads_toy_roadextraction')
+    _tool('spacenet3').main(['--img-dir', str(root / 'masks'), '--geojson-dir',
+                             str(root / 'labels'), '-o', str(tmp_path), '--labels-only',
+                             '--val-ratio', '0'])
+    assert not (tmp_path / 'img_dir').exists()
+    ours = cv2.imread(str(tmp_path / 'ann_dir' / 'train' / 'AOI_2_Vegas_img1.png'), 0)
+    with rasterio.open(root / 'masks' / 'RGB-PanSharpen_AOI_2_Vegas_img1_mask.tif') as src:
+        assert _iou(ours, src.read(1)) > 0.99
+    empty_junctions = cv2.imread(str(tmp_path / 'junction_dir' / 'train' / 'AOI_2_Vegas_img198.png'), 0)
+    assert not empty_junctions.any()      # img198: two lines, no junction (as the reference)
