@@ -12,6 +12,7 @@ resumes from the work dir's last checkpoint.  Any failure becomes a
 The work dir of a run is ``<work_root>/<suite>/<entry>/seed_<k>-<hash8>``:
 a changed config never resumes from another config's checkpoint.
 """
+import contextlib
 import glob
 import os
 import os.path as osp
@@ -47,6 +48,16 @@ def run_options(entry: Entry, seed: int) -> dict:
 def work_dir_of(work_root: str, suite: str, entry: Entry, seed: int, cfg_hash: str) -> str:
     """``<work_root>/<suite>/<entry>/seed_<seed>-<first 8 hex of the config hash>``."""
     return osp.join(work_root, suite, entry.name, f'seed_{seed}-{cfg_hash[:8]}')
+
+
+@contextlib.contextmanager
+def _working_dir(path: str):
+    previous = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
 
 
 def _tail(text: str, lines: int = ERROR_TAIL_LINES) -> str:
@@ -241,9 +252,12 @@ class BenchmarkRunner:
 
     def _measure(self, entry: Entry, options: dict, shape=None) -> dict:
         from .measure import measure_config
-        return measure_config(osp.join(self.repo_root, entry.config), options,
-                              with_teacher=entry.role == 'distill', shape=shape,
-                              fps_warmup=self.fps_warmup, fps_repeat=self.fps_repeat)
+
+        # configs name other configs (a teacher) relative to the repository root
+        with _working_dir(self.repo_root):
+            return measure_config(entry.config, options, with_teacher=entry.role == 'distill',
+                                  shape=shape, fps_warmup=self.fps_warmup,
+                                  fps_repeat=self.fps_repeat)
 
     # -- whole suites ------------------------------------------------------
     def run(self, suite: Suite, entries: List[Entry], seeds: Optional[List[int]] = None,
