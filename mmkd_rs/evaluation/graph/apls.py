@@ -6,7 +6,9 @@ For one direction (source graph S onto target graph T):
    (:func:`~.control_points.spaced_positions`: every ``control_spacing`` m;
    the older setting puts them only on curved edges, every 200 m);
 2. every control point is snapped onto T (nearest point within
-   ``snap_radius`` m), splitting T's edges there;
+   ``snap_radius`` m), splitting T's edges there; a point landing on an
+   existing node becomes that node, and when several land on the same spot
+   the last one keeps it (the earlier ones count as not snapped);
 3. for every ordered pair (a, b) of control points connected in S with
    path length L >= ``min_path_length``, the term is
    ``min(1, |L - L'| / L)`` with L' the path length between their snapped
@@ -48,7 +50,12 @@ class APLSSettings:
 
     @classmethod
     def old(cls) -> 'APLSSettings':
-        """The older reference setting: midpoints every 200 m, curved edges only."""
+        """The older reference setting: midpoints every 200 m, curved edges only.
+
+        The reference additionally subsamples control points at random on
+        graphs of more than 500 nodes; that step is not reproduced (all
+        control points are used, so results stay deterministic).
+        """
         return cls(control_spacing=200.0, curved_eps=0.12)
 
 
