@@ -63,7 +63,8 @@ def extract_student(kd_ckpt: str, out: str, student_config: Optional[str] = None
     meta = {k: v for k, v in meta.items() if k not in ('epoch', 'iter')}
     meta['distilled_from'] = dict(checkpoint=osp.basename(kd_ckpt),
                                   sha256=file_sha256(kd_ckpt),
-                                  teacher_sha256=meta.pop('teacher_sha256', None))
+                                  teacher_sha256=meta.pop('teacher_sha256', None),
+                                  cfg=meta.pop('cfg', None))
     meta.pop('teacher_weights_saved', None)
     if osp.dirname(out):
         os.makedirs(osp.dirname(out), exist_ok=True)

@@ -184,3 +184,18 @@ def test_scheduled_loss_weight_follows_message_hub_iteration():
     t = model.distiller.teacher_groups['teacher']['logits'].get()
     assert torch.allclose(values[5], 0.5 * KDLoss(temperature=2.0)(s, t))
     assert values[25].item() == 0.0 and values[25].requires_grad
+
+
+def test_paired_preprocessor_feeds_teacher_inputs_through_train_step():
+    model = build(student=tiny_segmentor(8, in_channels=2),
+                  teacher=tiny_segmentor(16, in_channels=4),
+                  data_preprocessor=dict(type='PairedModalityDataPreProcessor',
+                                         mean=[0.0] * 2, std=[1.0] * 2,
+                                         teacher_mean=[0.0] * 4, teacher_std=[255.0] * 4,
+                                         size=(32, 32)))
+    optim = build_optim_wrapper(model, dict(optimizer=dict(type='SGD', lr=0.01)))
+    log_vars = model.train_step(batch(channels=2, teacher_channels=4), optim)
+    assert log_vars['distill.loss_kd'] > 0
+    # validation batches of SAR-only configs carry no teacher_inputs
+    raw = batch(channels=2)
+    assert len(model.val_step(raw)) == 2

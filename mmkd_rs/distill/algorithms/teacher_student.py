@@ -113,7 +113,7 @@ class TeacherStudentDistill(BaseModel):
         self.save_teacher_weights = save_teacher_weights
         self.teacher_cache = (TeacherOutputCache(**teacher_cache)
                               if teacher_cache is not None else None)
-        self._register_state_dict_hook(self._drop_teacher_state)
+        self.register_state_dict_post_hook(self._drop_teacher_state)
         self.register_load_state_dict_post_hook(self._ignore_missing_teacher_keys)
 
     # ---------------------------------------------------------------- state
