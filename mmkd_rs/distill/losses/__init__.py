@@ -8,3 +8,4 @@ from .kd import KDLoss
 from .mgd import MGDLoss
 from .bfdd import BiTemporalFeatureDistanceLoss  # noqa: F401
 from .ccrd import ContrastiveClusterRepresentationLoss  # noqa: F401
+from .hfd import HFDLoss  # noqa: F401
