@@ -31,7 +31,8 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Aggregate benchmark results into leaderboards')
-    parser.add_argument('results_dir', help='folder of result records (<suite>/<entry>/seed_k.json)')
+    parser.add_argument('results_dir',
+                        help='folder of result records (<suite>/<entry>/seed_<k>.json)')
     parser.add_argument('--out', default=osp.join('benchmarks', 'leaderboards'),
                         help='folder for the tables and plots (default: %(default)s)')
     parser.add_argument('--suite', nargs='+', default=None,

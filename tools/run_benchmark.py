@@ -64,18 +64,25 @@ def parse_args(argv=None):
 
 
 def _selection(args):
+    """``[(suite, entries)]`` after --family / --only / --tags."""
     from mmkd_rs.benchmark.suite import load_suites, select_entries
     suites = load_suites(args.suites)
     if args.family:
         suites = [s for s in suites if s.family in args.family]
         if not suites:
             raise ValueError(f'no suite of famil(ies) {args.family} in {args.suites}')
+    if args.only:
+        known = {e.name for s in suites for e in s.entries}
+        unknown = sorted(set(args.only) - known)
+        if unknown:
+            raise ValueError(f'--only names unknown entr(ies) {unknown}; known: {sorted(known)}')
     chosen = []
     for suite in suites:
-        only = [n for n in args.only if n in {e.name for e in suite.entries}] \
-            if args.only and len(suites) > 1 else args.only
-        if args.only and len(suites) > 1 and not only:
-            continue
+        only = None
+        if args.only:
+            only = [n for n in args.only if n in {e.name for e in suite.entries}]
+            if not only:
+                continue
         entries = select_entries(suite, only, args.tags)
         for entry in entries:
             entry.cfg_options = {**entry.cfg_options, **(args.cfg_options or {})}

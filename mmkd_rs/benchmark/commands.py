@@ -31,7 +31,9 @@ def format_value(value, key: str = '?') -> str:
         return repr(value)
     if isinstance(value, (list, tuple)):
         inner = ','.join(format_value(v, key) for v in value)
-        return f'[{inner}]' if isinstance(value, list) else f'({inner}{"," if len(value) == 1 else ""})'
+        if isinstance(value, list):
+            return f'[{inner}]'
+        return f'({inner},)' if len(value) == 1 else f'({inner})'
     if isinstance(value, str):
         if any(c in value for c in ',[]()"\'') or not value:
             raise ValueError(f'cfg-option {key}={value!r}: strings with commas, brackets '

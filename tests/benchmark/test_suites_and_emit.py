@@ -114,3 +114,9 @@ def test_run_benchmark_list(capsys):
     assert 'changedet-quick' in out and ' kd ' in out and 'siam-r50' in out
     assert 'roads-quick' not in out and ' cwd ' not in out
     assert tool.main([quick, '--list', '--family', 'ocean']) == 2
+    capsys.readouterr()
+    assert tool.main([quick, '--list', '--only', 'kd', 'nobody']) == 2
+    assert "unknown entr(ies) ['nobody']" in capsys.readouterr().err
+    assert tool.main([quick, '--list', '--only', 'student']) == 0  # in every quick suite
+    out = capsys.readouterr().out
+    assert all(name in out for name in ('changedet-quick', 'roads-quick', 'sar-quick'))
