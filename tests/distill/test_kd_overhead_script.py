@@ -1,0 +1,31 @@
+"""The KD cost script runs end to end on tiny models and writes its table + JSON."""
+import importlib.util
+import json
+import os
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location(
+        'kd_overhead', os.path.join(REPO, 'benchmarks', 'kd_overhead.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_kd_overhead_script_writes_table_and_json(tmp_path):
+    script = load_script()
+    script.main(['--size', '32', '--batch', '2', '--student-width', '4', '--teacher-width', '8',
+                 '--repeats', '1', '--warmup', '0', '--no-memory', '--out-dir', str(tmp_path)])
+    result = json.loads((tmp_path / 'kd_overhead.json').read_text())
+    steps = [r['step'] for r in result['rows']]
+    for method in ('kd', 'cwd', 'fitnet', 'at', 'affinity', 'dist', 'mgd'):
+        assert f'KD step: {method}' in steps
+    assert all(r['overhead'] > 0 for r in result['rows'] if r['step'].startswith('KD'))
+    assert result['cache_speedup'] > 0 and result['setting']['clock'] == 'cpu'
+    table = (tmp_path / 'kd_overhead.md').read_text()
+    assert '| KD step: kd + teacher cache |' in table
