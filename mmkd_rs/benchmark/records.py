@@ -40,6 +40,7 @@ key                             meaning
 ==============================  ===============================================
 """
 import json
+import math
 import os
 import os.path as osp
 from typing import Optional
@@ -106,9 +107,21 @@ def record_path(results_dir: str, suite: str, entry: str, seed: int) -> str:
     return osp.join(results_dir, suite, entry, f'seed_{int(seed)}.json')
 
 
+def _strict_json(value):
+    """``value`` with NaN / infinity replaced by None (strict JSON)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_strict_json(v) for v in value]
+    return value
+
+
 def save_record(record: dict, path: str) -> str:
-    """Write ``record`` atomically (temporary file then rename)."""
-    validate_record(record, path)
+    """Write ``record`` atomically (temporary file then rename); NaN and
+    infinite values are written as null."""
+    record = _strict_json(validate_record(record, path))
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     tmp = path + '.tmp'
     with open(tmp, 'w', encoding='utf-8') as f:

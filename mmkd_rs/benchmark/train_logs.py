@@ -88,11 +88,13 @@ def _subsample(points: List[list], max_points: int) -> List[list]:
 def curves_from_scalars(lines: List[dict], keys: Optional[List[str]] = None,
                         max_points: int = 100) -> Dict[str, List[list]]:
     """``{key: [[step, value], ...]}`` for training losses (keys starting with
-    ``loss``) and validation metrics; ``keys`` restricts which."""
+    ``loss``) and validation metrics; ``keys`` restricts which.  Undefined
+    (NaN) values are left out."""
     series = {}
     for item in lines:
         for key, value in item.items():
-            if key in NON_METRIC_KEYS or not isinstance(value, (int, float)):
+            if key in NON_METRIC_KEYS or not isinstance(value, (int, float)) \
+                    or not math.isfinite(value):
                 continue
             if keys is not None and key not in keys:
                 continue

@@ -61,6 +61,7 @@ def test_resumed_logs_merge_and_summarise(tmp_path):
     curves = curves_from_scalars(lines)
     assert curves == {'F1': [[20, 50.0], [30, 60.0]],
                       'loss': [[10, 1.0], [20, 0.8], [30, 0.7]]}
+    assert curves_from_scalars([dict(F1=float('nan'), OA=90.0, step=5)]) == {'OA': [[5, 90.0]]}
     assert len(curves_from_scalars([dict(lr=1, loss=float(i), step=i) for i in range(500)],
                                    max_points=50)['loss']) == 50
 

@@ -108,6 +108,17 @@ def test_select_entries_adds_teachers_and_filters_tags():
     assert [e.name for e in select_entries(suite, tags=['demo'])] == ['student']
 
 
+def test_nan_is_written_as_null(tmp_path):
+    from mmkd_rs.benchmark.records import new_record, save_record
+    record = new_record('s', 'e', 0, 'm', 'student', 'c.py')
+    record.update(status='finished', metrics={'precision': float('nan'), 'F1': 0.5},
+                  curves={'precision': [[1, float('inf')]]})
+    path = save_record(record, str(tmp_path / 'seed_0.json'))
+    text = open(path).read()
+    assert 'NaN' not in text and 'Infinity' not in text
+    assert load_record(path)['metrics'] == {'precision': None, 'F1': 0.5}
+
+
 def test_config_hash_is_stable_and_sensitive():
     from mmkd_rs.benchmark.provenance import config_hash
     cfg = str(FIXTURES / 'tiny_seg.py')
