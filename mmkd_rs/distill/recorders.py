@@ -16,6 +16,8 @@ in one forward, e.g. a shared encoder, gives two entries: pick one with
 prediction and validation run at full speed and record nothing.
 """
 import importlib
+import inspect
+import types
 from contextlib import contextmanager
 from typing import Dict, List
 
@@ -85,23 +87,32 @@ class ModuleInputs(BaseRecorder):
 
 
 class MethodOutputs(BaseRecorder):
-    """Return value of ``<module path>.<method>``; ``'<method>'`` alone = the model's own."""
+    """Return value of ``<module path>.<method>``; ``'<method>'`` alone = the model's own.
+
+    The method is re-bound on that instance (``types.MethodType``), so a
+    ``deepcopy`` of the model (e.g. an EMA copy) calls its own copy's method.
+    """
 
     def prepare(self, model, where):
         path, _, method = self.source.rpartition('.')
         owner = _find_module(model, path, where) if path else model
-        methods = [n for n in dir(owner)
-                   if not n.startswith('__') and callable(getattr(owner, n, None))]
+        methods = [n for n in dir(type(owner))
+                   if not n.startswith('__') and inspect.isfunction(getattr(type(owner), n))]
         check_name(method, methods, f'method of {type(owner).__name__} ({path or "model"})',
                    where)
-        original = getattr(owner, method)
+        current = owner.__dict__.get(method)
+        if isinstance(current, types.MethodType) and current.__self__ is owner:
+            base = current.__func__          # already recorded by another recorder
+        else:
+            base = getattr(type(owner), method)
+        recorder = self
 
-        def recorded(*args, **kwargs):
-            out = original(*args, **kwargs)
-            self._record(out)
+        def recorded(module_self, *args, **kwargs):
+            out = base(module_self, *args, **kwargs)
+            recorder._record(out)
             return out
 
-        setattr(owner, method, recorded)
+        setattr(owner, method, types.MethodType(recorded, owner))
 
 
 class FunctionOutputs(BaseRecorder):

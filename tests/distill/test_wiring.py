@@ -105,3 +105,22 @@ def test_from_data_labels_reach_the_loss():
     cfg['loss_forward_mappings']['loss_kd']['gt_seg'] = dict(from_data='gt_sem_seg', x=1)
     with pytest.raises(DistillConfigError, match='from_data'):
         build_with(cfg)
+
+
+def test_method_recorders_stack_and_survive_deepcopy():
+    import copy
+    cfg = kd_distiller()
+    cfg['student_recorders'] = dict(
+        logits=dict(type='MethodOutputs', source='decode_head.cls_seg'),
+        again=dict(type='MethodOutputs', source='decode_head.cls_seg'))
+    model = build_with(cfg)
+    model(**model.data_preprocessor(batch(), True), mode='loss')
+    group = model.distiller.student_group
+    assert torch.equal(group['logits'].get(), group['again'].get())
+    # an EMA-style deep copy runs its own weights, not the original's
+    clone = copy.deepcopy(model.student)
+    torch.nn.init.zeros_(clone.decode_head.conv_seg.weight)
+    torch.nn.init.zeros_(clone.decode_head.conv_seg.bias)
+    feats = torch.randn(1, 16, 4, 4)
+    assert torch.equal(clone.decode_head.cls_seg(feats), torch.zeros(1, 2, 4, 4))
+    assert not torch.equal(model.student.decode_head.cls_seg(feats), torch.zeros(1, 2, 4, 4))
