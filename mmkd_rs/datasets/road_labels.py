@@ -46,9 +46,10 @@ def lines_to_graph(lines, snap_px=1.0, shape=None, border_margin_px=2.0):
     """Build a road graph from polylines.
 
     Line end points closer than ``snap_px`` become one node (so lines that share an
-    end point meet at a junction) and the lines are moved to end exactly on it. Interior vertices are kept as edge geometry. A
-    line end that touches the *interior* of another line is not split into a
-    junction: road labels (SpaceNet 3, OSM) split lines at junctions.
+    end point meet at a junction) and the lines are moved to end exactly on it.
+    Interior vertices are kept as edge geometry. A line end that touches the
+    *interior* of another line is not split into a junction here: use
+    :func:`node_lines` first to split lines where they cross or touch.
 
     Args:
         lines (list[array-like]): polylines, each ``(N, 2)`` with ``N >= 2`` (x, y) px.
@@ -277,7 +278,8 @@ _NEIGHBOURS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1,
 def _trace(pixels):
     """Order the pixels of one simple skeleton path (set of (r, c)) from an end."""
     def nbrs(p):
-        return [(p[0] + dr, p[1] + dc) for dr, dc in _NEIGHBOURS if (p[0] + dr, p[1] + dc) in pixels]
+        cand = [(p[0] + dr, p[1] + dc) for dr, dc in _NEIGHBOURS]
+        return [q for q in cand if q in pixels]
     ends = [p for p in pixels if len(nbrs(p)) <= 1]
     start = min(ends) if ends else min(pixels)
     path, seen = [start], {start}

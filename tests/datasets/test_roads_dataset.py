@@ -170,7 +170,8 @@ def test_graph_loaded_for_metric(synth_root):
     np.testing.assert_allclose(sample.gt_graph[0], saved['edges'][0]['coords'])
     no_graph = RoadSegDataset(
         data_root=str(synth_root),
-        pipeline=[dict(type='LoadImageFromFile'), dict(type='LoadRoadAnnotations', with_graph=True)],
+        pipeline=[dict(type='LoadImageFromFile'),
+                  dict(type='LoadRoadAnnotations', with_graph=True)],
         data_prefix=dict(img_path='img_dir/val', seg_map_path='ann_dir/val'))
     with pytest.raises(KeyError, match='has no graph_path'):
         no_graph[0]

@@ -19,7 +19,8 @@ TOOLS = osp.join(osp.dirname(__file__), '..', '..', 'tools', 'dataset_converters
 
 
 def _tool(name):
-    spec = importlib.util.spec_from_file_location(f'road_tool_{name}', osp.join(TOOLS, f'{name}.py'))
+    spec = importlib.util.spec_from_file_location(f'road_tool_{name}',
+                                                  osp.join(TOOLS, f'{name}.py'))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -112,7 +113,8 @@ def test_synthetic_formats_through_converters(tmp_path):
     ref = cv2.imread(str(tmp_path / 'ma' / 'training' / 'map' / '10078660_15.tif'), 0) >= 128
     np.testing.assert_array_equal(mask, ref)
     # SpaceNet: rasterised GeoJSON roads agree with the rendered mask
-    sn_mask = cv2.imread(str(next((tmp_path / 'sn_out' / 'ann_dir').rglob('AOI_9_Synth_img1.png'))), 0)
+    sn_path = next((tmp_path / 'sn_out' / 'ann_dir').rglob('AOI_9_Synth_img1.png'))
+    sn_mask = cv2.imread(str(sn_path), 0)
     assert sn_mask.any()
 
 
@@ -127,7 +129,8 @@ def test_converters_report_bad_pairs(tmp_path):
         p.unlink()
     with pytest.raises(FileNotFoundError, match='have no GeoJSON'):
         _tool('spacenet3').main(['--img-dir', str(tmp_path / 'sn' / 'RGB-PanSharpen'),
-                                 '--geojson-dir', str(tmp_path / 'sn' / 'geojson' / 'spacenetroads'),
+                                 '--geojson-dir',
+                                 str(tmp_path / 'sn' / 'geojson' / 'spacenetroads'),
                                  '-o', str(tmp_path / 'out2')])
 
 
@@ -141,5 +144,6 @@ def test_spacenet3_converter_labels_only_on_reference_grid(tmp_path):
     ours = cv2.imread(str(tmp_path / 'ann_dir' / 'train' / 'AOI_2_Vegas_img1.png'), 0)
     with rasterio.open(root / 'masks' / 'RGB-PanSharpen_AOI_2_Vegas_img1_mask.tif') as src:
         assert _iou(ours, src.read(1)) > 0.99
-    empty_junctions = cv2.imread(str(tmp_path / 'junction_dir' / 'train' / 'AOI_2_Vegas_img198.png'), 0)
+    empty_junctions = cv2.imread(
+        str(tmp_path / 'junction_dir' / 'train' / 'AOI_2_Vegas_img198.png'), 0)
     assert not empty_junctions.any()      # img198: two lines, no junction (as the reference)

@@ -30,6 +30,7 @@ val_dataloader = dict(
     dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline,
                  data_prefix={k: v.format('val') for k, v in _prefix.items()}))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='RoadMetric', gsd=0.3, rho=3, graph_interval=1)
+# scenes read as 1 m/px (roads 3-9 m wide, 128 m tiles) so APLS control points fit
+val_evaluator = dict(type='RoadMetric', gsd=1.0, rho=3, graph_interval=1)
 test_evaluator = val_evaluator
 del _prefix

@@ -40,7 +40,8 @@ def geo_tile_labels(geojson_path, profile, width_m=None, lane_width_m=None,
     lines, props, crs = read_road_lines(geojson_path)
     check_overlap(lines, crs, profile, geojson_path)
     gsd = ground_sample_distance(profile)
-    graph = lines_to_graph(node_lines(lines_to_pixels(lines, crs, profile)), snap_px=max(snap_m / gsd, 0.5),
+    graph = lines_to_graph(node_lines(lines_to_pixels(lines, crs, profile)),
+                           snap_px=max(snap_m / gsd, 0.5),
                            shape=shape, border_margin_px=conn_cfg['border_margin_m'] / gsd)
     mask = rasterise_road_mask(lines, crs, profile, width_m=width_m, props=props,
                                lane_width_m=lane_width_m)
