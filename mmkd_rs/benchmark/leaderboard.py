@@ -155,7 +155,7 @@ def render_board_files(board: Board, out_dir: str, with_plots: bool = True) -> D
     files[osp.join(out_dir, f'{name}.md')] = _markdown_page(board, plots).encode('utf-8')
     files[osp.join(out_dir, f'{name}.csv')] = csv_table(board.rows, definition).encode('utf-8')
     files[osp.join(out_dir, f'{name}.html')] = html_table(
-        board.rows, definition, _legend(board)).encode('utf-8')
+        board.rows, definition, _legend(board), sorted(plots)).encode('utf-8')
     return files
 
 

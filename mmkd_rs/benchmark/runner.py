@@ -195,6 +195,9 @@ class BenchmarkRunner:
             if self.measure:
                 record.update(self._measure(entry, options,
                                             suite.evaluation.get('input_shape')))
+                # a teacher entry's config is a plain one: what was measured is the teacher
+                record['complexity']['model'] = 'teacher' if entry.role == 'teacher' \
+                    else 'student'
             record['status'] = STATUS_FINISHED
         except Exception as err:  # every failure is kept as a record
             record['status'] = STATUS_FAILED

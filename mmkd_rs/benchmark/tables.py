@@ -7,7 +7,7 @@ columns) for further analysis.
 """
 import html
 import io
-from typing import List
+from typing import List, Sequence
 
 import pandas as pd
 from tabulate import tabulate
@@ -107,13 +107,17 @@ def csv_table(rows: List[Row], board: dict) -> str:
     return buffer.getvalue()
 
 
-def html_table(rows: List[Row], board: dict, caption: str = '') -> str:
-    """A standalone HTML page with the table (escaped cells)."""
+def html_table(rows: List[Row], board: dict, caption: str = '',
+               images: Sequence[str] = ()) -> str:
+    """A standalone HTML page with the table (escaped cells) and the given
+    image files (relative paths) below it."""
     headers, cells = display_columns(rows, board)
     frame = pd.DataFrame(cells, columns=headers)
     table = frame.to_html(index=False, border=0, escape=True)
     title = html.escape(board.get('title', board['name']))
     note = f'<p>{html.escape(caption)}</p>\n' if caption else ''
+    figures = ''.join(f'<p><img src="{html.escape(name)}" alt="{html.escape(name)}"></p>\n'
+                      for name in images)
     return ('<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
             f'<title>{title}</title>\n</head>\n<body>\n<h1>{title}</h1>\n{note}'
-            f'{table}\n</body>\n</html>\n')
+            f'{table}\n{figures}</body>\n</html>\n')

@@ -70,6 +70,7 @@ def test_writes_tables_and_plots(workspace):
     assert kd['delta_F1'] == '3.500000' and kd['params'] == '1000000'
     html = (out / 'fixture-board.html').read_text()
     assert '<table' in html and '75.50 ± 0.71' in html
+    assert '<img src="fixture-board_acc_vs_flops.png"' in html
     for png in names[3:]:
         assert (out / png).read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
 
