@@ -1,2 +1,3 @@
 """Distillers: own recorders, connectors and distill losses of a method."""
 from .configurable_distiller import ConfigurableDistiller
+from .tskd_distiller import TSKDDistiller  # noqa: F401

@@ -9,3 +9,4 @@ from .mgd import MGDLoss
 from .bfdd import BiTemporalFeatureDistanceLoss  # noqa: F401
 from .ccrd import ContrastiveClusterRepresentationLoss  # noqa: F401
 from .hfd import HFDLoss  # noqa: F401
+from .topo_space import TopologicalSpaceLoss  # noqa: F401

@@ -1,0 +1,31 @@
+# Attention transfer for roads on encoder stages 2-4 (strides 8, 16, 32).
+# Student: half-width LinkNet-18; teacher: D-LinkNet-34; synthetic roads, 64x64 crops, batch 4, 300 AdamW iterations (quick CPU run).
+# Everything except `model` comes from the student config (data, schedule, evaluation).
+_base_ = ['./linknet-r18-w32_student_quick_synthetic-64x64.py']
+
+# Train the teacher first (tools/train.py configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py);
+# override with --cfg-options model.teacher_ckpt=PATH.
+teacher_config = 'configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py'
+teacher_ckpt = 'work_dirs/dlinknet34_teacher_quick_synthetic-64x64/iter_300.pth'
+
+stages = ('layer2', 'layer3', 'layer4')
+recorders = {s: dict(type='ModuleOutputs', source=f'backbone.encoder.{s}') for s in stages}
+model = dict(
+    _delete_=True,
+    type='TeacherStudentDistill',
+    student=_base_.model,
+    teacher=teacher_config,
+    teacher_ckpt=teacher_ckpt,
+    distiller=dict(
+        type='ConfigurableDistiller',
+        student_recorders=recorders,
+        teacher_recorders=recorders,
+        distill_losses={f'loss_at_{s}': dict(type='ATLoss', p=2.0, loss_weight=1.0)
+                        for s in stages},
+        loss_forward_mappings={f'loss_at_{s}': dict(
+            preds_S=dict(from_student=True, recorder=s),
+            preds_T=dict(from_student=False, recorder=s)) for s in stages}))
+
+# Teacher checksum into every checkpoint's meta; TeacherEvalHook logs the
+# teacher's metrics (teacher/*) once before training.
+custom_hooks = [dict(type='DistillCheckpointHook'), dict(type='TeacherEvalHook')]

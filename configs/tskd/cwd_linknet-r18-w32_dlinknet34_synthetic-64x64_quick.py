@@ -1,0 +1,30 @@
+# Channel-wise distillation (CWD) for roads on the road/background logits.
+# Student: half-width LinkNet-18; teacher: D-LinkNet-34; synthetic roads, 64x64 crops, batch 4, 300 AdamW iterations (quick CPU run).
+# Everything except `model` comes from the student config (data, schedule, evaluation).
+_base_ = ['./linknet-r18-w32_student_quick_synthetic-64x64.py']
+
+# Train the teacher first (tools/train.py configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py);
+# override with --cfg-options model.teacher_ckpt=PATH.
+teacher_config = 'configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py'
+teacher_ckpt = 'work_dirs/dlinknet34_teacher_quick_synthetic-64x64/iter_300.pth'
+
+logits = dict(type='ModuleOutputs', source='decode_head.conv_seg')
+model = dict(
+    _delete_=True,
+    type='TeacherStudentDistill',
+    student=_base_.model,
+    teacher=teacher_config,
+    teacher_ckpt=teacher_ckpt,
+    distiller=dict(
+        type='ConfigurableDistiller',
+        student_recorders=dict(logits=logits),
+        teacher_recorders=dict(logits=logits),
+        distill_losses=dict(
+            loss_cwd=dict(type='ChannelWiseDivergence', tau=1.0, loss_weight=3.0)),
+        loss_forward_mappings=dict(loss_cwd=dict(
+            preds_S=dict(from_student=True, recorder='logits'),
+            preds_T=dict(from_student=False, recorder='logits')))))
+
+# Teacher checksum into every checkpoint's meta; TeacherEvalHook logs the
+# teacher's metrics (teacher/*) once before training.
+custom_hooks = [dict(type='DistillCheckpointHook'), dict(type='TeacherEvalHook')]

@@ -1,0 +1,12 @@
+# TSKD-Road ablation: without the topological space loss (task + pixel KD +
+# feature mimic: multi-knowledge KD without topology).
+_base_ = ['./tskd_linknet-r18-w32_dlinknet34_deepglobe-512x512_40k.py']
+
+model = dict(distiller=dict(
+    _delete_=True,
+    type='TSKDDistiller',
+    student_recorders=_base_.recorders,
+    teacher_recorders=_base_.recorders,
+    connectors=_base_.connectors,
+    distill_losses=dict(loss_kd=_base_.kd_loss, loss_mimic=_base_.mimic_loss),
+    loss_forward_mappings=dict(loss_kd=_base_.kd_mapping, loss_mimic=_base_.mimic_mapping)))

@@ -1,0 +1,13 @@
+# TSKD-Road ablation: task loss + topological space loss vs ground truth only
+# (no KD, no mimic, no teacher map; the teacher's encoder is only the
+# frozen feature space).
+_base_ = ['./tskd_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py']
+
+model = dict(distiller=dict(
+    _delete_=True,
+    type='TSKDDistiller',
+    student_recorders=dict(logits=_base_.recorders.logits),
+    teacher_recorders=dict(),
+    distill_losses=dict(loss_topo=_base_.topo_loss),
+    loss_forward_mappings=dict(loss_topo=dict(preds_S=_base_.student_logits,
+                                              gt_seg=_base_.labels))))

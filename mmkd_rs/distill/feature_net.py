@@ -1,0 +1,108 @@
+"""Frozen feature networks for perceptual (feature-space) distill losses.
+
+A feature network maps an image-like tensor ``[B, C, H, W]`` to one feature
+map or a tuple of them (e.g. the 4 stages of a ResNet). It is given either as
+
+* ``dict(teacher='teacher', module='backbone.encoder')``: a submodule of a
+  frozen teacher of the distillation model, bound by the distiller at build
+  time (:class:`~mmkd_rs.distill.distillers.TSKDDistiller`), or
+* ``dict(cfg=<model config dict or config file path>, ckpt=<path>,
+  module=None, allow_random=False)``: a network built from MODELS, loaded with
+  strict keys from ``ckpt`` (the whole model of ``cfg``), then, when
+  ``module`` is set, reduced to that submodule (e.g. ``'backbone.encoder'`` of
+  a segmentor checkpoint).
+
+Either way the network is frozen: parameters without gradients, eval mode,
+never re-initialised. Gradients still flow *through* it to its input.
+"""
+import os.path as osp
+from typing import Optional
+
+from mmengine.logging import print_log
+from mmengine.runner.checkpoint import CheckpointLoader
+from torch import nn
+
+from mmkd_rs.registry import MODELS
+
+from .teacher import extract_state_dict, file_sha256, freeze, resolve_model_cfg
+from .wiring import DistillConfigError, check_name
+
+TEACHER_KEYS = ('teacher', 'module')
+BUILD_KEYS = ('cfg', 'ckpt', 'module', 'allow_random')
+
+
+class FeatureNetCheckpointError(RuntimeError):
+    """A feature network checkpoint is missing or does not match the network."""
+
+
+def check_feature_net_spec(spec, where: str) -> str:
+    """Validate a feature network spec; return ``'teacher'`` or ``'build'``."""
+    if not isinstance(spec, dict):
+        raise DistillConfigError(
+            f"{where}: feature_net must be dict(teacher='teacher', module='backbone.encoder') "
+            f'or dict(cfg=..., ckpt=..., module=None), got {spec!r}')
+    if ('teacher' in spec) == ('cfg' in spec):
+        raise DistillConfigError(f"{where}: feature_net needs exactly one of 'teacher' "
+                                 f"(borrow a teacher's submodule) or 'cfg' (build a network), "
+                                 f'got keys {sorted(spec)}')
+    kind = 'teacher' if 'teacher' in spec else 'build'
+    for key in spec:
+        check_name(key, TEACHER_KEYS if kind == 'teacher' else BUILD_KEYS,
+                   'feature_net key', where)
+    return kind
+
+
+def get_submodule(model: nn.Module, path: Optional[str], where: str) -> nn.Module:
+    """``model`` itself for an empty ``path``, else its submodule at dotted ``path``."""
+    if not path:
+        return model
+    modules = dict(model.named_modules())
+    modules.pop('', None)
+    check_name(path, modules, f'module path in {type(model).__name__}', where)
+    return modules[path]
+
+
+def load_strict(model: nn.Module, ckpt: str, where: str) -> str:
+    """Load ``ckpt`` into ``model`` with strict keys; return the file's sha256.
+
+    Raises:
+        FeatureNetCheckpointError: missing file, missing or unexpected keys
+            (all listed), or shape mismatches.
+    """
+    where = f'{where}: feature network checkpoint {ckpt!r}'
+    if not osp.isfile(ckpt):
+        raise FeatureNetCheckpointError(f'{where} does not exist')
+    checkpoint = CheckpointLoader.load_checkpoint(ckpt, map_location='cpu')
+    try:
+        state = extract_state_dict(checkpoint, where)
+        result = model.load_state_dict(state, strict=False)
+    except RuntimeError as err:
+        raise FeatureNetCheckpointError(f'{where} does not fit the network: {err}') from None
+    missing = [k for k in result.missing_keys if not k.endswith('num_batches_tracked')]
+    if missing or result.unexpected_keys:
+        raise FeatureNetCheckpointError(
+            f'{where} does not match the network built from `cfg`.\n'
+            f'  missing keys ({len(missing)}): {missing}\n'
+            f'  unexpected keys ({len(result.unexpected_keys)}): {result.unexpected_keys}\n'
+            'Give the config the checkpoint was trained with (and `module` to use a part).')
+    sha = file_sha256(ckpt)
+    print_log(f'Feature network: loaded {ckpt} (sha256 {sha})', logger='current')
+    return sha
+
+
+def build_feature_net(spec: dict, where: str) -> nn.Module:
+    """Build, strictly load and freeze a ``dict(cfg=..., ckpt=...)`` feature network."""
+    check_feature_net_spec(spec, where)
+    model = MODELS.build(resolve_model_cfg(spec['cfg'], f'{where} feature_net.cfg'))
+    ckpt = spec.get('ckpt')
+    if ckpt is None:
+        if not spec.get('allow_random', False):
+            raise FeatureNetCheckpointError(
+                f'{where}: feature_net has no ckpt. A randomly initialised feature network '
+                'gives a meaningless loss; set feature_net.ckpt (allow_random=True exists '
+                'for unit tests only).')
+        print_log(f'!!! {where}: feature network is RANDOMLY INITIALISED '
+                  '(allow_random=True). !!!', logger='current', level=30)
+    else:
+        load_strict(model, ckpt, where)
+    return freeze(get_submodule(model, spec.get('module'), f'{where} feature_net.module'))
