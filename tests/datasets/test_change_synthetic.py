@@ -44,6 +44,7 @@ def test_labels_cover_only_building_changes():
 
 
 def test_speed_twenty_tiles_of_256(tmp_path):
-    start = time.perf_counter()
+    # CPU time, not wall time, so that a busy machine does not fail the test.
+    start = time.process_time()
     generate_synthetic_levir(str(tmp_path), num_train=16, num_val=2, num_test=2, size=256)
-    assert time.perf_counter() - start < 3.0  # about 0.4 s measured; slack for a loaded CI
+    assert time.process_time() - start < 2.0  # about 0.4 s measured
