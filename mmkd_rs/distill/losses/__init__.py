@@ -10,3 +10,4 @@ from .bfdd import BiTemporalFeatureDistanceLoss  # noqa: F401
 from .ccrd import ContrastiveClusterRepresentationLoss  # noqa: F401
 from .hfd import HFDLoss  # noqa: F401
 from .topo_space import TopologicalSpaceLoss  # noqa: F401
+from .disoptnet import TeacherArgmaxSegLoss  # noqa: F401

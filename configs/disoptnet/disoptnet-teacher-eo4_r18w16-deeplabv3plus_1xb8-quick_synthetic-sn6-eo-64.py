@@ -1,0 +1,30 @@
+# DisOptNet stage 1, quick CPU variant on synthetic SpaceNet 6 tiles (64 px):
+# ResNet-18 at 1/4 width + DeepLabV3+ (64 channels), Dice + CE, on PS-RGB
+# re-ordered to 4 bands [B, R, R, G] (the SAR stem's 4 channels); the quick
+# schedule (AdamW, 300 iterations).
+_base_ = [
+    '../_base_/models/resnet_deeplabv3plus_dice.py',
+    '../_base_/datasets/spacenet6_eo_synthetic.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_quick.py'
+]
+bgrg = (2, 0, 0, 1)  # [B, R, R, G] from PS-RGB
+eo4_load_pipeline = _base_.eo_load_pipeline + [
+    dict(type='SelectBands', modality='eo', indices=bgrg)]
+train_pipeline = eo4_load_pipeline + [
+    dict(type='PairedRandomCrop', crop_size={{_base_.crop_size}}),
+    dict(type='PairedRandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackPairedSegInputs'),
+]
+test_pipeline = eo4_load_pipeline + [dict(type='PackPairedSegInputs')]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = val_dataloader
+# the synthetic EO statistics in [B, R, R, G] order
+eo4_mean = [64.9, 84.6, 84.6, 110.4]
+eo4_std = [21.4, 31.0, 31.0, 15.2]
+data_preprocessor = dict(mean=eo4_mean, std=eo4_std)
+model = dict(
+    data_preprocessor=data_preprocessor,
+    backbone=dict(depth=18, in_channels=4, stem_channels=16, base_channels=16),
+    decode_head=dict(in_channels=128, channels=64, c1_in_channels=16,
+                     c1_channels=12, dilations=(1, 6, 12, 18)))

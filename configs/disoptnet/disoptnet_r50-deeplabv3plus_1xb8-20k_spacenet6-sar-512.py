@@ -1,0 +1,107 @@
+# DisOptNet stage 2 on SpaceNet 6 (512 crops, 20k iterations): the SAR
+# network (ResNet-50 encoder; stem + 2 stages shared by a SAR branch and a
+# distillation branch, each with its own 2 deep stages + DeepLabV3+ decoder;
+# fusion head = the only output at inference) learns from the frozen stage-1
+# optical teacher (configs/disoptnet/disoptnet-teacher-eo4_r50-...-512.py).
+# Losses: decode.* = seg(SAR out, GT), fuse.* = seg(fused, GT) (CE + Dice);
+# distill.* = seg(aux, teacher argmax) + pixel KD (T=1) + mean MSE over the
+# two deepest encoder stages and the decoder feature. See README.md.
+_base_ = [
+    '../_base_/datasets/spacenet6_paired.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_20k.py'
+]
+bgrg = (2, 0, 0, 1)  # the teacher's EO as [B, R, R, G] (as in stage 1)
+train_pipeline = _base_.paired_load_pipeline + [
+    dict(type='SelectBands', modality='eo', indices=bgrg),
+    dict(type='PairedRandomCrop', crop_size={{_base_.crop_size}}),
+    dict(type='PairedRandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackPairedSegInputs'),
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+
+# override with --cfg-options model.teacher_ckpt=PATH
+teacher_config = 'configs/disoptnet/disoptnet-teacher-eo4_r50-deeplabv3plus_1xb8-20k_spacenet6-eo-512.py'
+teacher_ckpt = 'work_dirs/disoptnet-teacher-eo4_r50-deeplabv3plus_1xb8-20k_spacenet6-eo-512/iter_20000.pth'
+
+norm_cfg = dict(type='BN', requires_grad=True)
+seg_losses = [dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0),
+              dict(type='DiceLoss', loss_weight=1.0)]
+# DeepLabV3+ decoder of each branch; no dropout: its feature feeds the fusion
+# head (and is matched to the teacher's decoder feature).
+branch_head = dict(
+    type='DepthwiseSeparableASPPHead', in_channels=2048, in_index=3,
+    channels=512, dilations=(1, 12, 24, 36), c1_in_channels=256, c1_channels=48,
+    dropout_ratio=0.0, num_classes=2, norm_cfg=norm_cfg, align_corners=False,
+    loss_decode=seg_losses)
+data_preprocessor = dict(
+    type='PairedModalityDataPreProcessor',
+    mean={{_base_.sar_mean}}, std={{_base_.sar_std}},
+    teacher_mean=[103.5, 123.7, 123.7, 116.3], teacher_std=[57.4, 58.4, 58.4, 57.1],
+    pad_val=0, seg_pad_val=255, size_divisor=32)
+student = dict(
+    type='DisOptNet',
+    data_preprocessor=data_preprocessor,
+    backbone=dict(
+        type='ResNetV1c', depth=50, in_channels=4, num_stages=4,
+        out_indices=(0, 1, 2, 3), dilations=(1, 1, 2, 4), strides=(1, 2, 1, 1),
+        norm_cfg=norm_cfg, norm_eval=False, style='pytorch',
+        contract_dilation=True),
+    num_shared_stages=2,
+    decode_head=branch_head,
+    distill_head=branch_head,
+    fusion_head=dict(type='DisOptNetFusionHead', in_channels=512, num_classes=2),
+    loss_fuse=seg_losses,
+    train_cfg=dict(), test_cfg=dict(mode='whole'))
+
+gt = dict(from_data='gt_sem_seg')
+model = dict(
+    type='TeacherStudentDistill',
+    data_preprocessor=data_preprocessor,
+    student=student,
+    teacher=teacher_config,
+    teacher_ckpt=teacher_ckpt,
+    distiller=dict(
+        type='ConfigurableDistiller',
+        # distillation branch of the student <-> the frozen teacher
+        student_recorders=dict(
+            logits=dict(type='ModuleOutputs', source='distill_head.conv_seg'),
+            stage3=dict(type='ModuleOutputs', source='distill_stages.0'),
+            stage4=dict(type='ModuleOutputs', source='distill_stages.1'),
+            decoder=dict(type='ModuleInputs', source='distill_head.conv_seg')),
+        teacher_recorders=dict(
+            logits=dict(type='ModuleOutputs', source='decode_head.conv_seg'),
+            stage3=dict(type='ModuleOutputs', source='backbone.layer3'),
+            stage4=dict(type='ModuleOutputs', source='backbone.layer4'),
+            decoder=dict(type='ModuleInputs', source='decode_head.conv_seg')),
+        distill_losses=dict(
+            # seg(aux, teacher argmax), CE + Dice
+            loss_aux_seg=dict(type='TeacherArgmaxSegLoss', seg_losses=seg_losses),
+            # pixel KD (aux vs teacher, T = 1)
+            loss_aux_kd=dict(type='KDLoss', temperature=1.0, loss_weight=1.0),
+            # mean MSE over the 3 matched features: weights 1/3 each
+            loss_feat_stage3=dict(type='FitNetLoss', loss_weight=1 / 3),
+            loss_feat_stage4=dict(type='FitNetLoss', loss_weight=1 / 3),
+            loss_feat_decoder=dict(type='FitNetLoss', loss_weight=1 / 3)),
+        loss_forward_mappings=dict(
+            loss_aux_seg=dict(
+                preds_S=dict(from_student=True, recorder='logits'),
+                preds_T=dict(from_student=False, recorder='logits'), gt_seg=gt),
+            loss_aux_kd=dict(
+                preds_S=dict(from_student=True, recorder='logits'),
+                preds_T=dict(from_student=False, recorder='logits'), gt_seg=gt),
+            loss_feat_stage3=dict(
+                preds_S=dict(from_student=True, recorder='stage3'),
+                preds_T=dict(from_student=False, recorder='stage3')),
+            loss_feat_stage4=dict(
+                preds_S=dict(from_student=True, recorder='stage4'),
+                preds_T=dict(from_student=False, recorder='stage4')),
+            loss_feat_decoder=dict(
+                preds_S=dict(from_student=True, recorder='decoder', data_idx=0),
+                preds_T=dict(from_student=False, recorder='decoder', data_idx=0)))))
+
+# No TeacherEvalHook: validation is SAR-only and the teacher reads EO.
+custom_hooks = [dict(type='DistillCheckpointHook')]
+# tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
+visualizer = dict(type='SAREOVisualizer', name='visualizer',
+                  vis_backends=[dict(type='LocalVisBackend')])
+default_hooks = dict(visualization=dict(type='SAREOVisualizationHook'))
