@@ -28,6 +28,24 @@ def test_line_joints_and_small_components():
     assert g.num_edges == 1 and g.total_length() == pytest.approx(20.0)
 
 
+def test_repeated_segments_are_dropped_like_the_reference():
+    # a 30 m road (0,0)-(30,0) whose middle segment (10,0)-(20,0) is digitised twice,
+    # once more as its own feature, reversed
+    lines = [[(0, 0), (10, 0), (20, 0), (30, 0)], [(20, 0), (10, 0)]]
+    g = graph_from_polylines(lines)
+    # both copies go; (10, 0) and (20, 0) stay as the ends of the two 10 m pieces
+    assert g.num_edges == 2 and g.num_nodes == 4
+    assert sorted(g.edge_lengths().tolist()) == pytest.approx([10.0, 10.0])
+    kept = graph_from_polylines(lines, duplicate_segments='merge')
+    assert kept.num_edges == 1 and kept.total_length() == pytest.approx(30.0)
+    # a dropped segment's vertex stays a node even with degree 2:
+    # the spur (30,0)-(30,5) is duplicated, so (30,0) splits the line
+    g = graph_from_polylines([[(0, 0), (30, 0), (60, 0)], [(30, 0), (30, 5)], [(30, 0), (30, 5)]])
+    assert g.num_edges == 2 and sorted(g.edge_lengths().tolist()) == pytest.approx([30.0, 30.0])
+    with pytest.raises(ValueError, match='duplicate_segments'):
+        graph_from_polylines(lines, duplicate_segments='keep')
+
+
 def test_spaced_positions_follow_reference_spacing():
     g = RoadGraph([(0, 0), (100, 0), (0, 10), (120, 10), (0, 20), (30, 20)],
                   [[0, 1], [2, 3], [4, 5]],

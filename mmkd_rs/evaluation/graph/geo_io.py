@@ -199,8 +199,14 @@ def _check_inside(lines_crs: Sequence[np.ndarray], georef: RasterGeoref, path):
 
 def load_geojson_graph(path, frame: Optional[MetricFrame] = None,
                        georef: Optional[RasterGeoref] = None,
-                       min_component_length: float = MIN_COMPONENT_LENGTH_M):
-    """GeoJSON road lines -> (RoadGraph in metres, the MetricFrame used)."""
+                       min_component_length: float = MIN_COMPONENT_LENGTH_M,
+                       duplicate_segments: str = 'drop'):
+    """GeoJSON road lines -> (RoadGraph in metres, the MetricFrame used).
+
+    ``duplicate_segments`` goes to :func:`~.road_graph.graph_from_polylines`
+    (default ``'drop'``: a segment present in several features is removed, as
+    the APLS reference does).
+    """
     lines, crs = read_geojson_lines(path)
     if georef is not None:
         from rasterio.crs import CRS
@@ -216,17 +222,23 @@ def load_geojson_graph(path, frame: Optional[MetricFrame] = None,
         else:
             frame = MetricFrame(crs)
     metric = frame.lines_from_crs(crs, lines)
-    return graph_from_polylines(metric, min_component_length=min_component_length), frame
+    return graph_from_polylines(metric, min_component_length=min_component_length,
+                                duplicate_segments=duplicate_segments), frame
 
 
 def pixel_lines_to_graph(lines: Sequence[np.ndarray], georef: Optional[RasterGeoref] = None,
                          frame: Optional[MetricFrame] = None, gsd: Optional[float] = None,
                          min_component_length: float = MIN_COMPONENT_LENGTH_M,
-                         source='pixel lines'):
+                         source='pixel lines', duplicate_segments: str = 'drop'):
     """Pixel-coordinate lines -> (RoadGraph in metres, frame or None).
 
     With ``georef`` the lines go to ``frame`` (default: the raster's UTM
-    frame); otherwise ``gsd`` (metres per pixel) scales them.
+    frame); otherwise ``gsd`` (metres per pixel) scales them. Vertices merge
+    on exactly equal pixel coordinates and no half-pixel shift is applied
+    (pixel x, y go through the affine transform as they are), as in the APLS
+    reference. ``duplicate_segments`` goes to
+    :func:`~.road_graph.graph_from_polylines` (the reference aborts on a
+    repeated segment in a WKT proposal; ``'drop'`` keeps the GeoJSON rule).
     """
     if georef is not None:
         frame = frame or georef.default_frame()
@@ -237,7 +249,8 @@ def pixel_lines_to_graph(lines: Sequence[np.ndarray], georef: Optional[RasterGeo
     else:
         raise ValueError(f'{source}: pixel coordinates need a reference GeoTIFF '
                          '(raster_ref) or a ground sampling distance (gsd, m/pixel)')
-    return graph_from_polylines(metric, min_component_length=min_component_length), frame
+    return graph_from_polylines(metric, min_component_length=min_component_length,
+                                duplicate_segments=duplicate_segments), frame
 
 
 def load_wkt_csv_graph(path, image_id: Optional[str] = None, **kwargs):

@@ -12,7 +12,18 @@ degree-2 vertices merged into one edge (also across the joint of two input
 lines, as the APLS reference does; ``split_at_line_joints=True`` keeps such
 joints as nodes), and connected components whose longest shortest path is
 under ``min_component_length`` dropped.
+
+Repeated segments (the same pair of vertices joined by more than one input
+segment, e.g. a road digitised in two features) follow the APLS reference by
+default (``duplicate_segments='drop'``): the reference turns them into
+parallel edges with identical geometry and its redundant-edge clean-up then
+removes *every* copy, so the segment disappears while its two vertices stay
+nodes (chains are not merged through them). ``'merge'`` keeps one copy
+instead. One corner case of the reference is not reproduced: when the first
+copy happens to be the very first edge the reference enumerates, it keeps
+that copy.
 """
+DUPLICATE_SEGMENT_MODES = ('drop', 'merge')
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
@@ -106,7 +117,8 @@ def length_adjacency(u: np.ndarray, v: np.ndarray, lengths: np.ndarray,
 def graph_from_polylines(polylines: Sequence[np.ndarray],
                          line_ids: Optional[Sequence[int]] = None,
                          min_component_length: float = 0.0,
-                         split_at_line_joints: bool = False) -> RoadGraph:
+                         split_at_line_joints: bool = False,
+                         duplicate_segments: str = 'drop') -> RoadGraph:
     """Build a :class:`RoadGraph` from polylines (each (K, 2), K >= 2).
 
     Args:
@@ -117,7 +129,13 @@ def graph_from_polylines(polylines: Sequence[np.ndarray],
         min_component_length: drop components whose longest shortest path is
             shorter than this.
         split_at_line_joints: see ``line_ids``.
+        duplicate_segments: ``'drop'`` (APLS reference: every copy of a
+            repeated segment is removed, its end vertices stay nodes) or
+            ``'merge'`` (one copy kept); see the module docstring.
     """
+    if duplicate_segments not in DUPLICATE_SEGMENT_MODES:
+        raise ValueError(f'graph_from_polylines: duplicate_segments must be one of '
+                         f'{DUPLICATE_SEGMENT_MODES}, got {duplicate_segments!r}')
     polylines = [np.asarray(p, np.float64).reshape(-1, 2) for p in polylines]
     polylines = [p for p in polylines if len(p) >= 2]
     if line_ids is None:
@@ -133,26 +151,37 @@ def graph_from_polylines(polylines: Sequence[np.ndarray],
     seg_line = np.asarray(line_ids)[owner[:-1][same_line]]
     keep = seg_u != seg_v
     seg_u, seg_v, seg_line = seg_u[keep], seg_v[keep], seg_line[keep]
-    # one segment per unordered vertex pair (the first one seen)
+    # one segment per unordered vertex pair (the first one seen) ...
     lo, hi = np.minimum(seg_u, seg_v), np.maximum(seg_u, seg_v)
-    _, first = np.unique(lo * len(uniq) + hi, return_index=True)
+    _, first, copies = np.unique(lo * len(uniq) + hi, return_index=True, return_counts=True)
+    forced = np.zeros(len(uniq), bool)
+    if duplicate_segments == 'drop':
+        # ... or none at all for repeated pairs, whose vertices stay nodes
+        forced[seg_u[first[copies > 1]]] = True
+        forced[seg_v[first[copies > 1]]] = True
+        first = first[copies == 1]
     first = np.sort(first)
     seg_u, seg_v, seg_line = seg_u[first], seg_v[first], seg_line[first]
-    graph = _merge_chains(uniq, seg_u, seg_v, seg_line, split_at_line_joints)
+    graph = _merge_chains(uniq, seg_u, seg_v, seg_line, split_at_line_joints, forced)
     if min_component_length > 0:
         graph = drop_small_components(graph, min_component_length)
     return graph
 
 
-def _merge_chains(verts, seg_u, seg_v, seg_line, split_at_line_joints):
-    """Merge runs of degree-2 vertices into polyline edges."""
+def _merge_chains(verts, seg_u, seg_v, seg_line, split_at_line_joints, forced=None):
+    """Merge runs of degree-2 vertices into polyline edges.
+
+    ``forced`` (V,) bool marks vertices that stay nodes whatever their degree.
+    """
     n = len(verts)
     incident = [[] for _ in range(n)]
     for s, (a, b) in enumerate(zip(seg_u.tolist(), seg_v.tolist())):
         incident[a].append(s)
         incident[b].append(s)
     lines = seg_line.tolist()
-    is_node = np.array([len(inc) != 2 for inc in incident])
+    is_node = np.array([len(inc) != 2 for inc in incident], bool)
+    if forced is not None:
+        is_node |= forced
     if split_at_line_joints:
         for i, inc in enumerate(incident):
             if len(inc) == 2 and lines[inc[0]] != lines[inc[1]]:
