@@ -28,10 +28,14 @@ def test_config_points_at_teacher_and_inherits_student(path, monkeypatch):
     cfg = Config.fromfile(path)
     model = cfg.model
     assert model.type == 'TeacherStudentDistill'
-    assert model.teacher_ckpt == ('work_dirs/siam_r50-fpn_1xb8-20k_levir-cd-256/'
-                                  'iter_20000.pth')
+    quick = path.endswith('_quick.py')
+    teacher = ('siam_r50w32-fpn_1xb4-quick_synth-levir-256' if quick else
+               'siam_r50-fpn_1xb8-20k_levir-cd-256')
+    assert model.teacher == f'configs/changedet/{teacher}.py'
     assert os.path.isfile(model.teacher)
-    student = Config.fromfile('configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py')
+    assert model.teacher_ckpt == f'work_dirs/{teacher}/iter_{300 if quick else 20000}.pth'
+    student = Config.fromfile('configs/changedet/siam_r18w32-fpn_1xb' + (
+        '4-quick_synth-levir-256.py' if quick else '8-20k_levir-cd-256.py'))
     assert model.student == student.model
     assert cfg.train_dataloader == student.train_dataloader
     assert {h['type'] for h in cfg.custom_hooks} >= {'DistillCheckpointHook'}
