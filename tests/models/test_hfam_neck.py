@@ -56,3 +56,14 @@ def test_hfam_in_index_and_errors():
         neck(feats[:2])
     with pytest.raises(ValueError, match='out_mode'):
         HFAMNeck([8], out_mode='sum')
+
+
+def test_learned_flow_is_bounded_by_max_flow():
+    align = FlowAlignUpsample(3, max_flow=1.5)
+    torch.nn.init.constant_(align.flow.bias, 100.0)  # a huge raw flow
+    deep = torch.arange(64.).view(1, 1, 8, 8).repeat(1, 3, 1, 1)
+    shallow = torch.zeros(1, 3, 16, 16)
+    out = align(deep, shallow)
+    # raw flow +100 px clamps to +1.5 px on the 16 x 16 grid (0.75 px on 8 x 8)
+    ref = warp(deep, torch.full((1, 2, 16, 16), 1.5))
+    assert torch.allclose(out, ref, atol=1e-4)

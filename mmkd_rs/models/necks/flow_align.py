@@ -39,16 +39,22 @@ class FlowAlignUpsample(BaseModule):
 
     The flow [B, 2, H, W] (pixels of the shallow grid) is predicted by a 3x3
     convolution from the concatenation of the bilinearly upsampled deep
-    feature and the shallow feature. The flow convolution is zero-initialised
-    so that training starts from plain bilinear upsampling.
+    feature and the shallow feature, bounded as ``max_flow * tanh(raw)``
+    (alignment corrects small misregistrations; an unbounded flow lets
+    adaptive optimisers such as AdamW move samples tens of pixels away early
+    in training and the network stops learning). The flow convolution is
+    zero-initialised so that training starts from plain bilinear upsampling.
 
     Args:
         channels (int): channels of both inputs.
         kernel_size (int): kernel of the flow convolution.
+        max_flow (float): largest displacement in shallow-grid pixels.
     """
 
-    def __init__(self, channels: int, kernel_size: int = 3) -> None:
+    def __init__(self, channels: int, kernel_size: int = 3,
+                 max_flow: float = 2.0) -> None:
         super().__init__()
+        self.max_flow = max_flow
         self.flow = nn.Conv2d(2 * channels, 2, kernel_size,
                               padding=kernel_size // 2)
         nn.init.zeros_(self.flow.weight)
@@ -64,7 +70,7 @@ class FlowAlignUpsample(BaseModule):
         up = F.interpolate(deep, size=shallow.shape[-2:], mode='bilinear',
                            align_corners=False)
         flow = self.flow(torch.cat([up, shallow], dim=1))
-        return warp(deep, flow)
+        return warp(deep, self.max_flow * torch.tanh(flow / self.max_flow))
 
 
 def conv(in_ch: int, out_ch: int, k: int, norm_cfg, act_cfg) -> ConvModule:

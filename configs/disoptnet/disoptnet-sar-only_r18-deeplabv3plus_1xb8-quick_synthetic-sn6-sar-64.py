@@ -1,0 +1,19 @@
+# Quick CPU variant of the DisOptNet SAR-only baseline on synthetic
+# SpaceNet 6 tiles (python tools/dataset_converters/
+# generate_synthetic_spacenet6.py data/synthetic_spacenet6): ResNet-18 +
+# DeepLabV3+ (64 channels), Dice + CE, 300 AdamW iterations.
+_base_ = [
+    '../_base_/models/resnet_deeplabv3plus_dice.py',
+    '../_base_/datasets/spacenet6_sar_synthetic.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_quick.py'
+]
+data_preprocessor = dict(mean={{_base_.sar_mean}}, std={{_base_.sar_std}})
+model = dict(
+    data_preprocessor=data_preprocessor,
+    backbone=dict(depth=18, in_channels=4),
+    decode_head=dict(in_channels=512, channels=64, c1_in_channels=64,
+                     c1_channels=12, dilations=(1, 6, 12, 18)))
+# tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
+visualizer = dict(type='SAREOVisualizer', name='visualizer',
+                  vis_backends=[dict(type='LocalVisBackend')])
+default_hooks = dict(visualization=dict(type='SAREOVisualizationHook'))

@@ -1,0 +1,15 @@
+# DisOptNet's SAR branch trained alone (the SAR-only baseline of
+# configs/disoptnet/): ResNet-50 + DeepLabV3+, Dice + CE, on 4-band
+# SAR-Intensity (dB); the network the distillation variant starts from.
+_base_ = [
+    '../_base_/models/resnet_deeplabv3plus_dice.py',
+    '../_base_/datasets/spacenet6_sar.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_20k.py'
+]
+data_preprocessor = dict(mean={{_base_.sar_mean}}, std={{_base_.sar_std}})
+model = dict(data_preprocessor=data_preprocessor,
+             backbone=dict(in_channels=4))
+# tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
+visualizer = dict(type='SAREOVisualizer', name='visualizer',
+                  vis_backends=[dict(type='LocalVisBackend')])
+default_hooks = dict(visualization=dict(type='SAREOVisualizationHook'))
