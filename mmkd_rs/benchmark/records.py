@@ -27,8 +27,9 @@ key                             meaning
                                 (None without CUDA), ``teacher_forward_ms``
                                 (ms per training batch, KD entries only)
 ``train``                       ``device``, ``iters``, ``total_s`` (wall
-                                clock incl. validation), ``per_iter_s``
-                                (mean logged iteration time)
+                                clock of all training launches, incl.
+                                validation), ``per_iter_s`` (mean logged
+                                iteration time)
 ``curves``                      ``{key: [[iter, value], ...]}`` from the
                                 training log, subsampled
 ``teacher_checkpoint_sha256``   sha256 of the teacher weights (KD entries)

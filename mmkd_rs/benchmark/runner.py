@@ -32,6 +32,7 @@ from .train_logs import (LogError, curves_from_scalars, find_scalar_files, read_
 __all__ = ['RunError', 'BenchmarkRunner', 'run_options', 'work_dir_of']
 
 ERROR_TAIL_LINES = 40
+TRAIN_SECONDS_FILE = 'benchmark_train_seconds.txt'  # wall seconds of each training launch
 
 
 class RunError(RuntimeError):
@@ -62,6 +63,16 @@ def _working_dir(path: str):
 
 def _tail(text: str, lines: int = ERROR_TAIL_LINES) -> str:
     return '\n'.join(text.rstrip().splitlines()[-lines:])
+
+
+def training_seconds(work_dir: str) -> Optional[float]:
+    """Sum of the wall-clock seconds of every training launch in ``work_dir``
+    (None when none was timed, e.g. a work dir filled by a cluster script)."""
+    path = osp.join(work_dir, TRAIN_SECONDS_FILE)
+    if not osp.isfile(path):
+        return None
+    with open(path, encoding='utf-8') as f:
+        return sum(float(line) for line in f if line.strip())
 
 
 def read_last_checkpoint(work_dir: str) -> str:
@@ -188,7 +199,7 @@ class BenchmarkRunner:
                              f'metrics in {work_dir} yet')
                     return None
                 self.log(f'[collect] {suite.name}/{entry.name} seed {seed}')
-                self._read_outputs(record, work_dir, total_s=None)
+                self._read_outputs(record, work_dir, total_s=training_seconds(work_dir))
             else:
                 self.log(f'[run ] {suite.name}/{entry.name} seed {seed}')
                 self._train_and_test(record, entry, work_dir, options)
@@ -215,7 +226,13 @@ class BenchmarkRunner:
         train = self.train_cmd + [config, '--work-dir', work_dir, '--resume']
         if cli_options:
             train += ['--cfg-options'] + cli_options
-        total_s = self._call(train, osp.join(work_dir, 'benchmark_train.log'), 'training')
+        start = time.perf_counter()
+        try:
+            self._call(train, osp.join(work_dir, 'benchmark_train.log'), 'training')
+        finally:  # interrupted or failed launches count too: a resumed run sums them all
+            with open(osp.join(work_dir, TRAIN_SECONDS_FILE), 'a', encoding='utf-8') as f:
+                f.write(f'{time.perf_counter() - start:.3f}\n')
+        total_s = training_seconds(work_dir)
         checkpoint = read_last_checkpoint(work_dir)
         test_dir = osp.join(work_dir, 'test')
         test = self.test_cmd + [config, checkpoint, '--work-dir', test_dir]

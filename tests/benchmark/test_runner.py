@@ -1,5 +1,6 @@
 """The suite runner with fake train/test commands: records, skipping, resuming, failures."""
 import json
+import os.path as osp
 import sys
 
 import pytest
@@ -42,6 +43,7 @@ def test_runs_every_entry_and_writes_records(env):
     kd = load_record(record_path(str(results), 'fake-suite', 'kd', 1))
     assert kd['metrics'] == {'F1': 71.0, 'IoU': 51.0}
     assert kd['train']['per_iter_s'] == pytest.approx(0.30) and kd['train']['iters'] == 20
+    assert kd['train']['total_s'] > 0
     assert kd['curves']['loss'] == [[10, 1.0], [20, 0.5]] and kd['curves']['F1'] == [[20, 60.0]]
     teacher = load_record(record_path(str(results), 'fake-suite', 'teacher', 0))
     assert kd['teacher_checkpoint_sha256'] == sha256_file(teacher['checkpoint'])
@@ -89,8 +91,11 @@ def test_failure_is_recorded_and_retried(env, monkeypatch):
     n_calls = len(read_calls())
     make_runner().run(suite, suite.entries)
     assert len(read_calls()) == n_calls + 2  # only the failed run again
-    assert load_record(record_path(str(results), 'fake-suite', 'student', 1))['status'] == \
-        'finished'
+    retried = load_record(record_path(str(results), 'fake-suite', 'student', 1))
+    assert retried['status'] == 'finished'
+    launches = open(osp.join(retried['work_dir'], 'benchmark_train_seconds.txt')).read()
+    assert len(launches.split()) == 2  # the failed launch's time counts too
+    assert retried['train']['total_s'] == pytest.approx(sum(map(float, launches.split())))
 
 
 def test_distill_run_without_teacher_fails_clearly(env, monkeypatch):
@@ -159,7 +164,7 @@ def test_collect_rebuilds_records_from_work_dirs(env):
         ('teacher', 0, 'finished'), ('student', 0, 'finished'), ('student', 1, 'finished'),
         ('kd', 0, 'finished'), ('kd', 1, 'finished')]
     assert records[-1]['metrics'] == {'F1': 71.0, 'IoU': 51.0}
-    assert records[-1]['train']['total_s'] is None and records[-1]['train']['iters'] == 20
+    assert records[-1]['train']['iters'] == 20
 
 
 def test_collect_waits_for_unfinished_work_dirs(env):
