@@ -31,8 +31,8 @@ entries = [
          config='configs/tskd/linknet-r18-w32_student_quick_synthetic-64x64.py'),
     dict(name='kd', role='distill', method='kd', teacher=_teacher, budget_s=75,
          placeholder=True,
-         config='configs/kd/kd_linknet-r18-w32_dlinknet34_quick_synthetic-64x64.py'),
+         config='configs/tskd/kd_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py'),
     dict(name='tskd', role='distill', method='tskd', teacher=_teacher, budget_s=90,
          placeholder=True,
-         config='configs/tskd/tskd_linknet-r18-w32_dlinknet34_quick_synthetic-64x64.py'),
+         config='configs/tskd/tskd_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py'),
 ]
