@@ -1,0 +1,16 @@
+# HFD-Net SAR student trained alone on SEN12MS Sentinel-1 (VV, VH in dB),
+# 10 DFC2020 land-cover classes (the SAR-only baseline).
+_base_ = [
+    '../_base_/models/resnet_hfam_fcn.py',
+    '../_base_/datasets/sen12ms_s1.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_20k.py'
+]
+data_preprocessor = dict(mean={{_base_.s1_mean}}, std={{_base_.s1_std}})
+model = dict(data_preprocessor=data_preprocessor,
+             backbone=dict(in_channels=2),
+             decode_head=dict(num_classes=10))
+# tools/test.py --show-dir writes S1 (dB) | S2 (B4, B3, B2) | truth | pred.
+visualizer = dict(type='SAREOVisualizer', name='visualizer',
+                  eo_rgb_bands=(3, 2, 1),
+                  vis_backends=[dict(type='LocalVisBackend')])
+default_hooks = dict(visualization=dict(type='SAREOVisualizationHook'))
