@@ -1,9 +1,10 @@
 # Vanilla KD for roads: pixel-wise KL of temperature-softened road/background logits.
-# Student: half-width LinkNet-18; teacher: D-LinkNet-34; DeepGlobe Roads, 512x512 crops, batch 4, 40k SGD iterations.
+# Student: half-width LinkNet-18; teacher: D-LinkNet-34.
+# Data and schedule: DeepGlobe Roads, 512x512 crops, batch 4, 40k SGD iterations.
 # Everything except `model` comes from the student config (data, schedule, evaluation).
 _base_ = ['./linknet-r18-w32_student_4xb4-40k_deepglobe-512x512.py']
 
-# Train the teacher first (tools/train.py configs/tskd/dlinknet34_teacher_4xb4-40k_deepglobe-512x512.py);
+# Train the teacher first with its own config (teacher_config);
 # override with --cfg-options model.teacher_ckpt=PATH.
 teacher_config = 'configs/tskd/dlinknet34_teacher_4xb4-40k_deepglobe-512x512.py'
 teacher_ckpt = 'work_dirs/dlinknet34_teacher_4xb4-40k_deepglobe-512x512/iter_40000.pth'

@@ -3,11 +3,12 @@
 # topological space loss, student vs ground truth and vs teacher, in the feature
 # space of the frozen teacher's own encoder (ResNet-34 stages 0-2 = depths,
 # 4 channel groups x input scales 1 and 1/2 = widths). See README.md.
-# Student: half-width LinkNet-18; teacher: D-LinkNet-34; synthetic roads, 64x64 crops, batch 4, 300 AdamW iterations (quick CPU run).
+# Student: half-width LinkNet-18; teacher: D-LinkNet-34.
+# Data and schedule: synthetic roads, 64x64 crops, batch 4, 300 AdamW iterations (CPU).
 # Everything except `model` comes from the student config (data, schedule, evaluation).
 _base_ = ['./linknet-r18-w32_student_quick_synthetic-64x64.py']
 
-# Train the teacher first (tools/train.py configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py);
+# Train the teacher first with its own config (teacher_config);
 # override with --cfg-options model.teacher_ckpt=PATH.
 teacher_config = 'configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py'
 teacher_ckpt = 'work_dirs/dlinknet34_teacher_quick_synthetic-64x64/iter_300.pth'
