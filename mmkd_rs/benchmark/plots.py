@@ -104,7 +104,8 @@ def plot_curves(curves: Dict[str, Dict[str, List[list]]], keys: Sequence[str],
         for label in sorted(curves):
             series = curves[label].get(key)
             if series:
-                ax.plot([p[0] for p in series], [p[1] for p in series], label=label, lw=1.2)
+                ax.plot([p[0] for p in series], [p[1] for p in series], label=label, lw=1.2,
+                        marker='o', markersize=2.5)
         ax.set_xlabel('iteration')
         ax.set_ylabel(key)
         ax.grid(alpha=0.3)
