@@ -123,3 +123,28 @@ def test_unbalanced_marker_is_a_clear_error(workspace, capsys):
     assert leaderboard_tool.main(args) == 2
     err = capsys.readouterr().err
     assert 'README.md:1' in err and 'no end marker' in err
+
+
+def test_suite_file_instead_of_manifest(tmp_path, fixtures):
+    results = tmp_path / 'results'
+    results.mkdir()  # nothing has run yet: every run is missing, none is dropped
+    out = tmp_path / 'boards'
+    assert leaderboard_tool.main([str(results), '--out', str(out), '--no-readme', '--suite',
+                                  str(fixtures / 'suite_fake.py')]) == 0
+    md = (out / 'fake-board.md').read_text()
+    rows = [line.split('|')[1].strip() for line in md.splitlines()
+            if line.startswith('| ') and not line.startswith('| Entry')]
+    assert rows == ['teacher', 'kd', 'later', 'student']
+    assert md.count('| missing') == 4
+    assert not list(out.glob('*.png'))  # nothing to plot
+
+
+def test_bad_record_is_a_clear_error(tmp_path, fixtures, capsys):
+    import shutil
+    results = tmp_path / 'results'
+    shutil.copytree(fixtures / 'results', results)
+    (results / 'fixture-suite' / 'kd' / 'seed_0.json').write_text('{"schema": 1}')
+    assert leaderboard_tool.main([str(results), '--out', str(tmp_path / 'b'),
+                                  '--no-readme']) == 2
+    err = capsys.readouterr().err
+    assert 'kd/seed_0.json' in err and 'lacks key(s)' in err
