@@ -33,6 +33,8 @@ key                             meaning
 ``curves``                      ``{key: [[iter, value], ...]}`` from the
                                 training log, subsampled
 ``teacher_checkpoint_sha256``   sha256 of the teacher weights (KD entries)
+``work_dir`` / ``checkpoint``   where the run's logs and last weights are
+                                (machine-local paths, never shown in tables)
 ``git_commit``                  commit of the code that ran (``+dirty`` if
                                 the tree had changes)
 ``hardware``                    ``cpu_model``, ``cpu_threads``,
