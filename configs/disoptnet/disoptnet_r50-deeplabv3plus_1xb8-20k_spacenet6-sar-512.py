@@ -65,8 +65,8 @@ model = dict(
         # distillation branch of the student <-> the frozen teacher
         student_recorders=dict(
             logits=dict(type='ModuleOutputs', source='distill_head.conv_seg'),
-            stage3=dict(type='ModuleOutputs', source='distill_stages.0'),
-            stage4=dict(type='ModuleOutputs', source='distill_stages.1'),
+            stage3=dict(type='ModuleOutputs', source='distill_stages.layer3'),
+            stage4=dict(type='ModuleOutputs', source='distill_stages.layer4'),
             decoder=dict(type='ModuleInputs', source='distill_head.conv_seg')),
         teacher_recorders=dict(
             logits=dict(type='ModuleOutputs', source='decode_head.conv_seg'),

@@ -59,8 +59,8 @@ def test_shared_stages_get_gradients_from_both_branches():
     model = MODELS.build(disoptnet_cfg()).train()
     x = torch.randn(2, 4, 32, 32)
     shared = [model.backbone.stem, model.backbone.layer1, model.backbone.layer2]
-    for branch, own, other in (('sar', model.backbone.layer3, model.distill_stages[0]),
-                               ('aux', model.distill_stages[0], model.backbone.layer3)):
+    for branch, own, other in (('sar', model.backbone.layer3, model.distill_stages.layer3),
+                               ('aux', model.distill_stages.layer3, model.backbone.layer3)):
         model.zero_grad(set_to_none=True)
         model.forward_branches(x)[branch].pow(2).mean().backward()
         for module in shared:
@@ -70,7 +70,13 @@ def test_shared_stages_get_gradients_from_both_branches():
     # the shared stages are one set of weights, not copies
     assert not any(p is q for p in model.distill_stages.parameters()
                    for q in model.backbone.layer3.parameters())
-    assert len(model.distill_stages) == 2
+    assert model.distill_stages.names == ['layer3', 'layer4']
+    # initialised like the backbone (Kaiming normal, fan_out: std sqrt(2 / 576) = 0.059
+    # for these 64 -> 64 3x3 convs), not left at torch's default (std 0.024)
+    conv = model.distill_stages.layer4[0].conv2.weight
+    assert conv.std() < 0.03
+    model.init_weights()
+    assert 0.05 < conv.std() < 0.07
 
 
 def test_predict_and_tensor_give_the_fused_output_only():

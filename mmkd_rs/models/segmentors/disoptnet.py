@@ -1,8 +1,10 @@
 """DisOptNet stage-2 SAR network: SAR branch + distillation branch + fusion head."""
-from typing import Dict, List, Optional, Tuple
+import copy
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import ConfigDict
+from mmengine.model import BaseModule
 from mmseg.models.losses import accuracy
 from mmseg.models.segmentors import EncoderDecoder
 from mmseg.models.utils import resize
@@ -27,6 +29,28 @@ def head_forward(head: nn.Module, feats: Tuple[Tensor, ...]) -> Tuple[Tensor, Te
     return taken[-1], logits
 
 
+class BranchStages(BaseModule):
+    """Deep ResNet stages of one branch, named as in the backbone (``layer3``, ...).
+
+    Initialised like the backbone they were taken from (its ``init_cfg``:
+    Kaiming, or ``Pretrained``, whose ``layerN.*`` keys then match).
+    """
+
+    def __init__(self, backbone: nn.Module, names: Sequence[str]):
+        super().__init__(init_cfg=copy.deepcopy(backbone.init_cfg))
+        self.names = list(names)
+        for name in self.names:
+            self.add_module(name, getattr(backbone, name))
+
+    def forward(self, x: Tensor) -> List[Tensor]:
+        """``[B, C, h, w]`` -> the output of every stage, in order."""
+        outs = []
+        for name in self.names:
+            x = getattr(self, name)(x)
+            outs.append(x)
+        return outs
+
+
 @MODELS.register_module()
 class DisOptNet(EncoderDecoder):
     """The SAR network of DisOptNet (stage 2).
@@ -35,7 +59,7 @@ class DisOptNet(EncoderDecoder):
       shared by two branches;
     * SAR branch: the backbone's remaining stages + ``decode_head``;
     * distillation branch: its own copy of the remaining stages
-      (``distill_stages``) + ``distill_head``; trained to mimic the frozen
+      (``distill_stages.layer3``, ...) + ``distill_head``; trained to mimic the frozen
       optical teacher by the distiller (teacher argmax, pixel KD, features);
     * ``fusion_head`` (e.g. ``DisOptNetFusionHead``) fuses the two decoder
       features into the logits used at inference: ``predict``/``tensor`` give
@@ -78,9 +102,8 @@ class DisOptNet(EncoderDecoder):
             raise ValueError(f'DisOptNet: num_shared_stages must be in [1, '
                              f'{len(stage_names) - 1}], got {num_shared_stages}')
         self.num_shared_stages = num_shared_stages
-        twin = MODELS.build(backbone)
-        self.distill_stages = nn.ModuleList(
-            getattr(twin, name) for name in stage_names[num_shared_stages:])
+        self.distill_stages = BranchStages(MODELS.build(backbone),
+                                           stage_names[num_shared_stages:])
         self.distill_head = MODELS.build(distill_head)
         self.fusion_head = MODELS.build(fusion_head)
         losses = loss_fuse if isinstance(loss_fuse, (list, tuple)) else [loss_fuse]
@@ -116,10 +139,7 @@ class DisOptNet(EncoderDecoder):
         for name in names[self.num_shared_stages:]:
             y = getattr(self.backbone, name)(y)
             sar.append(y)
-        distill, z = list(shared), x
-        for stage in self.distill_stages:
-            z = stage(z)
-            distill.append(z)
+        distill = shared + self.distill_stages(x)
         return tuple(sar), tuple(distill)
 
     def extract_feat(self, inputs: Tensor) -> Tuple[Tensor, ...]:
