@@ -98,6 +98,10 @@ def test_teacher_weights_kept_out_of_state_dict_by_default():
     assert keys and not any(k.startswith('teachers.') for k in keys)
     assert any(k.startswith('student.') for k in keys)
     model.load_state_dict(model.state_dict(), strict=True)  # resume works strictly
+    wrapper = torch.nn.Module()       # e.g. a DDP-style wrapper: keys under 'module.'
+    wrapper.module = model
+    assert not any('teachers.' in k for k in wrapper.state_dict())
+    wrapper.load_state_dict(wrapper.state_dict(), strict=True)
     kept = build(save_teacher_weights=True)
     assert any(k.startswith('teachers.teacher.') for k in kept.state_dict())
 

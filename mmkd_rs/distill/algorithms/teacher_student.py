@@ -126,8 +126,11 @@ class TeacherStudentDistill(BaseModel):
 
     @staticmethod
     def _ignore_missing_teacher_keys(module, incompatible_keys):
+        # teachers are rebuilt from their own checkpoint (also under a
+        # ``module.`` wrapper prefix)
         missing = incompatible_keys.missing_keys
-        missing[:] = [k for k in missing if not k.startswith(TEACHER_PREFIX)]
+        missing[:] = [k for k in missing
+                      if not (k.startswith(TEACHER_PREFIX) or '.' + TEACHER_PREFIX in k)]
 
     def train(self, mode: bool = True):
         """Switch the student/distiller; teachers always stay in eval mode."""
