@@ -99,7 +99,8 @@ def _print_list(chosen, seeds):
         for e in entries:
             run_seeds = [s for s in e.seeds if seeds is None or s in seeds]
             budget = f', ~{e.budget_s:.0f}s/run' if e.budget_s else ''
-            note = ' [placeholder: config not written yet]' if e.placeholder else ''
+            note = ' [placeholder: config not written yet]' if e.placeholder and not \
+                osp.isfile(osp.join(REPO, e.config)) else ''
             teacher = f', teacher {e.teacher}' if e.teacher else ''
             print(f'  {e.name:<24} {e.role:<8} seeds {run_seeds}{teacher}{budget}{note}')
             print(f'  {"":<24} {e.config}')

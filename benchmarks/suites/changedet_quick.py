@@ -43,8 +43,6 @@ leaderboards = [
          higher_is_better=True, metric_digits=2),
 ]
 
-# placeholder=True: while an entry's config does not exist it is listed (and
-# shows as missing) but not run.
 _teacher = 'siam-r50w32'
 _kd = '_siam-r18w32_siam-r50w32_synth-levir-256_quick.py'
 entries = [
@@ -54,8 +52,7 @@ entries = [
          config='configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py'),
 ] + [
     dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=65,
-         tags=['demo'] if m == 'kd' else [], placeholder=True,
-         config=f'configs/{m}/{m}{_kd}')
+         tags=['demo'] if m == 'kd' else [], config=f'configs/{m}/{m}{_kd}')
     for m in ('kd', 'cwd', 'fitnet', 'at')
 ] + [
     dict(name='frd', role='distill', method='frd', teacher=_teacher, budget_s=80,

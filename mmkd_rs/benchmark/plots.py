@@ -17,7 +17,8 @@ __all__ = ['pareto_front', 'plot_accuracy_vs_cost', 'plot_curves', 'png_bytes']
 
 _STYLE = {'teacher': dict(marker='*', color='tab:red', s=140),
           'student': dict(marker='s', color='tab:gray', s=60),
-          'distill': dict(marker='o', color='tab:blue', s=50)}
+          'distill': dict(marker='o', color='tab:blue', s=50),
+          'baseline': dict(marker='D', color='tab:green', s=50)}
 
 
 def pareto_front(points: Sequence[Tuple[float, float]], cost_lower_is_better: bool = True,

@@ -11,8 +11,10 @@ key                             meaning
 ==============================  ===============================================
 ``schema``                      record schema version (``SCHEMA_VERSION``)
 ``suite`` / ``entry`` / ``seed`` which run this is
-``method`` / ``role``           method name; ``teacher``, ``student`` or
-                                ``distill``
+``method`` / ``role``           method name; ``teacher``, ``student``
+                                (alone), ``distill`` or ``baseline`` (another
+                                way to train the student, e.g. EO
+                                pre-training then SAR fine-tuning)
 ``config``                      config path relative to the repository root
 ``config_hash``                 sha256 of the config as trained (canonical
                                 JSON dump, see ``provenance.dump_config``)
@@ -56,7 +58,7 @@ SCHEMA_VERSION = 1
 STATUS_FINISHED = 'finished'
 STATUS_FAILED = 'failed'
 STATUS_MISSING = 'missing'
-ROLES = ('teacher', 'student', 'distill')
+ROLES = ('teacher', 'student', 'distill', 'baseline')
 
 _REQUIRED = ('schema', 'suite', 'entry', 'seed', 'method', 'role', 'config', 'status')
 

@@ -275,9 +275,9 @@ class BenchmarkRunner:
 
         # configs name other configs (a teacher) relative to the repository root
         with _working_dir(self.repo_root):
-            return measure_config(entry.config, options, with_teacher=entry.role == 'distill',
-                                  shape=shape, fps_warmup=self.fps_warmup,
-                                  fps_repeat=self.fps_repeat)
+            # teacher cost whenever the config holds a teacher (a distillation config)
+            return measure_config(entry.config, options, with_teacher=None, shape=shape,
+                                  fps_warmup=self.fps_warmup, fps_repeat=self.fps_repeat)
 
     # -- whole suites ------------------------------------------------------
     def run(self, suite: Suite, entries: List[Entry], seeds: Optional[List[int]] = None,

@@ -15,7 +15,7 @@ A suite is a Python file under ``benchmarks/suites/`` read with mmengine's
     leaderboards = [dict(name=..., title=..., main_metric='F1',
                          metrics=['F1', 'IoU'], higher_is_better=True,
                          metric_digits=2, aliases=[])]
-    entries = [dict(name=..., role='teacher'|'student'|'distill', method=...,
+    entries = [dict(name=..., role='teacher'|'student'|'distill'|'baseline', method=...,
                     config='configs/...py', seeds=None, teacher=None,
                     teacher_ckpt_option='model.teacher_ckpt', cfg_options={},
                     leaderboard=None, tags=[], budget_s=None, placeholder=False)]
@@ -25,7 +25,9 @@ A collection file lists other suite files instead: ``suites = ['a.py', ...]``
 
 An entry with ``role='distill'`` names the ``teacher`` entry whose checkpoint
 it loads (through the ``teacher_ckpt_option`` cfg-option, seed
-``teacher_seed``, by default the teacher's first seed).  ``placeholder=True``
+``teacher_seed``, by default the teacher's first seed).  A ``baseline``
+entry (another way to train the student) may name a teacher the same way,
+e.g. ``teacher_ckpt_option='load_from'`` to start from its weights.  ``placeholder=True``
 marks an entry whose config may not be written yet: while the file does not
 exist the entry is listed (and shows as ``missing`` in leaderboards) but not
 run; once it exists it runs like any other entry.

@@ -17,7 +17,7 @@ from .aggregate import Row
 __all__ = ['ROLE_LABELS', 'display_columns', 'markdown_table', 'csv_table', 'html_table']
 
 ROLE_LABELS = {'teacher': 'teacher (upper bound)', 'student': 'student alone (baseline)',
-               'distill': 'distilled student'}
+               'distill': 'distilled student', 'baseline': 'baseline student'}
 NA = '—'
 
 

@@ -134,8 +134,8 @@ def test_suite_file_instead_of_manifest(tmp_path, fixtures):
     md = (out / 'fake-board.md').read_text()
     rows = [line.split('|')[1].strip() for line in md.splitlines()
             if line.startswith('| ') and not line.startswith('| Entry')]
-    assert rows == ['teacher', 'kd', 'later', 'student']
-    assert md.count('| missing') == 4
+    assert rows == ['teacher', 'kd', 'later', 'pretrain', 'student']
+    assert md.count('| missing') == 5 and 'baseline student' in md
     assert not list(out.glob('*.png'))  # nothing to plot
 
 

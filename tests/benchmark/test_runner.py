@@ -39,7 +39,8 @@ def test_runs_every_entry_and_writes_records(env):
     records = make_runner().run(suite, suite.entries)
     assert [(r['entry'], r['seed'], r['status']) for r in records] == [
         ('teacher', 0, 'finished'), ('student', 0, 'finished'), ('student', 1, 'finished'),
-        ('kd', 0, 'finished'), ('kd', 1, 'finished')]  # placeholder 'later' not run
+        ('kd', 0, 'finished'), ('kd', 1, 'finished'), ('pretrain', 0, 'finished'),
+        ('pretrain', 1, 'finished')]  # placeholder 'later' not run
     kd = load_record(record_path(str(results), 'fake-suite', 'kd', 1))
     assert kd['metrics'] == {'F1': 71.0, 'IoU': 51.0}
     assert kd['train']['per_iter_s'] == pytest.approx(0.30) and kd['train']['iters'] == 20
@@ -54,6 +55,9 @@ def test_runs_every_entry_and_writes_records(env):
     assert f'model.teacher_ckpt={teacher["checkpoint"]}' in kd_train[0]
     assert 'randomness.seed=0' in kd_train[0] and 'train_cfg.max_iters=20' in kd_train[0]
     assert '--resume' in kd_train[0]
+    pretrain = [c['argv'] for c in read_calls() if c['mode'] == 'train'
+                and '/pretrain/' in c['argv'][c['argv'].index('--work-dir') + 1]]
+    assert f'load_from={teacher["checkpoint"]}' in pretrain[0]  # baseline starts from it
 
 
 def test_finished_runs_are_skipped(env):
@@ -162,7 +166,8 @@ def test_collect_rebuilds_records_from_work_dirs(env):
     assert len(read_calls()) == n_calls  # nothing trained or tested
     assert [(r['entry'], r['seed'], r['status']) for r in records] == [
         ('teacher', 0, 'finished'), ('student', 0, 'finished'), ('student', 1, 'finished'),
-        ('kd', 0, 'finished'), ('kd', 1, 'finished')]
+        ('kd', 0, 'finished'), ('kd', 1, 'finished'), ('pretrain', 0, 'finished'),
+        ('pretrain', 1, 'finished')]
     assert records[-1]['metrics'] == {'F1': 71.0, 'IoU': 51.0}
     assert records[-1]['train']['iters'] == 20
 

@@ -51,12 +51,14 @@ def test_emitted_script(kind, train, test):
     lines = script.splitlines()
     assert lines[0] == '#!/usr/bin/env bash' and 'set -euo pipefail' in lines
     trains = [line for line in lines if train in line]
-    assert len(trains) == 1 + 2 + 2  # teacher seed 0, student and kd seeds 0 and 1
+    assert len(trains) == 1 + 2 + 2 + 2  # teacher seed 0; student, kd, pretrain seeds 0, 1
     assert 'wd/fake-suite/teacher/seed_0-' in trains[0]
     assert all('--resume' in t for t in trains)
     kd = [t for t in trains if '/kd/' in t]
     assert 'model.teacher_ckpt="$(cat wd/fake-suite/teacher/seed_0-' in kd[0]
-    assert sum(test in line for line in lines) == 5
+    assert sum(test in line for line in lines) == 7
+    pretrain = [t for t in trains if '/pretrain/' in t]
+    assert 'load_from="$(cat wd/fake-suite/teacher/seed_0-' in pretrain[0]
     assert 'not_written_yet.py' in script  # placeholder listed as a comment
     assert lines[-1].endswith('--collect --work-root wd --results-dir res')
     with pytest.raises(ValueError, match='--emit'):
