@@ -53,7 +53,7 @@ entries = [
 ] + [
     dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=65,
          tags=['demo'] if m == 'kd' else [], config=f'configs/{m}/{m}{_kd}')
-    for m in ('kd', 'cwd', 'fitnet', 'at')
+    for m in ('kd', 'cwd', 'fitnet', 'at', 'affinity', 'dist')
 ] + [
     dict(name='frd', role='distill', method='frd', teacher=_teacher, budget_s=80,
          tags=['demo'], config='configs/frd/frd' + _kd),
