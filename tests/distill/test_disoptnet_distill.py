@@ -43,6 +43,7 @@ def test_zero_when_student_is_certain_of_the_teacher_argmax():
     assert TeacherArgmaxSegLoss(seg_losses=CE)(s, t).item() == pytest.approx(0.0, abs=1e-6)
 
 
+@pytest.mark.slow
 def test_quick_config_two_training_steps_with_all_stage2_losses():
     cfg = Config.fromfile(osp.join(REPO, QUICK))
     model_cfg = cfg.model.to_dict()
