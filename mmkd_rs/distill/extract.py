@@ -64,6 +64,7 @@ def extract_student(kd_ckpt: str, out: str, student_config: Optional[str] = None
     meta['distilled_from'] = dict(checkpoint=osp.basename(kd_ckpt),
                                   sha256=file_sha256(kd_ckpt),
                                   teacher_sha256=meta.pop('teacher_sha256', None),
+                                  teacher_checkpoints=meta.pop('teacher_checkpoints', None),
                                   cfg=meta.pop('cfg', None))
     meta.pop('teacher_weights_saved', None)
     if osp.dirname(out):

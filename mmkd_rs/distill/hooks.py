@@ -38,6 +38,7 @@ class DistillCheckpointHook(Hook):
         model = _algorithm(runner, type(self).__name__)
         meta = checkpoint.setdefault('meta', {})
         meta['teacher_sha256'] = dict(model.teacher_sha256)
+        meta['teacher_checkpoints'] = dict(model.teacher_ckpts)
         meta['teacher_weights_saved'] = bool(model.save_teacher_weights)
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:

@@ -42,6 +42,7 @@ def test_checkpoint_hook_writes_meta_and_warns_on_other_teacher():
     checkpoint = dict(meta=dict(iter=3))
     hook.before_save_checkpoint(runner, checkpoint)
     assert checkpoint['meta'] == dict(iter=3, teacher_sha256={'teacher': 'abc'},
+                                      teacher_checkpoints={'teacher': None},
                                       teacher_weights_saved=False)
     hook.after_load_checkpoint(runner, checkpoint)
     runner.logger.warning.assert_not_called()

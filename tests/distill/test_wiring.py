@@ -124,3 +124,13 @@ def test_method_recorders_stack_and_survive_deepcopy():
     feats = torch.randn(1, 16, 4, 4)
     assert torch.equal(clone.decode_head.cls_seg(feats), torch.zeros(1, 2, 4, 4))
     assert not torch.equal(model.student.decode_head.cls_seg(feats), torch.zeros(1, 2, 4, 4))
+
+
+def test_runtime_loss_failure_names_the_loss_and_shapes():
+    cfg = kd_distiller()
+    cfg['distill_losses']['loss_kd'] = dict(type='FitNetLoss')
+    cfg['student_recorders']['logits']['source'] = 'backbone.layer4'
+    model = build_with(cfg)
+    with pytest.raises(ValueError, match=r"distill loss 'loss_kd' \(FitNetLoss\) failed on "
+                       r"inputs \{'preds_S': \(2, 64, 4, 4\), 'preds_T': \(2, 2, 4, 4\)\}"):
+        model(**model.data_preprocessor(batch(), True), mode='loss')

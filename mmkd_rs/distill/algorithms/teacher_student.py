@@ -103,6 +103,7 @@ class TeacherStudentDistill(BaseModel):
         self.teacher_sha256: Dict[str, Optional[str]] = {}
         self.teacher_weights = {n: s['weight'] for n, s in specs.items()}
         self.teacher_input_modes = {n: s['inputs'] for n, s in specs.items()}
+        self.teacher_ckpts = {n: s['ckpt'] for n, s in specs.items()}
         for name, spec in specs.items():
             model, sha = build_teacher(spec['cfg'], spec['ckpt'], name,
                                        allow_random_teacher, MODELS)

@@ -208,7 +208,12 @@ class ConfigurableDistiller(nn.Module):
         for name, loss in self.distill_losses.items():
             kwargs = {arg: self._resolve(src, data_samples)
                       for arg, src in self.loss_forward_mappings[name].items()}
-            value = loss(**kwargs)
+            try:
+                value = loss(**kwargs)
+            except (ValueError, RuntimeError) as err:
+                shapes = {k: tuple(v.shape) for k, v in kwargs.items() if isinstance(v, Tensor)}
+                raise type(err)(f'distill loss {name!r} ({type(loss).__name__}) failed on '
+                                f'inputs {shapes}: {err}') from err
             scale = self._loss_scales.get(name, 1.0)
             if name in self.schedules:
                 factor = self.schedules[name](self.current_iter)
