@@ -9,7 +9,8 @@ of random height) seen twice:
   cross-pol volume scattering, roofs bright), *layover* (the roof return of
   a building of height ``h`` is displaced by ``h / tan(incidence)`` towards
   the sensor), a bright *double-bounce* line where the sensor-facing wall
-  meets the ground, a *radar shadow* behind the building, multiplicative
+  meets the ground, *radar shadow* over the occluded footprint and behind
+  the far wall (where no roof return lands), multiplicative
   gamma speckle (``looks`` looks) and NaN outside the acquisition swath.
   Intensities are written in dB (as the real SpaceNet 6 / solaris samples;
   roughly -30..+15 dB) or, with ``sar_unit='linear'``, as linear intensity.
@@ -57,6 +58,18 @@ SAR_DB = {VEG: (-11., -16., -16., -12.), ROAD: (-21., -29., -29., -20.),
           WATER: (-26., -33., -33., -24.), ROOF: (-4., -11., -11., -5.)}
 DOUBLE_BOUNCE_DB = (9., -2., -2., 6.)
 SHADOW_DB = -30.
+
+
+def _shift_rows(mask: np.ndarray, rows: int) -> np.ndarray:
+    """Shift a boolean ``(H, W)`` mask by ``rows`` (down if > 0), no wrap."""
+    out = np.zeros_like(mask)
+    if rows > 0:
+        out[rows:] = mask[:-rows]
+    elif rows < 0:
+        out[:rows] = mask[-rows:]
+    else:
+        out[:] = mask
+    return out
 
 
 def _polygon_mask(polys: List, size: int) -> np.ndarray:
@@ -129,13 +142,15 @@ def _sar(rng, cover: np.ndarray, buildings: list, orientation: int,
         shadow_len = int(round(height * tan_inc / pixel_size))
         shadow = np.zeros_like(footprint)
         for s in range(1, shadow_len + 1):
-            shadow |= np.roll(footprint, -toward * s, axis=0)
-        shadow &= ~footprint
-        intensity[shadow] = 10 ** (SHADOW_DB / 10)
-        roof = np.roll(footprint, toward * shift, axis=0)  # layover
+            shadow |= _shift_rows(footprint, -toward * s)
+        # The ground under the building is occluded: the footprint and the
+        # ground behind the far wall return nothing (radar shadow), except
+        # where the displaced roof return lands.
+        intensity[shadow | footprint] = 10 ** (SHADOW_DB / 10)
+        roof = _shift_rows(footprint, toward * shift)  # layover
         intensity[roof] += 10 ** (np.array(SAR_DB[ROOF]) / 10)
         # Double bounce: footprint edge facing the sensor.
-        edge = footprint & ~np.roll(footprint, -toward, axis=0)
+        edge = footprint & ~_shift_rows(footprint, -toward)
         intensity[edge] += 10 ** (np.array(DOUBLE_BOUNCE_DB) / 10)
     # Multiplicative speckle; HV and VH share most of it (reciprocity).
     speckle = rng.gamma(looks, 1.0 / looks, cover.shape + (4, ))
