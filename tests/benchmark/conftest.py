@@ -1,17 +1,10 @@
-"""Shared paths of the benchmark tests."""
-from pathlib import Path
-
+"""Fixtures of the benchmark tests."""
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent / 'fixtures'
-REPO = Path(__file__).resolve().parents[2]
+from _benchmark_paths import FIXTURES
 
 
 @pytest.fixture
 def fixtures():
+    """Folder of the fixture configs, suite and result records."""
     return FIXTURES
-
-
-@pytest.fixture
-def repo_root():
-    return REPO

@@ -8,7 +8,7 @@ from mmengine.analysis import get_model_complexity_info
 from mmengine.config import Config
 from torch import nn
 
-from conftest import FIXTURES, REPO
+from _benchmark_paths import FIXTURES, REPO
 from mmkd_rs.benchmark.complexity import (count_flops, count_params, measure_forward_ms,
                                           measure_fps)
 from mmkd_rs.benchmark.dummy_inputs import build_dummy_batch, default_input_hw

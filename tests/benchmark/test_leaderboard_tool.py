@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from conftest import REPO
+from _benchmark_paths import REPO
 
 _spec = importlib.util.spec_from_file_location('leaderboard_tool', REPO / 'tools' /
                                                'leaderboard.py')

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import REPO
+from _benchmark_paths import REPO
 from mmkd_rs.benchmark.aggregate import Row
 from mmkd_rs.benchmark.plots import pareto_front, plot_accuracy_vs_cost, plot_curves
 from mmkd_rs.benchmark.train_logs import (LogError, curves_from_scalars, find_scalar_files,

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, REPO
+from _benchmark_paths import FIXTURES, REPO
 from mmkd_rs.benchmark.provenance import sha256_file
 from mmkd_rs.benchmark.records import load_record, record_path
 from mmkd_rs.benchmark.runner import BenchmarkRunner

@@ -3,7 +3,7 @@ import glob
 
 import pytest
 
-from conftest import FIXTURES, REPO
+from _benchmark_paths import FIXTURES, REPO
 from mmkd_rs.benchmark.emit import emit_script
 from mmkd_rs.benchmark.readme_markers import MarkerError, find_blocks, rewrite_blocks
 from mmkd_rs.benchmark.suite import SuiteError, load_suite, load_suites, select_entries
