@@ -212,8 +212,9 @@ class ConfigurableDistiller(nn.Module):
                 value = loss(**kwargs)
             except (ValueError, RuntimeError) as err:
                 shapes = {k: tuple(v.shape) for k, v in kwargs.items() if isinstance(v, Tensor)}
-                raise type(err)(f'distill loss {name!r} ({type(loss).__name__}) failed on '
-                                f'inputs {shapes}: {err}') from err
+                note = f'distill loss {name!r} ({type(loss).__name__}) failed on inputs {shapes}'
+                err.args = (f'{note}: {err.args[0] if err.args else ""}',) + err.args[1:]
+                raise
             scale = self._loss_scales.get(name, 1.0)
             if name in self.schedules:
                 factor = self.schedules[name](self.current_iter)
