@@ -6,7 +6,7 @@ import torch
 from distill_testkit import batch, kd_distiller, kd_model_cfg, tiny_segmentor, use_scope
 from mmengine.optim import build_optim_wrapper
 
-from mmkd_rs.distill.losses import KDLoss, FitNetLoss
+from mmkd_rs.distill.losses import KDLoss
 from mmkd_rs.registry import MODELS
 
 use_scope()
