@@ -30,5 +30,6 @@ def test_eo_checkpoint_loads_into_sar_student_except_the_stem_conv(tmp_path):
     eo, sar = teacher.state_dict(), student.state_dict()
     mismatched = [k for k in sar if not torch.equal(sar[k], eo[k])]
     assert mismatched == ['backbone.stem.0.weight']
-    assert eo['backbone.stem.0.weight'].shape[1] == 3 and sar['backbone.stem.0.weight'].shape[1] == 4
+    assert eo['backbone.stem.0.weight'].shape[1] == 3
+    assert sar['backbone.stem.0.weight'].shape[1] == 4
     assert torch.equal(student.backbone.stem[0].weight, stem_before)

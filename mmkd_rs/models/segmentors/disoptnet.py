@@ -92,8 +92,9 @@ class DisOptNet(EncoderDecoder):
                  init_cfg: Optional[dict] = None):
         super().__init__(backbone=backbone, decode_head=decode_head,
                          train_cfg=ConfigDict(train_cfg or {}),
-                         test_cfg=ConfigDict(test_cfg or dict(mode='whole')), data_preprocessor=data_preprocessor,
-                         pretrained=pretrained, init_cfg=init_cfg)
+                         test_cfg=ConfigDict(test_cfg or dict(mode='whole')),
+                         data_preprocessor=data_preprocessor, pretrained=pretrained,
+                         init_cfg=init_cfg)
         stage_names = list(getattr(self.backbone, 'res_layers', []))
         if not stage_names:
             raise TypeError(f'DisOptNet: backbone must be an mmseg ResNet (with res_layers), '
