@@ -65,6 +65,15 @@ class BiTemporalDataset(BaseSegDataset):
     """
 
     METAINFO = dict(classes=('unchanged', 'changed'), palette=[[0, 0, 0], [255, 255, 255]])
+    # Shown by tools/train.py and tools/test.py when the data is missing.
+    EXPECTED_LAYOUT = """  <data_root>/
+    {train,val,test}/A/*.png       date 1 (t1)
+    {train,val,test}/B/*.png       date 2 (t2), same file names as A/
+    {train,val,test}/label/*.png   change mask, 0 = unchanged, 255 (or 1) = changed"""
+    PREPARE_COMMAND = (
+        'Download the dataset and arrange it as above (official split), or write a '
+        'synthetic copy in this layout:\n  python tools/dataset_converters/'
+        'generate_synthetic_levir.py data/synthetic_levir_cd')
 
     def __init__(self,
                  img_suffix: Suffixes = '.png',
@@ -163,6 +172,11 @@ class CDDDataset(BiTemporalDataset):
     """CDD season-varying change detection (Lebedev et al. 2018), ``.jpg``
     images and labels; JPEG labels need ``label_format='0-255-lossy'``."""
 
+    EXPECTED_LAYOUT = """  <data_root>/
+    {train,val,test}/A/*.jpg    date 1
+    {train,val,test}/B/*.jpg    date 2
+    {train,val,test}/OUT/*.jpg  change mask 0/255 (JPEG)"""
+
     def __init__(self, img_suffix: Suffixes = '.jpg', seg_map_suffix: Suffixes = '.jpg',
                  **kwargs) -> None:
         super().__init__(img_suffix=img_suffix, seg_map_suffix=seg_map_suffix, **kwargs)
@@ -172,6 +186,11 @@ class CDDDataset(BiTemporalDataset):
 class S2LookingDataset(BiTemporalDataset):
     """S2Looking side-looking satellite building change (Shen et al. 2021):
     ``Image1/``, ``Image2/``, ``label/`` PNGs (0/255) per split."""
+
+    EXPECTED_LAYOUT = """  <data_root>/
+    {train,val,test}/Image1/*.png  date 1
+    {train,val,test}/Image2/*.png  date 2
+    {train,val,test}/label/*.png   change mask 0/255"""
 
     def __init__(self,
                  data_prefix: dict = dict(img_path='Image1', img_path2='Image2',

@@ -60,7 +60,7 @@ def _innermost_dataset(cfg: dict) -> dict:
 def _layout_of(ds_cfg: dict, cls) -> str:
     layout = getattr(cls, 'EXPECTED_LAYOUT', '')
     if layout:
-        return layout
+        return layout.replace('<data_root>', str(ds_cfg.get('data_root') or '<data_root>'))
     lines = [f"  {ds_cfg.get('data_root')}/"]
     for key, folder in sorted((ds_cfg.get('data_prefix') or {}).items()):
         if folder:

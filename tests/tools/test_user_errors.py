@@ -55,3 +55,21 @@ def test_only_user_errors_are_reworded():
             raise RuntimeError('wrapped while building the runner') from inner
     except RuntimeError as outer:
         assert _describe(outer) == 'the data is missing'
+
+
+def test_missing_data_root_shows_layout_and_how_to_prepare(tiny):
+    tmp, cfg = tiny
+    res = run_tool('train.py', cfg, '--work-dir', tmp / 'wd', '--cfg-options',
+                   f'train_dataloader.dataset.data_root={tmp}/nowhere')
+    _assert_user_error(res, 'BaseSegDataset (train_dataloader)', 'nowhere', 'Expected layout',
+                       'img_dir/train', 'To prepare it')
+
+
+def test_missing_data_root_of_a_bitemporal_dataset(tmp_path):
+    from conftest import REPO
+    cfg = REPO / 'configs' / 'changedet' / 'siam_r18w32-fpn_1xb8-20k_levir-cd-256.py'
+    res = run_tool('train.py', cfg, '--work-dir', tmp_path / 'wd', '--cfg-options',
+                   f'train_dataloader.dataset.data_root={tmp_path}/levir')
+    _assert_user_error(res, 'LEVIRCDDataset (train_dataloader)', f'{tmp_path}/levir/',
+                       '{train,val,test}/A/*.png', '{train,val,test}/label/*.png',
+                       'generate_synthetic_levir')

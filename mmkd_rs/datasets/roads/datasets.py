@@ -31,6 +31,14 @@ class RoadSegDataset(BaseSegDataset):
         **kwargs: :class:`mmseg.datasets.BaseSegDataset` arguments.
     """
     METAINFO = dict(classes=('background', 'road'), palette=[[0, 0, 0], [255, 255, 255]])
+    # Shown by tools/train.py and tools/test.py when the data is missing.
+    EXPECTED_LAYOUT = """  <data_root>/   (written by the tools/dataset_converters/ road scripts)
+    img_dir/{train,val,test}/*     images
+    ann_dir/{train,val,test}/*.png road mask 0/1
+    conn_dir/{train,val,test}/*.png   connectivity labels (Xu et al. configs)
+    graph_dir/{train,val,test}/*.json road graphs in pixel coordinates"""
+    PREPARE_COMMAND = ('python tools/dataset_converters/generate_synthetic_roads.py '
+                       'data/synthetic_roads --format mmseg   (synthetic copy)')
 
     def __init__(self, img_suffix='.png', seg_map_suffix='.png', conn_suffix='.png',
                  graph_suffix='.json', **kwargs):
@@ -70,6 +78,9 @@ class DeepGlobeRoadsDataset(RoadSegDataset):
     ``LoadRoadAnnotations(binarize_threshold=128)`` in the pipeline.
     """
 
+    PREPARE_COMMAND = ('python tools/dataset_converters/deepglobe.py <deepglobe>/train '
+                       '-o data/deepglobe_roads')
+
     def __init__(self, img_suffix='.jpg', seg_map_suffix='.png', **kwargs):
         super().__init__(img_suffix=img_suffix, seg_map_suffix=seg_map_suffix, **kwargs)
 
@@ -79,7 +90,14 @@ class SpaceNet3RoadsDataset(RoadSegDataset):
     """SpaceNet 3 road tiles (1300 x 1300, 0.3 m) converted to 8-bit PNG with masks
     rasterised from the centreline GeoJSON."""
 
+    PREPARE_COMMAND = ('python tools/dataset_converters/spacenet3.py --img-dir '
+                       'AOI_2_Vegas_Train/RGB-PanSharpen --geojson-dir '
+                       'AOI_2_Vegas_Train/geojson/spacenetroads -o data/spacenet3_roads')
+
 
 @DATASETS.register_module()
 class MassachusettsRoadsDataset(RoadSegDataset):
     """Massachusetts Roads (1500 x 1500, 1 m) converted to PNG."""
+
+    PREPARE_COMMAND = ('python tools/dataset_converters/massachusetts.py data/massachusetts '
+                       '-o data/mass_roads')
