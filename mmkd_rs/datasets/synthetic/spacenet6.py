@@ -44,7 +44,7 @@ from rasterio.features import rasterize
 from rasterio.transform import from_origin
 from rasterio.warp import transform_geom
 from shapely.affinity import rotate
-from shapely.geometry import box, mapping
+from shapely.geometry import box
 
 CRS_UTM31N = 'EPSG:32631'
 ORIGIN = (592000.0, 5751000.0)  # west, north (m) of the tile grid
