@@ -13,7 +13,7 @@ from mmkd_rs.registry import MODELS
 
 use_scope()
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-QUICK = 'configs/disoptnet/disoptnet_r18w16-deeplabv3plus_1xb8-quick_synthetic-sn6-sar-64.py'
+QUICK = 'configs/disoptnet/disoptnet_r18-deeplabv3plus_1xb8-quick_synthetic-sn6-sar-64.py'
 CE = dict(type='CrossEntropyLoss', avg_non_ignore=True)
 
 

@@ -1,7 +1,8 @@
 # DisOptNet stage 2, quick CPU variant on synthetic SpaceNet 6 pairs (64
-# px): ResNet-18 at 1/4 width, DeepLabV3+ decoders of 64 channels, 300 AdamW
-# iterations; otherwise as disoptnet_r50-deeplabv3plus_1xb8-20k_spacenet6-
-# sar-512.py (teacher: disoptnet-teacher-eo4_r18w16-...-64.py).
+# px): ResNet-18, DeepLabV3+ decoders of 64 channels, 300 AdamW iterations
+# at lr 5e-3 (as the SAR-only baseline disoptnet-sar-only_r18-...-64.py);
+# otherwise as disoptnet_r50-deeplabv3plus_1xb8-20k_spacenet6-sar-512.py
+# (teacher: disoptnet-teacher-eo4_r18-...-64.py).
 _base_ = [
     '../_base_/datasets/spacenet6_paired_synthetic.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_quick.py'
@@ -16,17 +17,18 @@ train_pipeline = _base_.paired_load_pipeline + [
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 
 # override with --cfg-options model.teacher_ckpt=PATH
-teacher_config = 'configs/disoptnet/disoptnet-teacher-eo4_r18w16-deeplabv3plus_1xb8-quick_synthetic-sn6-eo-64.py'
-teacher_ckpt = 'work_dirs/disoptnet-teacher-eo4_r18w16-deeplabv3plus_1xb8-quick_synthetic-sn6-eo-64/iter_300.pth'
+teacher_config = 'configs/disoptnet/disoptnet-teacher-eo4_r18-deeplabv3plus_1xb8-quick_synthetic-sn6-eo-64.py'
+teacher_ckpt = 'work_dirs/disoptnet-teacher-eo4_r18-deeplabv3plus_1xb8-quick_synthetic-sn6-eo-64/iter_300.pth'
 
+optim_wrapper = dict(optimizer=dict(lr=5e-3))
 norm_cfg = dict(type='BN', requires_grad=True)
 seg_losses = [dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0),
               dict(type='DiceLoss', loss_weight=1.0)]
 # DeepLabV3+ decoder of each branch; no dropout: its feature feeds the fusion
 # head (and is matched to the teacher's decoder feature).
 branch_head = dict(
-    type='DepthwiseSeparableASPPHead', in_channels=128, in_index=3,
-    channels=64, dilations=(1, 6, 12, 18), c1_in_channels=16, c1_channels=12,
+    type='DepthwiseSeparableASPPHead', in_channels=512, in_index=3,
+    channels=64, dilations=(1, 6, 12, 18), c1_in_channels=64, c1_channels=12,
     dropout_ratio=0.0, num_classes=2, norm_cfg=norm_cfg, align_corners=False,
     loss_decode=seg_losses)
 data_preprocessor = dict(
@@ -38,8 +40,7 @@ student = dict(
     type='DisOptNet',
     data_preprocessor=data_preprocessor,
     backbone=dict(
-        type='ResNetV1c', depth=18, stem_channels=16, base_channels=16,
-        in_channels=4, num_stages=4,
+        type='ResNetV1c', depth=18, in_channels=4, num_stages=4,
         out_indices=(0, 1, 2, 3), dilations=(1, 1, 2, 4), strides=(1, 2, 1, 1),
         norm_cfg=norm_cfg, norm_eval=False, style='pytorch',
         contract_dilation=True),

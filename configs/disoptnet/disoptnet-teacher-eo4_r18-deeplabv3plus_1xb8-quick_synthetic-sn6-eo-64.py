@@ -1,7 +1,7 @@
 # DisOptNet stage 1, quick CPU variant on synthetic SpaceNet 6 tiles (64 px):
-# ResNet-18 at 1/4 width + DeepLabV3+ (64 channels), Dice + CE, on PS-RGB
-# re-ordered to 4 bands [B, R, R, G] (the SAR stem's 4 channels); the quick
-# schedule (AdamW, 300 iterations).
+# ResNet-18 + DeepLabV3+ (64 channels), Dice + CE, on PS-RGB re-ordered to 4
+# bands [B, R, R, G] (the SAR stem's 4 channels); 300 AdamW iterations at lr
+# 5e-3, as the SAR-only baseline disoptnet-sar-only_r18-...-64.py.
 _base_ = [
     '../_base_/models/resnet_deeplabv3plus_dice.py',
     '../_base_/datasets/spacenet6_eo_synthetic.py',
@@ -25,6 +25,7 @@ eo4_std = [21.4, 31.0, 31.0, 15.2]
 data_preprocessor = dict(mean=eo4_mean, std=eo4_std)
 model = dict(
     data_preprocessor=data_preprocessor,
-    backbone=dict(depth=18, in_channels=4, stem_channels=16, base_channels=16),
-    decode_head=dict(in_channels=128, channels=64, c1_in_channels=16,
+    backbone=dict(depth=18, in_channels=4),
+    decode_head=dict(in_channels=512, channels=64, c1_in_channels=64,
                      c1_channels=12, dilations=(1, 6, 12, 18)))
+optim_wrapper = dict(optimizer=dict(lr=5e-3))
