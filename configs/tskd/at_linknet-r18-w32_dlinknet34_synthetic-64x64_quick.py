@@ -9,6 +9,11 @@ _base_ = ['./linknet-r18-w32_student_quick_synthetic-64x64.py']
 teacher_config = 'configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py'
 teacher_ckpt = 'work_dirs/dlinknet34_teacher_quick_synthetic-64x64/iter_300.pth'
 
+# Quick runs only: distill losses off for the first 100 iterations, then a linear ramp
+# over 50 (without it the distilled students kept predicting all background until about
+# iteration 250 of 300; see README.md).
+distill_warmup = dict(begin=100, warmup_iters=50)
+
 stages = ('layer2', 'layer3', 'layer4')
 recorders = {s: dict(type='ModuleOutputs', source=f'backbone.encoder.{s}') for s in stages}
 model = dict(
@@ -19,6 +24,8 @@ model = dict(
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
         type='ConfigurableDistiller',
+        loss_weight_schedules=dict(loss_at_layer2=distill_warmup, loss_at_layer3=distill_warmup,
+                                   loss_at_layer4=distill_warmup),
         student_recorders=recorders,
         teacher_recorders=recorders,
         distill_losses={f'loss_at_{s}': dict(type='ATLoss', p=2.0, loss_weight=1.0)

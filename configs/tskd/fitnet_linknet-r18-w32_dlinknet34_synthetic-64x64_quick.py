@@ -10,6 +10,11 @@ _base_ = ['./linknet-r18-w32_student_quick_synthetic-64x64.py']
 teacher_config = 'configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py'
 teacher_ckpt = 'work_dirs/dlinknet34_teacher_quick_synthetic-64x64/iter_300.pth'
 
+# Quick runs only: distill losses off for the first 100 iterations, then a linear ramp
+# over 50 (without it the distilled students kept predicting all background until about
+# iteration 250 of 300; see README.md).
+distill_warmup = dict(begin=100, warmup_iters=50)
+
 decoder = dict(type='ModuleOutputs', source='backbone.decoders.2')
 model = dict(
     _delete_=True,
@@ -19,6 +24,7 @@ model = dict(
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
         type='ConfigurableDistiller',
+        loss_weight_schedules=dict(loss_fitnet=distill_warmup),
         student_recorders=dict(decoder=decoder),
         teacher_recorders=dict(decoder=decoder),
         connectors=dict(hint=dict(type='ConvBNConnector', in_channels=32, out_channels=64)),

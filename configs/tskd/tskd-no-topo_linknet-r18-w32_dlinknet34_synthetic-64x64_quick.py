@@ -5,6 +5,7 @@ _base_ = ['./tskd_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py']
 model = dict(distiller=dict(
     _delete_=True,
     type='TSKDDistiller',
+    loss_weight_schedules=dict(loss_kd=_base_.distill_warmup, loss_mimic=_base_.distill_warmup),
     student_recorders=_base_.recorders,
     teacher_recorders=_base_.recorders,
     connectors=_base_.connectors,

@@ -13,6 +13,11 @@ _base_ = ['./linknet-r18-w32_student_quick_synthetic-64x64.py']
 teacher_config = 'configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py'
 teacher_ckpt = 'work_dirs/dlinknet34_teacher_quick_synthetic-64x64/iter_300.pth'
 
+# Quick runs only: distill losses off for the first 100 iterations, then a linear ramp
+# over 50 (without it the distilled students kept predicting all background until about
+# iteration 250 of 300; see README.md).
+distill_warmup = dict(begin=100, warmup_iters=50)
+
 # Building blocks, reused by the ablation configs through `_base_.<name>`.
 recorders = dict(
     logits=dict(type='ModuleOutputs', source='decode_head.conv_seg'),
@@ -42,6 +47,8 @@ model = dict(
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
         type='TSKDDistiller',
+        loss_weight_schedules=dict(
+            loss_kd=distill_warmup, loss_mimic=distill_warmup, loss_topo=distill_warmup),
         student_recorders=recorders,
         teacher_recorders=recorders,
         connectors=connectors,

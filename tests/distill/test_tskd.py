@@ -26,6 +26,7 @@ def _model_cfg(path=QUICK):
     teacher['backbone'].update(encoder_channels=(16, 32, 64, 128), final_channels=8)
     teacher['decode_head'].update(in_channels=8, channels=8)
     cfg['distiller']['connectors']['mimic']['out_channels'] = 16
+    cfg['distiller'].pop('loss_weight_schedules')  # the quick warm-up would zero every term
     cfg.update(teacher=teacher, teacher_ckpt=None, allow_random_teacher=True)
     return cfg
 
@@ -124,6 +125,9 @@ def _distiller(name):
     paths = glob.glob(osp.join(REPO, 'configs/tskd', f'{name}_linknet-r18-w32_dlinknet34_*.py'))
     assert len(paths) >= 2, name
     distillers = [Config.fromfile(p).model.distiller.to_dict() for p in sorted(paths)]
+    for d in distillers:  # quick runs add a warm-up of exactly their losses
+        schedules = d.pop('loss_weight_schedules', None)
+        assert schedules is None or set(schedules) == set(d['distill_losses']), name
     assert all(d == distillers[0] for d in distillers), f'{name}: datasets differ in losses'
     return distillers[0]
 
