@@ -85,6 +85,7 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval={ckpt_interval}),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    rng_state=dict(type='RNGStateHook'),
     visualization=dict(type='SegVisualizationHook'))
 """
 

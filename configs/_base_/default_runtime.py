@@ -14,5 +14,3 @@ load_from = None
 resume = False
 randomness = dict(seed=0)
 tta_model = dict(type='SegTTAModel')
-# Checkpoints carry the RNG states; --resume restores them.
-custom_hooks = [dict(type='RNGStateHook')]

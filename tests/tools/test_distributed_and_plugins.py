@@ -45,7 +45,7 @@ def test_dist_train_two_processes_gloo_identical_params(tmp_path):
     (tmp_path / 'probe_hooks.py').write_text(PROBE)
     data = write_tiny_dataset(tmp_path / 'data')
     extra = ("custom_imports = dict(imports=['probe_hooks'], allow_failed_imports=False)\n"
-             "custom_hooks = [dict(type='RNGStateHook'), dict(type='DumpParamsPerRankHook')]\n")
+             "custom_hooks = [dict(type='DumpParamsPerRankHook')]\n")
     cfg = write_tiny_config(tmp_path / 'cfg.py', data, iters=3, ckpt_interval=3, extra=extra)
     env = dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1', PORT=str(_free_port()),
                PYTHONPATH=str(tmp_path))
@@ -106,3 +106,67 @@ def test_third_party_plugin_via_custom_imports(tmp_path):
     # Without the plugin on the path the same config fails with a clear message.
     res = run_tool('train.py', cfg, '--work-dir', tmp_path / 'wd2')
     assert res.returncode != 0 and 'my_rs_plugin' in res.stderr
+
+
+KD_EXTRA = '''
+custom_imports = dict(imports=['probe_hooks'], allow_failed_imports=False)
+custom_hooks = [dict(type='DumpParamsPerRankHook'), dict(type='DistillCheckpointHook')]
+logits = dict(type='ModuleOutputs', source='decode_head.conv_seg')
+model = dict(
+    type='TeacherStudentDistill',
+    student=model,
+    teacher=model,
+    teacher_ckpt='{ckpt}',
+    distiller=dict(
+        type='ConfigurableDistiller',
+        student_recorders=dict(logits=logits),
+        teacher_recorders=dict(logits=logits),
+        distill_losses=dict(loss_kd=dict(type='KDLoss', temperature=2.0, loss_weight=1.0)),
+        loss_forward_mappings=dict(loss_kd=dict(
+            preds_S=dict(from_student=True, recorder='logits'),
+            preds_T=dict(from_student=False, recorder='logits')))))
+'''
+
+
+@pytest.mark.slow
+def test_kd_config_trains_in_two_gloo_processes(tmp_path):
+    """A distillation config under tools/dist_train.sh: both ranks train the
+    student identically and the frozen teacher is loaded from its checkpoint."""
+    from _tiny import write_tiny_config, write_tiny_dataset
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    from mmkd_rs.registry import MODELS
+    (tmp_path / 'probe_hooks.py').write_text(PROBE)
+    data = write_tiny_dataset(tmp_path / 'data')
+    teacher_cfg = write_tiny_config(tmp_path / 'teacher.py', data, iters=3, ckpt_interval=3)
+    init_default_scope('mmkd_rs')
+    torch.manual_seed(1)
+    teacher = MODELS.build(Config.fromfile(teacher_cfg).model)
+    ckpt = tmp_path / 'teacher.pth'
+    torch.save({'state_dict': teacher.state_dict(), 'meta': {}}, ckpt)
+    cfg = write_tiny_config(tmp_path / 'kd.py', data, iters=3, ckpt_interval=3,
+                            extra=KD_EXTRA.format(ckpt=ckpt))
+    env = dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1', PORT=str(_free_port()),
+               PYTHONPATH=str(tmp_path))
+    res = subprocess.run(['bash', str(REPO / 'tools' / 'dist_train.sh'), cfg, '2',
+                          '--work-dir', str(tmp_path / 'wd')], env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-4000:]
+    r0 = torch.load(tmp_path / 'wd' / 'rank0.pth', weights_only=True)
+    r1 = torch.load(tmp_path / 'wd' / 'rank1.pth', weights_only=True)
+    assert r0['world_size'] == r1['world_size'] == 2
+    assert r0['params'].keys() == r1['params'].keys()
+    for k in r0['params']:
+        assert torch.equal(r0['params'][k], r1['params'][k]), k
+    # The frozen teacher ends exactly as loaded from its checkpoint, on both ranks.
+    teacher_state = torch.load(ckpt, weights_only=True)['state_dict']
+    teacher_keys = [k for k in r0['params'] if not k.startswith('student.')]
+    assert teacher_keys, 'teacher parameters not found'
+    for k in teacher_keys:
+        name = k.split('.', 2)[-1] if k.startswith('teachers.') else k.split('.', 1)[-1]
+        assert torch.equal(r0['params'][k], teacher_state[name]), k
+    kd_ckpt = torch.load(tmp_path / 'wd' / 'iter_3.pth', weights_only=True)
+    assert 'teacher_sha256' in kd_ckpt['meta']
+    log = open(next((tmp_path / 'wd').glob('*/*.log'))).read()
+    assert 'distill.loss_kd' in log
