@@ -6,3 +6,6 @@ _base_ = [
 ]
 default_hooks = dict(logger=dict(interval=50), checkpoint=dict(interval=300))
 train_cfg = dict(val_interval=300)
+# tools/test.py --show-dir: image | ground truth | prediction with its road graph.
+visualizer = dict(type='RoadVisualizer', vis_backends=[dict(type='LocalVisBackend')],
+                  name='visualizer')

@@ -1,0 +1,123 @@
+"""Visualizer drawing ``image | ground truth | prediction + road graph`` panels."""
+from typing import List, Optional
+
+import cv2
+import mmcv
+import numpy as np
+from mmseg.structures import SegDataSample
+from mmseg.visualization import SegLocalVisualizer
+
+from mmkd_rs.evaluation.graph.skeleton_graph import mask_to_graph
+from mmkd_rs.registry import VISUALIZERS
+from .change_visualizer import to_display
+
+# Colours (RGB).
+ROAD = (255, 255, 255)
+IGNORED = (128, 128, 128)
+FALSE_POSITIVE = (230, 40, 40)
+FALSE_NEGATIVE = (40, 120, 255)
+EDGE = (255, 200, 0)
+JUNCTION = (0, 230, 0)
+DEAD_END = (255, 0, 255)
+
+
+def mask_panel(mask: np.ndarray, truth: Optional[np.ndarray] = None, road_index: int = 1,
+               ignore_index: int = 255) -> np.ndarray:
+    """Road mask (H, W) -> RGB panel: white road, grey ignored; with ``truth``,
+    false positives red and missed road blue."""
+    panel = np.zeros(mask.shape + (3, ), np.uint8)
+    panel[mask == road_index] = ROAD
+    panel[mask == ignore_index] = IGNORED
+    if truth is not None:
+        panel[(mask == road_index) & (truth != road_index) & (truth != ignore_index)] = \
+            FALSE_POSITIVE
+        panel[(mask != road_index) & (truth == road_index)] = FALSE_NEGATIVE
+    return panel
+
+
+def draw_graph(panel: np.ndarray, graph, thickness: int = 2, radius: int = 4) -> np.ndarray:
+    """Draw a pixel-coordinate :class:`RoadGraph` (x, y) on an RGB panel:
+    edges yellow, junctions (degree >= 3) green, dead ends magenta."""
+    out = np.ascontiguousarray(panel.copy())
+    for line in graph.polylines:
+        pts = np.round(np.asarray(line)).astype(np.int32).reshape(-1, 1, 2)
+        cv2.polylines(out, [pts], False, EDGE, thickness, cv2.LINE_AA)
+    degree = np.bincount(graph.edges.reshape(-1), minlength=graph.num_nodes)
+    for (x, y), deg in zip(graph.nodes, degree):
+        if deg != 2:
+            color = JUNCTION if deg >= 3 else DEAD_END
+            cv2.circle(out, (int(round(x)), int(round(y))), radius, color, -1, cv2.LINE_AA)
+    return out
+
+
+@VISUALIZERS.register_module()
+class RoadVisualizer(SegLocalVisualizer):
+    """mmseg ``SegLocalVisualizer`` for road extraction.
+
+    ``add_datasample`` draws, left to right: the image, the ground truth (white
+    road, grey ignored) and the prediction (white = correct road, red = false
+    positive, blue = missed road) with the road graph extracted from the
+    predicted mask drawn over it: edges yellow, junctions green, dead ends
+    magenta. The graph is extracted exactly as ``RoadMetric`` does for APLS
+    (``mask_to_graph`` with ``graph_cfg``). Used by ``tools/test.py
+    --show-dir`` through ``visualizer = dict(type='RoadVisualizer', ...)``.
+
+    Args:
+        graph_cfg (dict): Arguments of
+            :func:`mmkd_rs.evaluation.graph.skeleton_graph.mask_to_graph`.
+        road_index (int): Label of the road class. Defaults to 1.
+        **kwargs: ``SegLocalVisualizer`` arguments.
+    """
+
+    def __init__(self, name: str = 'visualizer', graph_cfg: Optional[dict] = None,
+                 road_index: int = 1, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.graph_cfg = dict(graph_cfg or {})
+        self.road_index = road_index
+
+    def add_datasample(self,
+                       name: str,
+                       image: Optional[np.ndarray],
+                       data_sample: Optional[SegDataSample] = None,
+                       draw_gt: bool = True,
+                       draw_pred: bool = True,
+                       show: bool = False,
+                       wait_time: float = 0,
+                       out_file: Optional[str] = None,
+                       step: int = 0,
+                       with_labels: Optional[bool] = True) -> None:
+        drawn = np.concatenate(self.draw_panels(image, data_sample, draw_gt, draw_pred), axis=1)
+        if show:
+            self.show(drawn, win_name=name, wait_time=wait_time)
+        if out_file is not None:
+            mmcv.imwrite(mmcv.rgb2bgr(drawn), out_file)
+        else:
+            self.add_image(name, drawn, step)
+
+    def draw_panels(self, image: Optional[np.ndarray], data_sample: Optional[SegDataSample],
+                    draw_gt: bool = True, draw_pred: bool = True) -> List[np.ndarray]:
+        """Return the RGB uint8 panels ``[image, (ground truth), (prediction + graph)]``."""
+        if image is None:
+            if data_sample is None or 'img_path' not in data_sample.metainfo:
+                raise ValueError('RoadVisualizer: no image and no img_path in the data sample')
+            image = mmcv.imread(data_sample.metainfo['img_path'], channel_order='rgb')
+        truth = pred = None
+        if data_sample is not None and 'gt_sem_seg' in data_sample:
+            truth = data_sample.gt_sem_seg.data[0].cpu().numpy()
+        if data_sample is not None and 'pred_sem_seg' in data_sample:
+            pred = data_sample.pred_sem_seg.data[0].cpu().numpy()
+        reference = pred if pred is not None else truth
+        height, width = reference.shape if reference is not None else image.shape[:2]
+
+        def fit(panel: np.ndarray) -> np.ndarray:
+            if panel.shape[:2] != (height, width):
+                panel = mmcv.imresize(panel, (width, height), interpolation='nearest')
+            return panel
+
+        panels = [fit(to_display(image))]
+        if draw_gt and truth is not None:
+            panels.append(fit(mask_panel(truth, road_index=self.road_index)))
+        if draw_pred and pred is not None:
+            graph = mask_to_graph((pred == self.road_index).astype(np.uint8), **self.graph_cfg)
+            panels.append(draw_graph(mask_panel(pred, truth, self.road_index), graph))
+        return panels
