@@ -51,7 +51,8 @@ def main(argv=None) -> int:
         print(open(table, encoding='utf-8').read())
     runs = osp.join(args.work_root, 'runs')
     print(f'Demo finished in {elapsed / 60:.1f} min.')
-    print(f'  checkpoints and logs : {runs}/<entry>/seed_<k>/ (iter_*.pth, <timestamp>/*.log)')
+    print(f'  checkpoints and logs : {runs}/<suite>/<entry>/seed_<k>-<config hash>/ '
+          '(iter_*.pth, <timestamp>/*.log)')
     print(f'  metrics (records)    : {results}/<suite>/<entry>/seed_<k>.json')
     print(f'  leaderboard          : {boards}/ (markdown, CSV, HTML, plots)')
     if status or status_lb or not tables:
