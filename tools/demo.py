@@ -50,7 +50,8 @@ def main(argv=None) -> int:
     for table in tables:
         print(open(table, encoding='utf-8').read())
     runs = osp.join(args.work_root, 'runs')
-    print(f'Demo finished in {elapsed / 60:.1f} min.')
+    print(f'Demo finished in {elapsed / 60:.1f} min. Rows marked "missing" are suite entries '
+          'outside the demo subset: run them with python tools/run_benchmark.py ' + SUITE)
     print(f'  checkpoints and logs : {runs}/<suite>/<entry>/seed_<k>-<config hash>/ '
           '(iter_*.pth, <timestamp>/*.log)')
     print(f'  metrics (records)    : {results}/<suite>/<entry>/seed_<k>.json')
