@@ -26,6 +26,8 @@ def test_test_run_writes_four_panel_pngs(tmp_path):
     cfg.default_hooks.visualization.draw = True  # what --show-dir sets
     cfg.default_hooks.visualization.interval = 1
     cfg.visualizer.save_dir = str(tmp_path / 'show')
+    # Visualizers are process-wide singletons by name: avoid one left by another test.
+    cfg.visualizer.name = f'sar_show_dir_{tmp_path.name}'
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
     assert 'mIoU' in metrics and 'building_F1' in metrics
