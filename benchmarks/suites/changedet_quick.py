@@ -1,6 +1,6 @@
 # Quick change-detection suite: teacher -> student alone -> distillers, on a
 # synthetic LEVIR-CD copy, sized for 2 CPU cores (one seed, 80 iterations).
-# budget_s: estimated wall seconds per run on 2 CPU cores (train + test +
+# budget_s: wall seconds per run measured on 2 idle CPU cores, rounded up (train + test +
 # measurements); the demo subset (--tags demo) stays under 5 minutes.
 # Run:   python tools/run_benchmark.py benchmarks/suites/changedet_quick.py
 # Demo:  python tools/run_benchmark.py benchmarks/suites/changedet_quick.py --tags demo
@@ -46,15 +46,15 @@ leaderboards = [
 _teacher = 'siam-r50w32'
 _kd = '_siam-r18w32_siam-r50w32_synth-levir-256_quick.py'
 entries = [
-    dict(name=_teacher, role='teacher', method='teacher', tags=['demo'], budget_s=75,
+    dict(name=_teacher, role='teacher', method='teacher', tags=['demo'], budget_s=45,
          config='configs/changedet/siam_r50w32-fpn_1xb4-quick_synth-levir-256.py'),
-    dict(name='student', role='student', method='student', tags=['demo'], budget_s=50,
+    dict(name='student', role='student', method='student', tags=['demo'], budget_s=30,
          config='configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py'),
 ] + [
-    dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=65,
+    dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=45,
          tags=['demo'] if m == 'kd' else [], config=f'configs/{m}/{m}{_kd}')
     for m in ('kd', 'cwd', 'fitnet', 'at', 'affinity', 'dist')
 ] + [
-    dict(name='frd', role='distill', method='frd', teacher=_teacher, budget_s=80,
+    dict(name='frd', role='distill', method='frd', teacher=_teacher, budget_s=45,
          tags=['demo'], config='configs/frd/frd' + _kd),
 ]

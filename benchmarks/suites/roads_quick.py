@@ -23,18 +23,19 @@ cfg_options = {
 
 leaderboards = [
     dict(name='roads-quick', title='Road extraction, synthetic tiles (quick CPU suite)',
-         main_metric='iou', metrics=['iou', 'f1', 'apls'], higher_is_better=True,
+         main_metric='road/iou', metrics=['road/iou', 'road/f1', 'road/relaxed_f1',
+                                          'road/cldice', 'road/apls'], higher_is_better=True,
          metric_digits=4),
 ]
 
 _teacher = 'dlinknet34'
 entries = [
-    dict(name=_teacher, role='teacher', method='teacher', budget_s=160,
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=230,
          config='configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py'),
     dict(name='student', role='student', method='student', budget_s=40,
          config='configs/tskd/linknet-r18-w32_student_quick_synthetic-64x64.py'),
     dict(name='kd', role='distill', method='kd', teacher=_teacher, budget_s=60,
          config='configs/tskd/kd_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py'),
-    dict(name='tskd', role='distill', method='tskd', teacher=_teacher, budget_s=120,
+    dict(name='tskd', role='distill', method='tskd', teacher=_teacher, budget_s=100,
          config='configs/tskd/tskd_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py'),
 ]
