@@ -4,10 +4,10 @@ from typing import List, Optional
 import mmcv
 import numpy as np
 from mmseg.structures import SegDataSample
-from mmseg.visualization import SegLocalVisualizer
 
 from mmkd_rs.datasets.transforms.bitemporal import read_raster
 from mmkd_rs.registry import VISUALIZERS
+from .panel_visualizer import PanelVisualizer
 
 # Panel colours (RGB).
 NO_CHANGE = (0, 0, 0)
@@ -57,7 +57,7 @@ def change_panel(change: np.ndarray, truth: Optional[np.ndarray] = None,
 
 
 @VISUALIZERS.register_module()
-class ChangeDetectionVisualizer(SegLocalVisualizer):
+class ChangeDetectionVisualizer(PanelVisualizer):
     """mmseg ``SegLocalVisualizer`` for bi-temporal change detection.
 
     ``add_datasample`` draws, left to right and at the prediction's size,
@@ -68,26 +68,6 @@ class ChangeDetectionVisualizer(SegLocalVisualizer):
     sample's metainfo. Used by ``tools/test.py --show-dir`` through
     ``visualizer = dict(type='ChangeDetectionVisualizer', ...)``.
     """
-
-    def add_datasample(self,
-                       name: str,
-                       image: Optional[np.ndarray],
-                       data_sample: Optional[SegDataSample] = None,
-                       draw_gt: bool = True,
-                       draw_pred: bool = True,
-                       show: bool = False,
-                       wait_time: float = 0,
-                       out_file: Optional[str] = None,
-                       step: int = 0,
-                       with_labels: Optional[bool] = True) -> None:
-        panels = self.draw_panels(image, data_sample, draw_gt, draw_pred)
-        drawn = np.concatenate(panels, axis=1)
-        if show:
-            self.show(drawn, win_name=name, wait_time=wait_time)
-        if out_file is not None:
-            mmcv.imwrite(mmcv.rgb2bgr(drawn), out_file)
-        else:
-            self.add_image(name, drawn, step)
 
     def draw_panels(self, image: Optional[np.ndarray], data_sample: Optional[SegDataSample],
                     draw_gt: bool = True, draw_pred: bool = True) -> List[np.ndarray]:

@@ -5,10 +5,10 @@ import cv2
 import mmcv
 import numpy as np
 from mmseg.structures import SegDataSample
-from mmseg.visualization import SegLocalVisualizer
 
 from mmkd_rs.evaluation.graph.skeleton_graph import mask_to_graph
 from mmkd_rs.registry import VISUALIZERS
+from .panel_visualizer import PanelVisualizer
 from .change_visualizer import to_display
 
 # Colours (RGB).
@@ -51,7 +51,7 @@ def draw_graph(panel: np.ndarray, graph, thickness: int = 2, radius: int = 4) ->
 
 
 @VISUALIZERS.register_module()
-class RoadVisualizer(SegLocalVisualizer):
+class RoadVisualizer(PanelVisualizer):
     """mmseg ``SegLocalVisualizer`` for road extraction.
 
     ``add_datasample`` draws, left to right: the image, the ground truth (white
@@ -74,25 +74,6 @@ class RoadVisualizer(SegLocalVisualizer):
         super().__init__(name=name, **kwargs)
         self.graph_cfg = dict(graph_cfg or {})
         self.road_index = road_index
-
-    def add_datasample(self,
-                       name: str,
-                       image: Optional[np.ndarray],
-                       data_sample: Optional[SegDataSample] = None,
-                       draw_gt: bool = True,
-                       draw_pred: bool = True,
-                       show: bool = False,
-                       wait_time: float = 0,
-                       out_file: Optional[str] = None,
-                       step: int = 0,
-                       with_labels: Optional[bool] = True) -> None:
-        drawn = np.concatenate(self.draw_panels(image, data_sample, draw_gt, draw_pred), axis=1)
-        if show:
-            self.show(drawn, win_name=name, wait_time=wait_time)
-        if out_file is not None:
-            mmcv.imwrite(mmcv.rgb2bgr(drawn), out_file)
-        else:
-            self.add_image(name, drawn, step)
 
     def draw_panels(self, image: Optional[np.ndarray], data_sample: Optional[SegDataSample],
                     draw_gt: bool = True, draw_pred: bool = True) -> List[np.ndarray]:

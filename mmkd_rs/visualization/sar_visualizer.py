@@ -4,10 +4,10 @@ from typing import List, Optional, Sequence
 import mmcv
 import numpy as np
 from mmseg.structures import SegDataSample
-from mmseg.visualization import SegLocalVisualizer
 
 from mmkd_rs.datasets.sar_optical.geo_io import read_raster
 from mmkd_rs.registry import VISUALIZERS
+from .panel_visualizer import PanelVisualizer
 
 IGNORED = (128, 128, 128)
 
@@ -68,7 +68,7 @@ def _turn(array: np.ndarray, meta: dict) -> np.ndarray:
 
 
 @VISUALIZERS.register_module()
-class SAREOVisualizer(SegLocalVisualizer):
+class SAREOVisualizer(PanelVisualizer):
     """mmseg ``SegLocalVisualizer`` for paired SAR / EO segmentation.
 
     ``add_datasample`` draws, left to right at the prediction's size: the
@@ -95,27 +95,6 @@ class SAREOVisualizer(SegLocalVisualizer):
         super().__init__(name=name, **kwargs)
         self.sar_band, self.sar_unit = sar_band, sar_unit
         self.eo_rgb_bands = tuple(eo_rgb_bands)
-
-    def add_datasample(self,
-                       name: str,
-                       image: Optional[np.ndarray] = None,
-                       data_sample: Optional[SegDataSample] = None,
-                       draw_gt: bool = True,
-                       draw_pred: bool = True,
-                       show: bool = False,
-                       wait_time: float = 0,
-                       out_file: Optional[str] = None,
-                       step: int = 0,
-                       with_labels: Optional[bool] = True) -> None:
-        drawn = np.concatenate(
-            self.draw_panels(image, data_sample, draw_gt, draw_pred), axis=1)
-        self.set_image(drawn)
-        if show:
-            self.show(drawn, win_name=name, wait_time=wait_time)
-        if out_file is not None:
-            mmcv.imwrite(mmcv.rgb2bgr(drawn), out_file)
-        else:
-            self.add_image(name, drawn, step)
 
     def draw_panels(self, image: Optional[np.ndarray],
                     data_sample: SegDataSample, draw_gt: bool = True,
