@@ -3,51 +3,8 @@
 # (test split), 0/255. Layout data_root/{train,val,test}/{A,B,label}/.
 dataset_type = 'DSIFNCDDataset'
 data_root = 'data/dsifn_cd'
-crop_size = (256, 256)
-train_pipeline = [
-    dict(type='LoadBiTemporalImages', channels_per_date=(3, 3)),
-    dict(type='LoadBiTemporalAnnotations', label_format='0-255'),
-    dict(type='BiTemporalRandomCrop', crop_size=crop_size),
-    dict(type='BiTemporalRandomFlip', prob=0.5, direction=['horizontal', 'vertical']),
-    dict(type='BiTemporalRandomRot90', prob=0.5),
-    dict(type='BiTemporalPhotoMetricDistortion'),
-    dict(type='BiTemporalSwap', prob=0.5),
-    dict(type='PackBiTemporalInputs'),
-]
-test_pipeline = [
-    dict(type='LoadBiTemporalImages', channels_per_date=(3, 3)),
-    dict(type='LoadBiTemporalAnnotations', label_format='0-255'),
-    dict(type='PackBiTemporalInputs'),
-]
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=dict(img_path='train/A', img_path2='train/B', seg_map_path='train/label'),
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=dict(img_path='val/A', img_path2='val/B', seg_map_path='val/label'),
-        pipeline=test_pipeline))
-test_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=dict(img_path='test/A', img_path2='test/B', seg_map_path='test/label'),
-        pipeline=test_pipeline))
-val_evaluator = dict(type='ChangeDetectionMetric')
-test_evaluator = val_evaluator
+# Same pipelines, splits and metric as LEVIR-CD; only the dataset type and root differ.
+_base_ = ['./levir_cd.py']
+train_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
+val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
+test_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
