@@ -24,7 +24,8 @@ from torch import nn
 
 from mmkd_rs.registry import MODELS
 
-from .teacher import extract_state_dict, file_sha256, freeze, resolve_model_cfg
+from .teacher import (TeacherCheckpointError, extract_state_dict, file_sha256, freeze,
+                      load_state_strictly, resolve_model_cfg)
 from .wiring import DistillConfigError, check_name
 
 TEACHER_KEYS = ('teacher', 'module')
@@ -75,16 +76,12 @@ def load_strict(model: nn.Module, ckpt: str, where: str) -> str:
     checkpoint = CheckpointLoader.load_checkpoint(ckpt, map_location='cpu')
     try:
         state = extract_state_dict(checkpoint, where)
-        result = model.load_state_dict(state, strict=False)
-    except RuntimeError as err:
+    except TeacherCheckpointError as err:
         raise FeatureNetCheckpointError(f'{where} does not fit the network: {err}') from None
-    missing = [k for k in result.missing_keys if not k.endswith('num_batches_tracked')]
-    if missing or result.unexpected_keys:
-        raise FeatureNetCheckpointError(
-            f'{where} does not match the network built from `cfg`.\n'
-            f'  missing keys ({len(missing)}): {missing}\n'
-            f'  unexpected keys ({len(result.unexpected_keys)}): {result.unexpected_keys}\n'
-            'Give the config the checkpoint was trained with (and `module` to use a part).')
+    load_state_strictly(model, state, where, FeatureNetCheckpointError,
+                        'the network built from `cfg`',
+                        'Give the config the checkpoint was trained with (and `module` to use '
+                        'a part).')
     sha = file_sha256(ckpt)
     print_log(f'Feature network: loaded {ckpt} (sha256 {sha})', logger='current')
     return sha

@@ -56,6 +56,32 @@ def extract_state_dict(checkpoint, source: str) -> Dict:
             for k, v in state.items()}
 
 
+def load_state_strictly(model: nn.Module, state: Dict, where: str, error: type,
+                        target: str, hint: str) -> None:
+    """``model.load_state_dict(state)`` with every key checked.
+
+    BatchNorm's ``num_batches_tracked`` may be missing; any other missing or
+    unexpected key, or a shape mismatch, raises ``error`` listing them all.
+
+    Args:
+        where (str): What is being loaded, for the message.
+        error (type): Exception class to raise.
+        target (str): The model, for the message (e.g. 'the teacher model').
+        hint (str): Last line of the mismatch message: what to check.
+    """
+    try:
+        result = model.load_state_dict(state, strict=False)
+    except RuntimeError as err:
+        raise error(f'{where} does not fit {target}: {err}') from None
+    missing = [k for k in result.missing_keys if not k.endswith('num_batches_tracked')]
+    if missing or result.unexpected_keys:
+        raise error(
+            f'{where} does not match {target}.\n'
+            f'  missing keys ({len(missing)}): {missing}\n'
+            f'  unexpected keys ({len(result.unexpected_keys)}): {result.unexpected_keys}\n'
+            + hint)
+
+
 def load_teacher_weights(model: nn.Module, ckpt: str, name: str) -> str:
     """Load ``ckpt`` into ``model`` with strict keys; return the file's sha256.
 
@@ -74,17 +100,9 @@ def load_teacher_weights(model: nn.Module, ckpt: str, name: str) -> str:
         raise TeacherCheckpointError(
             f'{where} is a distillation checkpoint; extract its student first with '
             'tools/model_converters/extract_student.py.')
-    try:
-        result = model.load_state_dict(state, strict=False)
-    except RuntimeError as err:
-        raise TeacherCheckpointError(f'{where} does not fit the teacher model: {err}') from None
-    missing = [k for k in result.missing_keys if not k.endswith('num_batches_tracked')]
-    if missing or result.unexpected_keys:
-        raise TeacherCheckpointError(
-            f'{where} does not match the teacher model.\n'
-            f'  missing keys ({len(missing)}): {missing}\n'
-            f'  unexpected keys ({len(result.unexpected_keys)}): {result.unexpected_keys}\n'
-            'Check that the teacher config is the one the checkpoint was trained with.')
+    load_state_strictly(model, state, where, TeacherCheckpointError, 'the teacher model',
+                        'Check that the teacher config is the one the checkpoint was trained '
+                        'with.')
     sha = file_sha256(ckpt)
     print_log(f'Teacher {name!r}: loaded {ckpt} (sha256 {sha})', logger='current')
     return sha
