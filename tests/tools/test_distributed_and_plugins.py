@@ -39,6 +39,19 @@ def _free_port():
         return s.getsockname()[1]
 
 
+def _dist_train_two_ranks(cfg, tmp_path):
+    """Train ``cfg`` with ``bash tools/dist_train.sh CFG 2`` (work dir
+    ``tmp_path/wd``, probe hooks importable from ``tmp_path``) and return the
+    two ranks' dumps written by ``DumpParamsPerRankHook``."""
+    env = dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1', PORT=str(_free_port()),
+               PYTHONPATH=str(tmp_path))
+    res = subprocess.run(['bash', str(REPO / 'tools' / 'dist_train.sh'), cfg, '2',
+                          '--work-dir', str(tmp_path / 'wd')], env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-4000:]
+    return tuple(torch.load(tmp_path / 'wd' / f'rank{r}.pth', weights_only=True) for r in (0, 1))
+
+
 @pytest.mark.slow
 def test_dist_train_two_processes_gloo_identical_params(tmp_path):
     from _tiny import write_tiny_config, write_tiny_dataset
@@ -47,14 +60,7 @@ def test_dist_train_two_processes_gloo_identical_params(tmp_path):
     extra = ("custom_imports = dict(imports=['probe_hooks'], allow_failed_imports=False)\n"
              "custom_hooks = [dict(type='DumpParamsPerRankHook')]\n")
     cfg = write_tiny_config(tmp_path / 'cfg.py', data, iters=3, ckpt_interval=3, extra=extra)
-    env = dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1', PORT=str(_free_port()),
-               PYTHONPATH=str(tmp_path))
-    res = subprocess.run(['bash', str(REPO / 'tools' / 'dist_train.sh'), cfg, '2',
-                          '--work-dir', str(tmp_path / 'wd')], env=env, capture_output=True,
-                         text=True, timeout=600)
-    assert res.returncode == 0, res.stderr[-4000:]
-    r0 = torch.load(tmp_path / 'wd' / 'rank0.pth', weights_only=True)
-    r1 = torch.load(tmp_path / 'wd' / 'rank1.pth', weights_only=True)
+    r0, r1 = _dist_train_two_ranks(cfg, tmp_path)
     for r in (r0, r1):
         assert r['world_size'] == 2 and r['backend'] == 'gloo' and r['iter'] == 3
         assert r['wrapper'] == 'DeviceAwareDistributedDataParallel'
@@ -147,14 +153,7 @@ def test_kd_config_trains_in_two_gloo_processes(tmp_path):
     torch.save({'state_dict': teacher.state_dict(), 'meta': {}}, ckpt)
     cfg = write_tiny_config(tmp_path / 'kd.py', data, iters=3, ckpt_interval=3,
                             extra=KD_EXTRA.format(ckpt=ckpt))
-    env = dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1', PORT=str(_free_port()),
-               PYTHONPATH=str(tmp_path))
-    res = subprocess.run(['bash', str(REPO / 'tools' / 'dist_train.sh'), cfg, '2',
-                          '--work-dir', str(tmp_path / 'wd')], env=env, capture_output=True,
-                         text=True, timeout=600)
-    assert res.returncode == 0, res.stderr[-4000:]
-    r0 = torch.load(tmp_path / 'wd' / 'rank0.pth', weights_only=True)
-    r1 = torch.load(tmp_path / 'wd' / 'rank1.pth', weights_only=True)
+    r0, r1 = _dist_train_two_ranks(cfg, tmp_path)
     assert r0['world_size'] == r1['world_size'] == 2
     assert r0['params'].keys() == r1['params'].keys()
     for k in r0['params']:
