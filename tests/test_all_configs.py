@@ -15,18 +15,12 @@ import torch
 
 import mmkd_rs  # noqa: F401
 from mmkd_rs.datasets.synthetic.catalog import prepare_synthetic
+from mmkd_rs.utils.tool_utils import innermost_dataset_cfg
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'), recursive=True)
     if f'{osp.sep}_base_{osp.sep}' not in p)
-
-
-def _innermost_dataset(cfg):
-    """Follow wrappers (RepeatDataset, ...) down to the dataset with data."""
-    while 'dataset' in cfg and isinstance(cfg['dataset'], dict) and 'type' in cfg['dataset']:
-        cfg = cfg['dataset']
-    return cfg
 
 
 def _random_teachers(model_cfg):
@@ -59,7 +53,7 @@ def test_config_builds_and_runs_one_forward(path, tmp_path):
     cfg = Config.fromfile(path)
     init_default_scope(cfg.get('default_scope', 'mmkd_rs'))
     train_ds = cfg.train_dataloader.dataset.to_dict()
-    inner = _innermost_dataset(train_ds)
+    inner = innermost_dataset_cfg(train_ds)
     inner.update(prepare_synthetic(inner, str(tmp_path / 'data'), size=128))
     dataset = DATASETS.build(train_ds)
     assert len(dataset) > 0

@@ -43,7 +43,6 @@ _UNKNOWN_TYPE = re.compile(r'(\S+) is not in the (\S+?)::(.+?) registry')
 
 def _registry_names(scope: str, registry_name: str):
     """All names visible from ``scope``'s registry called ``registry_name``."""
-    from mmengine.registry import Registry  # noqa: F401  (for typing clarity)
     try:
         from mmkd_rs import registry as ours
     except Exception:  # pragma: no cover

@@ -14,7 +14,7 @@ from mmengine.config import Config
 from .errors import DatasetNotFoundError, UserError
 
 __all__ = ['load_config', 'set_work_dir', 'setup_launcher', 'check_checkpoint',
-           'check_data_roots']
+           'check_data_roots', 'innermost_dataset_cfg']
 
 
 def load_config(path: str, cfg_options=None) -> Config:
@@ -51,7 +51,8 @@ def check_checkpoint(path: str, what: str = 'checkpoint') -> None:
         raise UserError(f'{what} file "{path}" does not exist.')
 
 
-def _innermost_dataset(cfg: dict) -> dict:
+def innermost_dataset_cfg(cfg: dict) -> dict:
+    """Follow dataset wrappers (RepeatDataset, ...) down to the dataset holding the data."""
     while isinstance(cfg.get('dataset'), dict) and 'type' in cfg['dataset']:
         cfg = cfg['dataset']
     return cfg
@@ -85,7 +86,7 @@ def check_data_roots(cfg: Config, loader_keys) -> None:
         loader = cfg.get(key)
         if not loader or not isinstance(loader.get('dataset'), dict):
             continue
-        ds_cfg = _innermost_dataset(loader['dataset'])
+        ds_cfg = innermost_dataset_cfg(loader['dataset'])
         root = ds_cfg.get('data_root') or ''
         prefixes = [v for v in (ds_cfg.get('data_prefix') or {}).values()
                     if isinstance(v, str) and v]
