@@ -74,6 +74,11 @@ def main(argv=None):
         if args.out is not None:
             cfg.setdefault('custom_hooks', [])
             cfg.custom_hooks.append(dict(type='PredictionWriterHook', out_dir=args.out))
+        # Testing needs no training parts; without them hooks that ask for
+        # runner.iter (e.g. SegVisualizationHook) do not build the training
+        # dataset, so a machine holding only the test split can evaluate.
+        for key in ('train_dataloader', 'train_cfg', 'optim_wrapper', 'param_scheduler'):
+            cfg[key] = None
         check_data_roots(cfg, ('test_dataloader', ))
         setup_launcher(cfg, args.launcher)
 

@@ -2,11 +2,22 @@
 import os.path as osp
 from typing import Sequence
 
-from mmengine.runner import Runner
+from mmengine.runner import BaseLoop, Runner
 from mmseg.engine.hooks import SegVisualizationHook
 from mmseg.structures import SegDataSample
 
 from mmkd_rs.registry import HOOKS
+
+
+def _built_train_iter(runner: Runner) -> int:
+    """The training iteration if a train loop is running, else 0.
+
+    ``runner.iter`` builds the train loop (and its dataset) on first access,
+    so a test-only run would fail on a missing *training* data root just to
+    name the images it draws.
+    """
+    loop = getattr(runner, '_train_loop', None)
+    return loop.iter if isinstance(loop, BaseLoop) else 0
 
 
 @HOOKS.register_module()
@@ -31,4 +42,4 @@ class SAREOVisualizationHook(SegVisualizationHook):
                 self._visualizer.add_datasample(
                     f'{mode}_{name}', None, data_sample=output,
                     show=self.show, wait_time=self.wait_time,
-                    step=runner.iter)
+                    step=_built_train_iter(runner))

@@ -21,6 +21,8 @@ def test_test_run_writes_four_panel_pngs(tmp_path):
     cfg = Config.fromfile(CONFIG)
     cfg.work_dir = str(tmp_path / 'work')
     cfg.test_dataloader.dataset.data_root = root
+    # Only the test split exists: drawing must not build the training dataset.
+    cfg.train_dataloader.dataset.data_root = str(tmp_path / 'no_train_split')
     cfg.test_dataloader.num_workers = 0
     cfg.test_dataloader.persistent_workers = False
     cfg.default_hooks.visualization.draw = True  # what --show-dir sets
