@@ -1,10 +1,49 @@
-# HFD-Net quick CPU variant at full ResNet-18 width (HFAM 64 channels) on
-# synthetic SpaceNet 6 pairs (64 px, 300 iterations): the same distillation
-# as hfd_r18w16-...-64.py between the full-width quick EO teacher and SAR
-# student (hfd-teacher-eo_r18-... / hfd-student-sar_r18-...-64.py).
-_base_ = ['./hfd_r18w16-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py']
+# HFD-Net on synthetic SpaceNet 6 pairs (64 px), quick CPU variant: the
+# frozen EO teacher (ResNet-18 + HFAM (64 channels) + FCN, PS-RGB from
+# `teacher_inputs`) distils into the SAR student of the identical
+# architecture (4-band SAR from `inputs`). HFDM = HFDLoss on the
+# HFAM-aligned multi-scale features (the input of `neck.fuse`: the 4
+# pyramid levels aligned to 1/4 scale, 4 x 64 channels), MSE per scale,
+# mean over scales. Validation / test are SAR-only.
+# Train the teacher first (configs/hfd/hfd-teacher-eo_r18-...-64.py);
+# run from the repository root (student / teacher are named by path).
+_base_ = [
+    '../_base_/datasets/spacenet6_paired_synthetic.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_quick.py'
+]
 student_config = 'configs/hfd/hfd-student-sar_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py'
 # override with --cfg-options model.teacher_ckpt=PATH
 teacher_config = 'configs/hfd/hfd-teacher-eo_r18-hfam-fcn_1xb8-quick_synthetic-sn6-eo-64.py'
 teacher_ckpt = 'work_dirs/hfd-teacher-eo_r18-hfam-fcn_1xb8-quick_synthetic-sn6-eo-64/iter_300.pth'
-model = dict(student=student_config, teacher=teacher_config, teacher_ckpt=teacher_ckpt)
+
+# SAR statistics for `inputs`, EO statistics for `teacher_inputs`.
+data_preprocessor = dict(
+    type='PairedModalityDataPreProcessor',
+    mean={{_base_.sar_mean}}, std={{_base_.sar_std}},
+    teacher_mean={{_base_.eo_mean}}, teacher_std={{_base_.eo_std}},
+    pad_val=0, seg_pad_val=255, size_divisor=32)
+# HFAM-aligned scales: the tuple of inputs of the neck's fusion conv.
+hfam_aligned = dict(type='ModuleInputs', source='neck.fuse')
+model = dict(
+    type='TeacherStudentDistill',
+    data_preprocessor=data_preprocessor,
+    student=student_config,
+    teacher=teacher_config,
+    teacher_ckpt=teacher_ckpt,
+    distiller=dict(
+        type='ConfigurableDistiller',
+        student_recorders=dict(hfam=hfam_aligned),
+        teacher_recorders=dict(hfam=hfam_aligned),
+        distill_losses=dict(loss_hfd=dict(
+            type='HFDLoss', num_scales=4, scale_weights=None, distance='mse',
+            loss_weight=1.0)),
+        loss_forward_mappings=dict(loss_hfd=dict(
+            preds_S=dict(from_student=True, recorder='hfam', data_idx=0),
+            preds_T=dict(from_student=False, recorder='hfam', data_idx=0)))))
+
+# No TeacherEvalHook: validation is SAR-only and the EO teacher cannot read it.
+custom_hooks = [dict(type='DistillCheckpointHook')]
+# tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
+visualizer = dict(type='SAREOVisualizer', name='visualizer',
+                  vis_backends=[dict(type='LocalVisBackend')])
+default_hooks = dict(visualization=dict(type='SAREOVisualizationHook'))

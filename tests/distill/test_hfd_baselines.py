@@ -10,7 +10,7 @@ from mmkd_rs.registry import MODELS
 
 use_scope()
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-TAIL = 'r18w16-hfam-fcn_1xb8-quick_synthetic-sn6'
+TAIL = 'r18-hfam-fcn_1xb8-quick_synthetic-sn6'
 
 
 def test_eo_checkpoint_loads_into_sar_student_except_the_stem_conv(tmp_path):

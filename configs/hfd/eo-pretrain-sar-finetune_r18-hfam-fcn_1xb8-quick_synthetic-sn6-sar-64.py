@@ -1,5 +1,5 @@
 # Baseline for HFD-Net: EO pre-training -> SAR fine-tuning on synthetic SpaceNet 6 pairs (64 px, quick CPU variant).
-# The SAR-only student (hfd-student-sar_r18w16-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py)
+# The SAR-only student (hfd-student-sar_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py)
 # starts from the trained EO teacher's weights instead of random ones and is
 # then trained on SAR alone (no distillation loss, no EO at training).
 # Stem mismatch: the EO stem conv takes 3 bands, the SAR one 4. mmengine
@@ -8,6 +8,6 @@
 # copying a param with shape (.., 3, 3, 3) from checkpoint, the shape in
 # current model is (.., 4, 3, 3)": only that first 3x3 conv starts random
 # (tests/distill/test_hfd_baselines.py checks exactly this).
-_base_ = ['./hfd-student-sar_r18w16-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py']
+_base_ = ['./hfd-student-sar_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py']
 # override with --cfg-options load_from=PATH
-load_from = 'work_dirs/hfd-teacher-eo_r18w16-hfam-fcn_1xb8-quick_synthetic-sn6-eo-64/iter_300.pth'
+load_from = 'work_dirs/hfd-teacher-eo_r18-hfam-fcn_1xb8-quick_synthetic-sn6-eo-64/iter_300.pth'
