@@ -14,7 +14,9 @@ _base_ = [
 data_preprocessor = dict(mean={{_base_.sar_mean}}, std={{_base_.sar_std}})
 model = dict(
     data_preprocessor=data_preprocessor,
-    backbone=dict(depth=18, in_channels=4),
+    backbone=dict(depth=18, in_channels=4,
+                  # output stride 16 (the R-50 configs use 8): 4x4 at 64 px
+                  strides=(1, 2, 2, 1), dilations=(1, 1, 1, 2)),
     decode_head=dict(in_channels=512, channels=64, c1_in_channels=64,
                      c1_channels=12, dilations=(1, 6, 12, 18)))
 optim_wrapper = dict(optimizer=dict(lr=5e-3))

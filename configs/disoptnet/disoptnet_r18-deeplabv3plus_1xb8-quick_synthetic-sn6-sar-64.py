@@ -41,7 +41,7 @@ student = dict(
     data_preprocessor=data_preprocessor,
     backbone=dict(
         type='ResNetV1c', depth=18, in_channels=4, num_stages=4,
-        out_indices=(0, 1, 2, 3), dilations=(1, 1, 2, 4), strides=(1, 2, 1, 1),
+        out_indices=(0, 1, 2, 3), dilations=(1, 1, 1, 2), strides=(1, 2, 2, 1),  # OS 16
         norm_cfg=norm_cfg, norm_eval=False, style='pytorch',
         contract_dilation=True),
     num_shared_stages=2,
