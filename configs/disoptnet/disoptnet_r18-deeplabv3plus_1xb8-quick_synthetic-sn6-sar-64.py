@@ -23,7 +23,7 @@ teacher_ckpt = 'work_dirs/disoptnet-teacher-eo4_r18-deeplabv3plus_1xb8-quick_syn
 optim_wrapper = dict(optimizer=dict(lr=5e-3))
 norm_cfg = dict(type='BN', requires_grad=True)
 seg_losses = [dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0),
-              dict(type='DiceLoss', loss_weight=1.0)]
+              dict(type='ClassMeanDiceLoss', loss_weight=1.0)]
 # DeepLabV3+ decoder of each branch; no dropout: its feature feeds the fusion
 # head (and is matched to the teacher's decoder feature).
 branch_head = dict(

@@ -1,7 +1,9 @@
 # DisOptNet-like branch network: ResNet-V1c encoder + DeepLabV3+ head
 # (the paper uses EfficientNet-B3/B4 encoders, not available in mmseg),
-# Dice + CE loss as in the public code. Input channels and statistics are
-# set by the method config.
+# CE + Dice loss as in the public code; the Dice is averaged over classes
+# (ClassMeanDiceLoss: mmseg's DiceLoss pools both classes into one Dice that
+# the background dominates, and the network then never predicts buildings).
+# Input channels and statistics are set by the method config.
 norm_cfg = dict(type='BN', requires_grad=True)
 data_preprocessor = dict(
     type='PairedModalityDataPreProcessor', mean=None, std=None,
@@ -22,6 +24,6 @@ model = dict(
         align_corners=False,
         loss_decode=[
             dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0),
-            dict(type='DiceLoss', loss_weight=1.0)]),
+            dict(type='ClassMeanDiceLoss', loss_weight=1.0)]),
     train_cfg=dict(),
     test_cfg=dict(mode='whole'))
