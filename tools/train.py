@@ -69,7 +69,17 @@ def main(argv=None):
         if args.amp:
             apply_amp(cfg)
         if args.resume == 'auto':
-            cfg.resume, cfg.load_from = True, None
+            # Resume from the work dir's latest checkpoint; with none yet this
+            # is a fresh run, which still starts from the config's load_from
+            # (e.g. pre-trained weights) instead of silently dropping it.
+            from mmengine.runner import find_latest_checkpoint
+            latest = find_latest_checkpoint(cfg.work_dir)
+            if latest is not None:
+                cfg.resume, cfg.load_from = True, latest
+            else:
+                cfg.resume = False
+                if cfg.get('load_from'):
+                    check_checkpoint(cfg.load_from, 'load_from checkpoint')
         elif args.resume is not None:
             check_checkpoint(args.resume, 'resume checkpoint')
             cfg.resume, cfg.load_from = True, args.resume

@@ -73,3 +73,29 @@ def test_load_from_initialises_weights(tiny, tmp_path):
     for k, v in runner.model.state_dict().items():
         assert torch.equal(v, state[k]), k
     assert runner.iter == 0
+
+
+@pytest.mark.slow
+def test_resume_auto_without_checkpoint_starts_from_load_from(tiny):
+    """--resume with an empty work dir is a fresh run that still loads the
+    config's load_from (pre-trained weights); once the work dir holds a
+    checkpoint, --resume continues from it instead."""
+    tmp, cfg = tiny
+    first = run_tool('train.py', cfg, '--work-dir', tmp / 'pre', '--cfg-options',
+                     'train_cfg.max_iters=2', 'train_cfg.val_interval=100')
+    assert first.returncode == 0, first.stderr[-3000:]
+    pretrained = tmp / 'pre' / 'iter_2.pth'
+    wd = tmp / 'fine'
+    opts = ('--cfg-options', f'load_from={pretrained}', 'train_cfg.val_interval=100')
+    res = run_tool('train.py', cfg, '--work-dir', wd, '--resume', *opts)
+    assert res.returncode == 0, res.stderr[-3000:]
+    log = res.stdout + res.stderr
+    assert f'Load checkpoint from {pretrained}' in log and 'resumed epoch' not in log
+    ckpt = torch.load(wd / 'iter_4.pth', weights_only=True)
+    assert ckpt['meta']['iter'] == 4
+    # A second --resume finds iter_4.pth in the work dir: resume, not re-initialise.
+    again = run_tool('train.py', cfg, '--work-dir', wd, '--resume', *opts)
+    assert again.returncode == 0, again.stderr[-3000:]
+    log = again.stdout + again.stderr
+    assert 'resumed epoch: 0, iter: 4' in log
+    assert f'Load checkpoint from {pretrained}' not in log
