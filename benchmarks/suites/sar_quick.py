@@ -32,7 +32,11 @@ leaderboards = [
          metrics=['building_F1', 'mIoU', 'OA', 'Kappa'], higher_is_better=True),
 ]
 
-# HFD-Net and its baselines: ResNet-18 + HFAM + FCN, the same network for all.
+# Part of the 20-minute quick collection (quick.py): the EO teacher, the SAR
+# student alone, KD, HFD-Net and DisOptNet. EO pre-training, FitNet, the
+# DisOptNet SAR-only baseline and its no-distillation ablation are in
+# sar_quick_extra.py (about 7 more minutes).
+# HFD-Net family: ResNet-18 + HFAM + FCN, the same network for all.
 _teacher = 'eo-teacher'
 _tail = '_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py'
 # DisOptNet: ResNet-18 + DeepLabV3+ branches (its own EO teacher, stage 1).
@@ -43,20 +47,12 @@ entries = [
          config='configs/hfd/hfd-teacher-eo_r18-hfam-fcn_1xb8-quick_synthetic-sn6-eo-64.py'),
     dict(name='student', role='student', method='student', budget_s=55,
          config='configs/hfd/hfd-student-sar' + _tail),
-    # EO pre-training then SAR fine-tuning: starts from the teacher's weights
-    dict(name='eo-pretrain', role='baseline', method='eo-pretrain', teacher=_teacher,
-         teacher_ckpt_option='load_from', budget_s=55,
-         config='configs/hfd/eo-pretrain-sar-finetune' + _tail),
     dict(name='kd', role='distill', method='kd', teacher=_teacher, budget_s=65,
          config='configs/hfd/kd' + _tail),
-    dict(name='fitnet', role='distill', method='fitnet', teacher=_teacher, budget_s=65,
-         config='configs/hfd/fitnet' + _tail),
     dict(name='hfd', role='distill', method='hfd', teacher=_teacher, budget_s=75,
          config='configs/hfd/hfd' + _tail),
     dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=55,
          config=_dis.format('-teacher-eo4', 'eo')),
-    dict(name='disoptnet-sar-only', role='baseline', method='sar-only', budget_s=50,
-         config=_dis.format('-sar-only', 'sar')),
     dict(name='disoptnet', role='distill', method='disoptnet', teacher=_dis_teacher,
          budget_s=90, config=_dis.format('', 'sar')),
 ]
