@@ -16,6 +16,7 @@ import contextlib
 import glob
 import os
 import os.path as osp
+import shutil
 import subprocess
 import sys
 import time
@@ -201,6 +202,9 @@ class BenchmarkRunner:
                 self.log(f'[collect] {suite.name}/{entry.name} seed {seed}')
                 self._read_outputs(record, work_dir, total_s=training_seconds(work_dir))
             else:
+                if force and osp.isdir(work_dir):
+                    # a forced run starts over: resuming would only re-test
+                    shutil.rmtree(work_dir)
                 self.log(f'[run ] {suite.name}/{entry.name} seed {seed}')
                 self._train_and_test(record, entry, work_dir, options)
             if self.measure:

@@ -69,6 +69,21 @@ def test_finished_runs_are_skipped(env):
     assert all(r['status'] == 'finished' for r in again)
 
 
+def test_force_retrains_from_an_empty_work_dir(env):
+    suite, make_runner, read_calls, results = env
+    make_runner().run(suite, suite.entries)
+    record = load_record(record_path(str(results), 'fake-suite', 'student', 0))
+    stale = osp.join(record['work_dir'], 'stale.txt')
+    open(stale, 'w').close()
+    n_calls = len(read_calls())
+    make_runner().run(suite, [suite.entry('student')], force=True)
+    new = read_calls()[n_calls:]
+    assert [c['mode'] for c in new] == ['train', 'test', 'train', 'test']
+    assert not osp.exists(stale)  # the work dir was emptied: nothing is resumed
+    again = load_record(record_path(str(results), 'fake-suite', 'student', 0))
+    assert again['status'] == 'finished' and again['finished_at'] >= record['finished_at']
+
+
 def test_changed_config_reruns_only_that_entry(env):
     suite, make_runner, read_calls, _ = env
     make_runner().run(suite, suite.entries)
