@@ -1,11 +1,9 @@
 # Quick CPU variant of the DisOptNet SAR-only baseline on synthetic
 # SpaceNet 6 tiles (python tools/dataset_converters/
-# generate_synthetic_spacenet6.py data/synthetic_spacenet6): ResNet-18 +
-# DeepLabV3+ (64 channels), Dice + CE, 300 AdamW iterations at lr 5e-3 (at
-# the quick schedule's 1e-3 it still predicts no building after 300).
-# Measured (seed 0, default synthetic data, 16 val tiles): mIoU 69.49,
-# building F1 59.85, polygon F1 31.68; about 3 min of CPU time with
-# OMP_NUM_THREADS=1.
+# generate_synthetic_spacenet6.py data/synthetic_spacenet6): ResNet-18 at
+# output stride 16 + DeepLabV3+ (64 channels), CE + class-mean Dice, 300
+# AdamW iterations at lr 5e-3. Results: benchmarks/suites/sar_quick_extra.py
+# (configs/disoptnet/README.md).
 _base_ = [
     '../_base_/models/resnet_deeplabv3plus_dice.py',
     '../_base_/datasets/spacenet6_sar_synthetic.py',

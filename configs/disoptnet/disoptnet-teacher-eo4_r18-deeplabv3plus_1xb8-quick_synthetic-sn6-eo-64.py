@@ -1,5 +1,6 @@
 # DisOptNet stage 1, quick CPU variant on synthetic SpaceNet 6 tiles (64 px):
-# ResNet-18 + DeepLabV3+ (64 channels), Dice + CE, on PS-RGB re-ordered to 4
+# ResNet-18 (output stride 16) + DeepLabV3+ (64 channels), CE + class-mean
+# Dice, on PS-RGB re-ordered to 4
 # bands [B, R, R, G] (the SAR stem's 4 channels); 300 AdamW iterations at lr
 # 5e-3, as the SAR-only baseline disoptnet-sar-only_r18-...-64.py.
 _base_ = [

@@ -1,5 +1,5 @@
 # DisOptNet stage 2, quick CPU variant on synthetic SpaceNet 6 pairs (64
-# px): ResNet-18, DeepLabV3+ decoders of 64 channels, 300 AdamW iterations
+# px): ResNet-18 at output stride 16, DeepLabV3+ decoders of 64 channels, 300 AdamW iterations
 # at lr 5e-3 (as the SAR-only baseline disoptnet-sar-only_r18-...-64.py);
 # otherwise as disoptnet_r50-deeplabv3plus_1xb8-20k_spacenet6-sar-512.py
 # (teacher: disoptnet-teacher-eo4_r18-...-64.py).
