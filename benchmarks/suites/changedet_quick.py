@@ -46,15 +46,15 @@ leaderboards = [
 _teacher = 'siam-r50w32'
 _kd = '_siam-r18w32_siam-r50w32_synth-levir-256_quick.py'
 entries = [
-    dict(name=_teacher, role='teacher', method='teacher', tags=['demo'], budget_s=45,
+    dict(name=_teacher, role='teacher', method='teacher', tags=['demo'], budget_s=50,
          config='configs/changedet/siam_r50w32-fpn_1xb4-quick_synth-levir-256.py'),
     dict(name='student', role='student', method='student', tags=['demo'], budget_s=30,
          config='configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py'),
 ] + [
-    dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=45,
+    dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=48,
          tags=['demo'] if m == 'kd' else [], config=f'configs/{m}/{m}{_kd}')
     for m in ('kd', 'cwd', 'fitnet', 'at', 'affinity', 'dist')
 ] + [
-    dict(name='frd', role='distill', method='frd', teacher=_teacher, budget_s=45,
+    dict(name='frd', role='distill', method='frd', teacher=_teacher, budget_s=50,
          tags=['demo'], config='configs/frd/frd' + _kd),
 ]

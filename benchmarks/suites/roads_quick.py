@@ -30,12 +30,12 @@ leaderboards = [
 
 _teacher = 'dlinknet34'
 entries = [
-    dict(name=_teacher, role='teacher', method='teacher', budget_s=230,
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=110,
          config='configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py'),
-    dict(name='student', role='student', method='student', budget_s=40,
+    dict(name='student', role='student', method='student', budget_s=30,
          config='configs/tskd/linknet-r18-w32_student_quick_synthetic-64x64.py'),
-    dict(name='kd', role='distill', method='kd', teacher=_teacher, budget_s=60,
+    dict(name='kd', role='distill', method='kd', teacher=_teacher, budget_s=50,
          config='configs/tskd/kd_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py'),
-    dict(name='tskd', role='distill', method='tskd', teacher=_teacher, budget_s=100,
+    dict(name='tskd', role='distill', method='tskd', teacher=_teacher, budget_s=95,
          config='configs/tskd/tskd_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py'),
 ]

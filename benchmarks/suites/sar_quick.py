@@ -43,16 +43,16 @@ _tail = '_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py'
 _dis_teacher = 'disoptnet-eo-teacher'
 _dis = 'configs/disoptnet/disoptnet{}_r18-deeplabv3plus_1xb8-quick_synthetic-sn6-{}-64.py'
 entries = [
-    dict(name=_teacher, role='teacher', method='teacher', budget_s=55,
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=70,
          config='configs/hfd/hfd-teacher-eo_r18-hfam-fcn_1xb8-quick_synthetic-sn6-eo-64.py'),
-    dict(name='student', role='student', method='student', budget_s=55,
+    dict(name='student', role='student', method='student', budget_s=60,
          config='configs/hfd/hfd-student-sar' + _tail),
-    dict(name='kd', role='distill', method='kd', teacher=_teacher, budget_s=65,
+    dict(name='kd', role='distill', method='kd', teacher=_teacher, budget_s=90,
          config='configs/hfd/kd' + _tail),
     dict(name='hfd', role='distill', method='hfd', teacher=_teacher, budget_s=75,
          config='configs/hfd/hfd' + _tail),
-    dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=55,
+    dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=75,
          config=_dis.format('-teacher-eo4', 'eo')),
     dict(name='disoptnet', role='distill', method='disoptnet', teacher=_dis_teacher,
-         budget_s=90, config=_dis.format('', 'sar')),
+         budget_s=125, config=_dis.format('', 'sar')),
 ]
