@@ -8,6 +8,7 @@
 # two deepest encoder stages and the decoder feature. See README.md.
 _base_ = [
     '../_base_/datasets/spacenet6_paired.py',
+    '../_base_/models/disoptnet_distiller.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_20k.py'
 ]
 bgrg = (2, 0, 0, 1)  # the teacher's EO as [B, R, R, G] (as in stage 1)
@@ -24,8 +25,7 @@ teacher_config = 'configs/disoptnet/disoptnet-teacher-eo4_r50-deeplabv3plus_1xb8
 teacher_ckpt = 'work_dirs/disoptnet-teacher-eo4_r50-deeplabv3plus_1xb8-20k_spacenet6-eo-512/iter_20000.pth'
 
 norm_cfg = dict(type='BN', requires_grad=True)
-seg_losses = [dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0),
-              dict(type='ClassMeanDiceLoss', loss_weight=1.0)]
+seg_losses = _base_.seg_losses
 # DeepLabV3+ decoder of each branch; no dropout: its feature feeds the fusion
 # head (and is matched to the teacher's decoder feature).
 branch_head = dict(
@@ -53,54 +53,14 @@ student = dict(
     loss_fuse=seg_losses,
     train_cfg=dict(), test_cfg=dict(mode='whole'))
 
-gt = dict(from_data='gt_sem_seg')
 model = dict(
     type='TeacherStudentDistill',
     data_preprocessor=data_preprocessor,
     student=student,
     teacher=teacher_config,
     teacher_ckpt=teacher_ckpt,
-    distiller=dict(
-        type='ConfigurableDistiller',
-        # distillation branch of the student <-> the frozen teacher
-        student_recorders=dict(
-            logits=dict(type='ModuleOutputs', source='distill_head.conv_seg'),
-            stage3=dict(type='ModuleOutputs', source='distill_stages.layer3'),
-            stage4=dict(type='ModuleOutputs', source='distill_stages.layer4'),
-            decoder=dict(type='ModuleInputs', source='distill_head.conv_seg')),
-        teacher_recorders=dict(
-            logits=dict(type='ModuleOutputs', source='decode_head.conv_seg'),
-            stage3=dict(type='ModuleOutputs', source='backbone.layer3'),
-            stage4=dict(type='ModuleOutputs', source='backbone.layer4'),
-            decoder=dict(type='ModuleInputs', source='decode_head.conv_seg')),
-        distill_losses=dict(
-            # seg(aux, teacher argmax), CE + Dice
-            loss_aux_seg=dict(type='TeacherArgmaxSegLoss', seg_losses=seg_losses),
-            # pixel KD (aux vs teacher, T = 1)
-            loss_aux_kd=dict(type='KDLoss', temperature=1.0, loss_weight=1.0),
-            # mean MSE over the 3 matched features: weights 1/3 each
-            loss_feat_stage3=dict(type='FitNetLoss', loss_weight=1 / 3),
-            loss_feat_stage4=dict(type='FitNetLoss', loss_weight=1 / 3),
-            loss_feat_decoder=dict(type='FitNetLoss', loss_weight=1 / 3)),
-        loss_forward_mappings=dict(
-            loss_aux_seg=dict(
-                preds_S=dict(from_student=True, recorder='logits'),
-                preds_T=dict(from_student=False, recorder='logits'), gt_seg=gt),
-            loss_aux_kd=dict(
-                preds_S=dict(from_student=True, recorder='logits'),
-                preds_T=dict(from_student=False, recorder='logits'), gt_seg=gt),
-            loss_feat_stage3=dict(
-                preds_S=dict(from_student=True, recorder='stage3'),
-                preds_T=dict(from_student=False, recorder='stage3')),
-            loss_feat_stage4=dict(
-                preds_S=dict(from_student=True, recorder='stage4'),
-                preds_T=dict(from_student=False, recorder='stage4')),
-            loss_feat_decoder=dict(
-                preds_S=dict(from_student=True, recorder='decoder', data_idx=0),
-                preds_T=dict(from_student=False, recorder='decoder', data_idx=0)))))
+    distiller=_base_.disoptnet_distiller)
 
-# No TeacherEvalHook: validation is SAR-only and the teacher reads EO.
-custom_hooks = [dict(type='DistillCheckpointHook')]
 # tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
 visualizer = dict(type='SAREOVisualizer', name='visualizer',
                   vis_backends=[dict(type='LocalVisBackend')])
