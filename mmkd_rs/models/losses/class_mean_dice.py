@@ -1,8 +1,8 @@
 """Soft Dice loss averaged over classes (each class weighs the same)."""
 import torch.nn as nn
-import torch.nn.functional as F
 
 from mmkd_rs.registry import MODELS
+from .masked_probs import masked_probs_and_onehot
 
 
 @MODELS.register_module()
@@ -35,14 +35,10 @@ class ClassMeanDiceLoss(nn.Module):
         self._loss_name = loss_name
 
     def forward(self, cls_score, label, weight=None, ignore_index=255, **kwargs):
-        num_classes = cls_score.shape[1]
         if label.shape[-2:] != cls_score.shape[-2:]:
             raise ValueError(f'ClassMeanDiceLoss: logits {tuple(cls_score.shape)} and labels '
                              f'{tuple(label.shape)} differ in spatial size')
-        valid = (label != ignore_index).unsqueeze(1).to(cls_score.dtype)
-        target = F.one_hot(label.clamp(0, num_classes - 1).long(), num_classes)
-        target = target.permute(0, 3, 1, 2).to(cls_score.dtype) * valid
-        prob = cls_score.softmax(dim=1) * valid
+        prob, target = masked_probs_and_onehot(cls_score, label, ignore_index)
         inter = (prob * target).sum(dim=(0, 2, 3))
         total = prob.sum(dim=(0, 2, 3)) + target.sum(dim=(0, 2, 3))
         dice = (2 * inter + self.smooth) / (total + self.smooth)

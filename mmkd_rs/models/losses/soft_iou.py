@@ -1,8 +1,8 @@
 """Soft (Jaccard) IoU loss on softmax probabilities."""
 import torch.nn as nn
-import torch.nn.functional as F
 
 from mmkd_rs.registry import MODELS
+from .masked_probs import masked_probs_and_onehot
 
 
 @MODELS.register_module()
@@ -31,11 +31,7 @@ class SoftIoULoss(nn.Module):
         self._loss_name = loss_name
 
     def forward(self, cls_score, label, weight=None, ignore_index=255, **kwargs):
-        num_classes = cls_score.shape[1]
-        valid = (label != ignore_index).unsqueeze(1).to(cls_score.dtype)
-        target = F.one_hot(label.clamp(0, num_classes - 1).long(), num_classes)
-        target = target.permute(0, 3, 1, 2).to(cls_score.dtype) * valid
-        prob = cls_score.softmax(dim=1) * valid
+        prob, target = masked_probs_and_onehot(cls_score, label, ignore_index)
         inter = (prob * target).sum(dim=(2, 3))
         union = (prob + target - prob * target).sum(dim=(2, 3))
         iou = (inter + self.smooth) / (union + self.smooth)
