@@ -214,3 +214,30 @@ def test_random_positions_subsample_the_compared_pixels():
     assert BiTemporalFeatureDistanceLoss(num_positions=10, seed=0)(s, s).item() == 0.0
     with pytest.raises(ValueError, match='num_positions'):
         BiTemporalFeatureDistanceLoss(num_positions=10, match='kl', map_norm='softmax')
+
+
+def test_half_precision_features_do_not_overflow():
+    """fp16 features ~300: distances ~5e3, squared map differences ~2e7 > 65504."""
+    s, t = _feats(**STUDENT, seed=1), _feats(**TEACHER, seed=2)
+    s16, t16 = tuple((300 * f).half() for f in s), tuple((300 * f).half() for f in t)
+    loss = BiTemporalFeatureDistanceLoss(mode='all', map_norm='none')
+    reference = loss(tuple(f.float() for f in s16), tuple(f.float() for f in t16))
+    assert reference.item() > 65504
+    out = loss(s16, t16)
+    assert out.dtype == torch.float32
+    assert out.item() == pytest.approx(reference.item(), rel=1e-6)
+
+
+@pytest.mark.parametrize('cfg', [dict(), dict(map_norm='softmax', match='kl')])
+def test_bfloat16_autocast_computes_in_float32(cfg):
+    """Under CPU autocast the features are bf16; the maps must not be rounded to bf16."""
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(4, 8, 16, 16, generator=gen)
+    conv_s, conv_t = torch.nn.Conv2d(8, 16, 3, padding=1), torch.nn.Conv2d(8, 32, 3, padding=1)
+    loss = BiTemporalFeatureDistanceLoss(**cfg)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        f_s, f_t = conv_s(x), conv_t(x)
+        out = loss(f_s, f_t)
+    assert f_s.dtype == torch.bfloat16 and out.dtype == torch.float32
+    # same bf16 features, float32 maps: equal up to float32 rounding (bf16 maps: ~3e-3 off)
+    assert out.item() == pytest.approx(loss(f_s.float(), f_t.float()).item(), rel=1e-5)

@@ -79,9 +79,10 @@ def bitemporal_distance(feat: torch.Tensor,
             channels before the distance.
 
     Returns:
-        ``[B, h, w]`` distance map.
+        ``[B, h, w]`` float32 distance map (half-precision features are cast
+        to float32 first).
     """
-    feat_a, feat_b = split_dates(feat, name)
+    feat_a, feat_b = split_dates(feat.float(), name)
     if normalize_features:
         feat_a = F.normalize(feat_a, dim=1)
         feat_b = F.normalize(feat_b, dim=1)
@@ -274,7 +275,8 @@ class BiTemporalFeatureDistanceLoss(nn.Module):
                 differ from the student's.
 
         Returns:
-            Scalar loss, times ``loss_weight``.
+            Float32 scalar loss, times ``loss_weight``; computed in float32
+            whatever the feature dtype or autocast state.
         """
         feats_s = as_stage_tuple(preds_S, f'{type(self).__name__}.preds_S')
         feats_t = as_stage_tuple(preds_T, f'{type(self).__name__}.preds_T')
@@ -284,13 +286,18 @@ class BiTemporalFeatureDistanceLoss(nn.Module):
             hub = MessageHub.get_current_instance()
             hub.update_scalar('train/bfdd_student_stage', self.last_pair[0])
             hub.update_scalar('train/bfdd_teacher_stage', self.last_pair[1])
-        # One distance map per used stage, shared by the pairs that use it.
-        dists_s = {i: bitemporal_distance(feats_s[i], self.distance, self.normalize_features,
-                                          f'{type(self).__name__}.preds_S[{i}]')
-                   for i in sorted({s for s, _ in pairs})}
-        dists_t = {i: bitemporal_distance(feats_t[i].detach(), self.distance,
-                                          self.normalize_features,
-                                          f'{type(self).__name__}.preds_T[{i}]')
-                   for i in sorted({t for _, t in pairs})}
-        loss = sum(self.pair_loss(dists_s[s], dists_t[t]) for s, t in pairs) / len(pairs)
+        # Float32 with autocast off: under AMP the features are fp16 / bf16, and
+        # squared map differences (map_norm='none') overflow fp16 past 65504 while
+        # bf16 keeps 8 mantissa bits of every distance.
+        with torch.autocast(device_type=feats_s[0].device.type, enabled=False):
+            # One distance map per used stage, shared by the pairs that use it.
+            dists_s = {i: bitemporal_distance(feats_s[i], self.distance,
+                                              self.normalize_features,
+                                              f'{type(self).__name__}.preds_S[{i}]')
+                       for i in sorted({s for s, _ in pairs})}
+            dists_t = {i: bitemporal_distance(feats_t[i].detach(), self.distance,
+                                              self.normalize_features,
+                                              f'{type(self).__name__}.preds_T[{i}]')
+                       for i in sorted({t for _, t in pairs})}
+            loss = sum(self.pair_loss(dists_s[s], dists_t[t]) for s, t in pairs) / len(pairs)
         return self.loss_weight * loss
