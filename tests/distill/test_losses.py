@@ -66,14 +66,38 @@ def test_fitnet_hand_value():
 
 
 def test_at_hand_value():
+    # mean over images and the 2 positions, as the official (at(x) - at(y)).pow(2).mean()
     s = torch.tensor([[[[1.0, 0.0]]]])                 # Q_S = [1, 0]
     t = torch.tensor([[[[0.0, 1.0]]]])                 # Q_T = [0, 1]
-    assert ATLoss()(s, t).item() == pytest.approx(2.0)
+    assert ATLoss()(s, t).item() == pytest.approx(1.0)
     t2 = torch.tensor([[[[3.0, 0.0]], [[4.0, 0.0]]]])  # mean_c x^2 = [12.5, 0] -> [1, 0]
     assert ATLoss()(s, t2).item() == pytest.approx(0.0, abs=1e-7)
-    # position 0 of s: 1, position 1: 1  -> Q = [1, 1]/sqrt2 ; vs [1, 0] -> 2 - sqrt2
+    # position 0 of s: 1, position 1: 1  -> Q = [1, 1]/sqrt2 ; vs [1, 0]: (2 - sqrt2) / 2
     s3 = torch.tensor([[[[1.0, -1.0]]]])
-    assert ATLoss()(s3, t2).item() == pytest.approx(2 - math.sqrt(2), rel=1e-5)
+    assert ATLoss()(s3, t2).item() == pytest.approx((2 - math.sqrt(2)) / 2, rel=1e-5)
+
+
+def test_at_scale_is_the_official_mean_over_images_and_positions():
+    # image 0: Q_S = e_0, Q_T = e_3 on a 2x2 map (squared distance 2); image 1: equal maps
+    s = torch.zeros(2, 1, 2, 2)
+    t = torch.zeros(2, 3, 2, 2)
+    s[0, 0, 0, 0], t[0, 1, 1, 1] = 1.0, 2.0
+    s[1, 0] = torch.tensor([[1.0, 2.0], [0.0, 1.0]])
+    t[1, :] = s[1, 0]
+    assert ATLoss()(s, t).item() == pytest.approx(2 / 8)           # 2 images x 4 positions
+    assert ATLoss(reduction='sum')(s, t).item() == pytest.approx(1.0)  # the H x W = 4 times
+    assert ATLoss(loss_weight=500.0)(s, t).item() == pytest.approx(125.0)
+    with pytest.raises(ValueError, match='reduction'):
+        ATLoss(reduction='none')
+
+
+def test_at_half_precision_features_do_not_overflow():
+    gen = torch.Generator().manual_seed(0)
+    s = (300 * torch.randn(2, 4, 3, 3, generator=gen)).half()   # |x|^2 ~ 9e4 > 65504
+    t = (300 * torch.randn(2, 8, 3, 3, generator=gen)).half()
+    out = ATLoss()(s, t)
+    assert out.dtype == torch.float32
+    assert out.item() == pytest.approx(ATLoss()(s.float(), t.float()).item(), rel=1e-6)
 
 
 def test_affinity_hand_value_and_pooling():
