@@ -14,7 +14,8 @@ Road graph (a :class:`networkx.Graph`):
 Connectivity labels (5 classes, uint8, 255 = ignore), scheme ``'topology'``
 (default, see configs/roadcon/README.md for the reasoning):
     0 background, 1 road body, 2 centreline band, 3 junction zone (node of
-    degree >= 3), 4 dead-end zone (degree-1 node not cut by the tile border).
+    degree >= 3), 4 dead-end zone (degree-1 node whose road does not reach the
+    tile border, see :func:`dead_end_nodes`).
 Scheme ``'direction'``: 0 background, 1..4 road pixels whose nearest
 centreline runs at 0, 45, 90, 135 degrees (+-22.5, undirected, image axes).
 """
@@ -193,13 +194,44 @@ def junction_nodes(graph):
     return [n for n in graph.nodes if graph.degree[n] >= 3]
 
 
-def dead_end_nodes(graph, shape, border_margin=2.0):
-    """Degree-1 nodes farther than ``border_margin`` px inside the tile.
+def dead_end_nodes(graph, shape, border_margin=2.0, road_mask=None):
+    """Degree-1 nodes that are real dead ends, not cuts of roads leaving the tile.
 
-    A line leaving the tile ends at the border: that end is a cut, not a dead end.
+    A degree-1 node is a cut when its distance to the nearest tile border is at
+    most ``border_margin`` plus the local road half-width ``r`` (px), i.e. when
+    the road around it reaches within ``border_margin`` of the border. A
+    centreline clipped at the border ends on it (distance 0), but a mask
+    skeleton stops about ``r`` inside the tile, so a fixed margin alone turns
+    most roads crossing a tile into false dead ends.
+
+    Args:
+        graph (networkx.Graph): road graph in px.
+        shape (tuple): ``(H, W)`` of the tile.
+        border_margin (float): px, added to the local half-width.
+        road_mask (np.ndarray, optional): ``(H, W)``, non-zero = road. ``r`` is
+            its Euclidean distance transform (distance to the nearest non-road
+            pixel centre) at the node's pixel; without it ``r = 0``.
+
+    Returns:
+        list: the dead-end nodes.
     """
-    return [n for n in graph.nodes
-            if graph.degree[n] == 1 and _inside(graph.nodes[n]['xy'], shape, border_margin)]
+    ends = [n for n in graph.nodes if graph.degree[n] == 1]
+    if road_mask is None or not ends:
+        half_width = None
+    else:
+        half_width = ndimage.distance_transform_edt(np.asarray(road_mask) > 0)
+    h, w = shape
+    dead = []
+    for n in ends:
+        xy = graph.nodes[n]['xy']
+        margin = border_margin
+        if half_width is not None:
+            row = min(max(int(xy[1]), 0), h - 1)
+            col = min(max(int(xy[0]), 0), w - 1)
+            margin += float(half_width[row, col])
+        if _inside(xy, shape, margin):
+            dead.append(n)
+    return dead
 
 
 def disk_mask(graph, nodes, shape, radius_px):
@@ -241,8 +273,10 @@ def connectivity_label(road_mask, graph, scheme='topology', centreline_halfwidth
             centreline form the centreline band (``'topology'``).
         junction_radius_px (float): junction zone radius (``'topology'``).
         dead_end_radius_px (float): dead-end zone radius (``'topology'``).
-        border_margin_px (float): degree-1 nodes closer than this to the tile
-            border are cut roads, not dead ends.
+        border_margin_px (float): degree-1 nodes closer than the local road
+            half-width plus this to the tile border are cut roads, not dead
+            ends (see :func:`dead_end_nodes`; the half-width is measured on the
+            road pixels, ``road_mask`` united with the centreline band).
 
     Returns:
         np.ndarray: ``(H, W)`` uint8 in ``0..4``. Road pixels are
@@ -264,7 +298,7 @@ def connectivity_label(road_mask, graph, scheme='topology', centreline_halfwidth
         return label
     label[road] = 1
     label[band] = 2
-    dead = disk_mask(graph, dead_end_nodes(graph, shape, border_margin_px), shape,
+    dead = disk_mask(graph, dead_end_nodes(graph, shape, border_margin_px, road), shape,
                      dead_end_radius_px).astype(bool)
     label[dead & road] = 4
     junc = disk_mask(graph, junction_nodes(graph), shape, junction_radius_px).astype(bool)

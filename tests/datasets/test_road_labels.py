@@ -3,6 +3,7 @@ import json
 
 import numpy as np
 import pytest
+from scipy import ndimage
 
 from mmkd_rs.datasets.road_labels import (connectivity_label, dead_end_nodes, junction_nodes,
                                           lines_to_graph, load_graph, mask_to_graph, node_lines,
@@ -113,3 +114,44 @@ def test_mask_to_graph_finds_junction_and_ends():
     assert degrees == [1, 1, 1, 3]
     (junction,) = junction_nodes(graph)
     np.testing.assert_allclose(graph.nodes[junction]['xy'], [24.5, 24.5], atol=2.0)
+
+
+def _two_roads_crossing(width):
+    # a horizontal and a vertical road of `width` px crossing a 128x128 tile
+    mask = np.zeros((128, 128), np.uint8)
+    mask[60:60 + width, :] = 1
+    mask[:, 40:40 + width] = 1
+    return mask
+
+
+@pytest.mark.parametrize('width', [8, 16])
+def test_roads_crossing_the_tile_have_no_dead_end(width):
+    from mmkd_rs.datasets.roads.layout import raster_tile_labels
+    mask = _two_roads_crossing(width)
+    labels = raster_tile_labels(mask)  # DeepGlobe defaults: border margin 2 px
+    graph = labels['graph']
+    # the skeleton stops about width / 2 inside the tile, beyond the fixed 2 px margin
+    ends = [n for n in graph.nodes if graph.degree[n] == 1]
+    assert len(ends) == 4
+    assert min(min(x, y, 128 - x, 128 - y) for x, y in
+               (graph.nodes[n]['xy'] for n in ends)) > 2.0
+    assert (labels['conn'] == 4).sum() == 0
+    assert (labels['conn'] == 3).sum() > 0  # the crossing is still a junction
+    assert len(dead_end_nodes(graph, mask.shape)) == 4  # a width-blind 2 px margin
+    assert dead_end_nodes(graph, mask.shape, road_mask=mask) == []
+
+
+def test_cul_de_sac_gives_one_dead_end_zone():
+    from mmkd_rs.datasets.roads.layout import raster_tile_labels
+    mask = _two_roads_crossing(12)
+    mask[90:102, 80:128] = 1    # a side road from the right border ...
+    mask[30:102, 80:92] = 1     # ... turning north and ending at row 30, 30 px from the top
+    labels = raster_tile_labels(mask)
+    zones, count = ndimage.label(labels['conn'] == 4)
+    assert count == 1
+    (dead,) = dead_end_nodes(labels['graph'], mask.shape, road_mask=mask)
+    x, y = labels['graph'].nodes[dead]['xy']
+    assert 80 <= x <= 92 and 30 <= y <= 40
+    assert zones[int(y), int(x)] == 1
+    # the zone is the radius-6 disk around the end, clipped by the 12 px wide road
+    assert 60 <= (zones == 1).sum() <= np.pi * 6.5 ** 2
