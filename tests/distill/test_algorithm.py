@@ -182,12 +182,34 @@ def test_scheduled_loss_weight_follows_message_hub_iteration():
         hub.update_info('iter', it)
         losses = model(**data, mode='loss')
         values[it] = losses['distill.loss_kd']
-        assert losses['distill.weight_loss_kd'].item() == pytest.approx(0.5 if it == 5 else 0)
+        assert losses['distill.weight_kd'].item() == pytest.approx(0.5 if it == 5 else 0)
     hub.update_info('iter', 0)
     s = model.distiller.student_group['logits'].get()
     t = model.distiller.teacher_groups['teacher']['logits'].get()
     assert torch.allclose(values[5], 0.5 * KDLoss(temperature=2.0)(s, t))
     assert values[25].item() == 0.0 and values[25].requires_grad
+
+
+def test_logged_total_is_task_plus_distill_losses_with_a_schedule():
+    """The schedule factor is logged (``distill.weight_kd``), never summed."""
+    from mmengine.logging import MessageHub
+    distiller = fitnet_kd_distiller()
+    distiller['loss_weight_schedules'] = dict(loss_kd=dict(warmup_iters=10),
+                                              hint=dict(max_factor=0.25))
+    model = build(distiller=distiller)
+    MessageHub.get_current_instance().update_info('iter', 5)
+    try:
+        losses = model(**model.data_preprocessor(batch(), True), mode='loss')
+    finally:
+        MessageHub.get_current_instance().update_info('iter', 0)
+    total, log_vars = model.parse_losses(losses)
+    expected = (losses['decode.loss_ce'] + losses['distill.loss_kd']
+                + losses['distill.loss_hint'])
+    assert torch.allclose(total, expected)
+    assert log_vars['loss'].item() == pytest.approx(expected.item())
+    assert log_vars['distill.weight_kd'].item() == pytest.approx(0.5)
+    assert log_vars['distill.weight_hint'].item() == pytest.approx(0.25)
+    assert not any('loss' in k for k in losses if k.startswith('distill.weight'))
 
 
 def test_paired_preprocessor_feeds_teacher_inputs_through_train_step():

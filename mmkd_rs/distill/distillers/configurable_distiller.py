@@ -21,6 +21,13 @@ def distill_loss_key(name: str) -> str:
     return f'distill.{name}' if 'loss' in name else f'distill.loss_{name}'
 
 
+def distill_weight_key(name: str) -> str:
+    """Log key of the schedule factor of distill loss ``name``: its loss key
+    with 'loss' replaced by 'weight' (``loss_kd`` -> ``distill.weight_kd``), so
+    mmengine's ``parse_losses`` logs it without adding it to the total."""
+    return distill_loss_key(name).replace('loss', 'weight')
+
+
 @DISTILLERS.register_module()
 class ConfigurableDistiller(nn.Module):
     """Records tensors in student and teachers and turns them into distill losses.
@@ -201,8 +208,9 @@ class ConfigurableDistiller(nn.Module):
     def compute_losses(self, data_samples: Sequence = ()) -> Dict[str, Tensor]:
         """Evaluate every distill loss on the current recordings.
 
-        Returns ``{distill.<key>: scaled scalar}`` plus ``distill.weight_<name>``
-        (the schedule factor, not summed) for scheduled losses.
+        Returns ``{distill.<key>: scaled scalar}`` plus, for scheduled losses,
+        the schedule factor under :func:`distill_weight_key` (no 'loss' in it:
+        logged, not summed into the total).
         """
         losses = {}
         for name, loss in self.distill_losses.items():
@@ -218,7 +226,7 @@ class ConfigurableDistiller(nn.Module):
             scale = self._loss_scales.get(name, 1.0)
             if name in self.schedules:
                 factor = self.schedules[name](self.current_iter)
-                losses[f'distill.weight_{name}'] = torch.tensor(factor)
+                losses[distill_weight_key(name)] = torch.tensor(factor)
                 scale = scale * factor
             if isinstance(value, dict):
                 for sub, v in value.items():
