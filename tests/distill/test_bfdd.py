@@ -1,9 +1,13 @@
 """Tests of the bi-temporal feature distance distillation (BFDD) loss."""
+import argparse
 import itertools
 import math
+import os
+import re
 
 import pytest
 import torch
+from mmengine.config import Config, DictAction
 from mmengine.logging import MessageHub
 
 from mmkd_rs.distill.losses.bfdd import (BiTemporalFeatureDistanceLoss, bitemporal_distance,
@@ -241,3 +245,24 @@ def test_bfloat16_autocast_computes_in_float32(cfg):
     assert f_s.dtype == torch.bfloat16 and out.dtype == torch.float32
     # same bf16 features, float32 maps: equal up to float32 rounding (bf16 maps: ~3e-3 off)
     assert out.item() == pytest.approx(loss(f_s.float(), f_t.float()).item(), rel=1e-5)
+
+
+def test_default_stage_pairs_are_the_ones_the_frd_readme_states():
+    """16 pairs, 12 across depths; the README's same-depth option gives the 4 diagonal ones."""
+    frd = os.path.join(os.path.dirname(__file__), '..', '..', 'configs', 'frd')
+    cfg = Config.fromfile(os.path.join(frd, 'bfdd_siam-r18w32_siam-r50_levir-cd-256_20k.py'))
+
+    def pairs_of(config):
+        kwargs = dict(config.model.distiller.distill_losses.loss_bfdd)
+        kwargs.pop('type')
+        return BiTemporalFeatureDistanceLoss(**kwargs).candidate_pairs(4, 4)
+
+    default = pairs_of(cfg)
+    assert len(default) == 16 and sum(s != t for s, t in default) == 12
+    readme = open(os.path.join(frd, 'README.md')).read()
+    option = re.search(r'--cfg-options "(model\.distiller\S+\.loss_bfdd\.pairs=[^"]+)"',
+                       readme).group(1)
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    cfg.merge_from_dict(parser.parse_args(['--cfg-options', option]).cfg_options)
+    assert pairs_of(cfg) == [(0, 0), (1, 1), (2, 2), (3, 3)]
