@@ -2,7 +2,7 @@
 # (FitNet on the stride-4 decoder output, student 32 -> teacher 64 channels) +
 # topological space loss, student vs ground truth and vs teacher, in the feature
 # space of the frozen teacher's own encoder (ResNet-34 stages 0-2 = depths,
-# 4 channel groups x input scales 1 and 1/2 = widths). See README.md.
+# input scales 1 and 1/2 = widths). See README.md.
 # Student: half-width LinkNet-18; teacher: D-LinkNet-34.
 # Data and schedule: DeepGlobe Roads, 512x512 crops, batch 4, 40k SGD iterations.
 # Everything except `model` comes from the student config (data, schedule, evaluation).
@@ -24,7 +24,7 @@ topo_loss = dict(
     type='TopologicalSpaceLoss',
     # the road maps enter the frozen teacher encoder as (p - 0.5) / 0.25 on 3 channels
     feature_net=dict(teacher='teacher', module='backbone.encoder'),
-    depths=(0, 1, 2), scales=(1.0, 0.5), channel_groups=4,
+    depths=(0, 1, 2), scales=(1.0, 0.5),
     gt_weight=1.0, teacher_weight=1.0, loss_weight=1.0)
 student_logits = dict(from_student=True, recorder='logits')
 teacher_logits = dict(from_student=False, recorder='logits')

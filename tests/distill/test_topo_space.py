@@ -40,15 +40,27 @@ def test_hand_computed_vs_ground_truth():
     # student p = 0.5 everywhere (logit 0); image = (p - 0.5) / 0.25 on 3 channels, so the
     # conv gives 12 (p - 0.5) and 8 (p - 0.5): per-pixel differences 12 d and 8 d, d = pa - pb.
     # Labels 0/1 give d^2 = 0.25; the ignored pixel is 0 in both maps (d = 0): mean d^2 = 3/16.
-    # group MSEs: depth 0: 144 * 3/16 = 27, 64 * 3/16 = 12; depth 1 (x2): 108, 48.
-    # weights depth (1, 0.5) x group (1, 3): (27 + 36 + 0.5 * (108 + 144)) / (4 + 2) = 31.5
-    loss = _loss(depths=(0, 1), depth_weights=(1.0, 0.5), channel_groups=2,
-                 group_weights=(1.0, 3.0), gt_weight=0.5, loss_weight=2.0)
+    # MSEs: depth 0: (144 + 64) / 2 * 3/16 = 19.5; depth 1 (x2): 78.
+    # depth weights (1, 0.5): (19.5 + 0.5 * 78) / 1.5 = 39
+    loss = _loss(depths=(0, 1), depth_weights=(1.0, 0.5), gt_weight=0.5, loss_weight=2.0)
     logits = torch.zeros(1, 1, 2, 2)
     gt = torch.tensor([[[1, 0], [255, 1]]])
     out = loss(logits, gt_seg=gt)
     assert set(out) == {'gt'}
-    assert out['gt'].item() == pytest.approx(31.5 * 0.5 * 2.0, rel=1e-6)
+    assert out['gt'].item() == pytest.approx(39.0 * 0.5 * 2.0, rel=1e-6)
+
+
+def test_widths_are_input_scales_and_change_the_loss():
+    # labels: 1 px wide vertical roads (columns 0, 2) vs a student at p = 0.5: d^2 = 0.25,
+    # MSE at depth 0 = (144 + 64) / 2 * 0.25 = 26 at scale 1. Halved bilinearly, every
+    # output pixel averages one road and one background column: both maps are 0.5, MSE 0.
+    gt = torch.tensor([[1, 0, 1, 0]] * 4)[None]
+    logits = torch.zeros(1, 1, 4, 4)
+    values = {scales: _loss(depths=(0, ), scales=scales)(logits, gt_seg=gt)['gt'].item()
+              for scales in ((1.0, ), (0.5, ), (1.0, 0.5))}
+    assert values[(1.0, )] == pytest.approx(26.0, rel=1e-6)
+    assert values[(0.5, )] == pytest.approx(0.0, abs=1e-6)
+    assert values[(1.0, 0.5)] == pytest.approx(13.0, rel=1e-6)  # two widths, equal weights
 
 
 def test_hand_computed_vs_teacher_two_class_logits_and_scales():
@@ -73,7 +85,7 @@ def test_scales_change_the_input_size_of_the_feature_net():
 
 
 def test_identical_maps_give_zero_and_gt_and_teacher_share_the_student_pass():
-    loss = _loss(depths=(0, 1), channel_groups=2)
+    loss = _loss(depths=(0, 1), scales=(1.0, 0.5))
     logits = torch.randn(2, 2, 6, 6)
     gt = torch.randint(0, 2, (2, 6, 6))
     out = loss(logits, preds_T=logits.clone(), gt_seg=gt)
@@ -153,9 +165,8 @@ def test_clear_errors():
         _loss()(torch.randn(1, 2, 4, 4))
     with pytest.raises(DistillConfigError, match='returns 2 map'):
         _loss(depths=(2, ))(torch.randn(1, 2, 4, 4), preds_T=torch.randn(1, 2, 4, 4))
-    with pytest.raises(DistillConfigError, match='not divisible'):
-        _loss(depths=(0, ), channel_groups=3)(torch.randn(1, 2, 4, 4),
-                                              preds_T=torch.randn(1, 2, 4, 4))
+    with pytest.raises(TypeError, match='channel_groups'):  # removed: it added no axis
+        _loss(channel_groups=4)
     with pytest.raises(ValueError, match='integer labels'):
         _loss()(torch.randn(1, 2, 4, 4), gt_seg=torch.rand(1, 4, 4))
     with pytest.raises(ValueError, match='depth_weights must be 2'):

@@ -143,6 +143,9 @@ def test_ablation_configs_keep_exactly_their_terms():
     assert set(topo_t['loss_forward_mappings']['loss_topo']) == {'preds_S', 'preds_T'}
     assert set(_distiller('tskd-no-mimic')['distill_losses']) == {'loss_kd', 'loss_topo'}
     assert set(_distiller('tskd-no-topo')['distill_losses']) == {'loss_kd', 'loss_mimic'}
-    single = _distiller('tskd-1depth-1width')['distill_losses']['loss_topo']
-    assert (single['depths'], single['scales'], single['channel_groups']) == ((1, ), (1.0, ), 1)
-    assert single['feature_net'] == full['distill_losses']['loss_topo']['feature_net']
+    topo = full['distill_losses']['loss_topo']
+    assert (topo['depths'], topo['scales']) == ((0, 1, 2), (1.0, 0.5))
+    single = _distiller('tskd-1depth-1scale')['distill_losses']['loss_topo']
+    assert (single['depths'], single['scales']) == ((1, ), (1.0, ))
+    assert set(single) == set(topo)  # no option added
+    assert all(single[k] == topo[k] for k in set(topo) - {'depths', 'scales'})

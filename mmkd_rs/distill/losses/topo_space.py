@@ -4,13 +4,16 @@ Reconstruction (only the TSKD-Road abstract is public) following the
 perceptual topology loss of Mosinska et al. (CVPR 2018): two road probability
 maps ``a`` (student) and ``b`` (ground truth or teacher) are fed to a frozen
 network ``phi`` and compared at several depths ``n`` (feature stages) and
-widths ``m`` (channel groups of a stage, times input scales)::
+widths ``m`` (input scales of the road maps: at scale ``s`` every feature of
+``phi`` sees a road neighbourhood ``1 / s`` times wider)::
 
-    L = loss_weight * sum_{n,m} w_nm * mean((phi_n^m(a) - phi_n^m(b))^2) / sum_{n,m} w_nm
+    L = loss_weight * sum_{n,m} w_nm * mean((phi_n(a_m) - phi_n(b_m))^2) / sum_{n,m} w_nm
 
-with ``w_nm = depth_weights[n] * scale_weights[s] * group_weights[g]``. Each
-term is a mean over its elements, and the weighted sum is divided by the sum of
-the weights, so ``L`` is a weighted mean of per-term mean squared errors.
+with ``a_m`` the map resized by ``scales[m]`` and ``w_nm = depth_weights[n] *
+scale_weights[m]``. Each term is a mean over its elements, and the weighted sum
+is divided by the sum of the weights, so ``L`` is a weighted mean of per-term
+mean squared errors. (Splitting a stage into equal channel groups adds no
+axis: with equal weights the mean of the group MSEs is the stage's MSE.)
 """
 from typing import Dict, Optional, Sequence
 
@@ -59,13 +62,9 @@ class TopologicalSpaceLoss(nn.Module):
             (e.g. ResNet stages 0..3); a single-tensor output is index 0.
         depth_weights (Sequence[float], optional): one weight per depth
             (default equal).
-        scales (Sequence[float]): input scales of the road maps (bilinear
-            resize before ``phi``); 1.0 is the recorded size.
+        scales (Sequence[float]): the widths: input scales of the road maps
+            (bilinear resize before ``phi``); 1.0 is the recorded size.
         scale_weights (Sequence[float], optional): one weight per scale.
-        channel_groups (int): split every compared feature map into this many
-            equal channel groups (each a separate term; the channel count
-            must be divisible).
-        group_weights (Sequence[float], optional): one weight per group.
         in_channels (int): channels the network expects; the road map
             ``p`` enters as ``(p - input_mean) / input_std`` repeated on
             ``in_channels`` channels (a fixed 1 -> C adapter).
@@ -83,8 +82,6 @@ class TopologicalSpaceLoss(nn.Module):
                  depth_weights: Optional[Sequence[float]] = None,
                  scales: Sequence[float] = (1.0, ),
                  scale_weights: Optional[Sequence[float]] = None,
-                 channel_groups: int = 1,
-                 group_weights: Optional[Sequence[float]] = None,
                  in_channels: int = 3, input_mean: float = 0.5, input_std: float = 0.25,
                  road_index: int = 1, ignore_index: int = 255,
                  gt_weight: float = 1.0, teacher_weight: float = 1.0,
@@ -99,14 +96,10 @@ class TopologicalSpaceLoss(nn.Module):
         self.scales = [float(s) for s in scales]
         if not self.scales or any(s <= 0 for s in self.scales):
             raise ValueError(f'{where}: scales must be positive, got {scales}')
-        if channel_groups < 1:
-            raise ValueError(f'{where}: channel_groups must be >= 1, got {channel_groups}')
         if input_std <= 0:
             raise ValueError(f'{where}: input_std must be > 0, got {input_std}')
         self.depth_weights = _weights(depth_weights, len(self.depths), 'depth_weights')
         self.scale_weights = _weights(scale_weights, len(self.scales), 'scale_weights')
-        self.channel_groups = int(channel_groups)
-        self.group_weights = _weights(group_weights, self.channel_groups, 'group_weights')
         self.in_channels = in_channels
         self.input_mean = input_mean
         self.input_std = input_std
@@ -169,7 +162,7 @@ class TopologicalSpaceLoss(nn.Module):
         return feats
 
     def distances(self, a: Tensor, targets: Dict[str, Tensor]) -> Dict[str, Tensor]:
-        """Weighted mean of per-(depth, scale, group) MSEs between ``a`` and each target.
+        """Weighted mean of per-(depth, scale) MSEs between ``a`` and each target.
 
         ``a`` and every target are maps ``[B, 1, H, W]``. ``a``'s features are
         computed once per scale (with gradients); the targets' features in one
@@ -184,17 +177,10 @@ class TopologicalSpaceLoss(nn.Module):
                 stacked = torch.cat([targets[n].detach() for n in names])
                 feats_t = [f.chunk(len(names)) for f in self._features(stacked, scale)]
             for depth, w_d in zip(self.depths, self.depth_weights):
-                fa = feats_a[depth]
-                if fa.shape[1] % self.channel_groups:
-                    raise DistillConfigError(
-                        f'TopologicalSpaceLoss: depth {depth} has {fa.shape[1]} channels, '
-                        f'not divisible into channel_groups={self.channel_groups}')
-                groups_a = fa.chunk(self.channel_groups, 1)
                 for i, name in enumerate(names):
-                    groups_t = feats_t[depth][i].chunk(self.channel_groups, 1)
-                    for ga, gt, w_g in zip(groups_a, groups_t, self.group_weights):
-                        totals[name] = totals[name] + w_s * w_d * w_g * F.mse_loss(ga, gt)
-                norm += w_s * w_d * sum(self.group_weights)
+                    totals[name] = totals[name] + w_s * w_d * F.mse_loss(
+                        feats_a[depth], feats_t[depth][i])
+                norm += w_s * w_d
         return {n: v / norm for n, v in totals.items()}
 
     def distance(self, a: Tensor, b: Tensor) -> Tensor:
