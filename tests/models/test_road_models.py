@@ -11,7 +11,7 @@ from mmseg.structures import SegDataSample
 
 import mmkd_rs  # noqa: F401
 from mmkd_rs.models.backbones.dlinknet import DilatedCentreBlock
-from mmkd_rs.models.backbones.hourglass import GlobalAwareLayer
+from mmkd_rs.models.backbones.hourglass import GAResidual, GlobalAwareLayer
 from mmkd_rs.registry import MODELS
 
 init_default_scope('mmkd_rs')
@@ -58,14 +58,54 @@ def test_hourglass_outputs_and_reinjection():
     torch.manual_seed(0)
     net = MODELS.build(dict(type='StackedHourglassGA', stem_channels=8, channels=16)).eval()
     x = torch.randn(1, 3, 64, 64)
-    outs = net(x)
-    assert [tuple(o.shape) for o in outs] == [(1, 16, 16, 16)] * 2 + [(1, 7, 16, 16)] * 2
-    # stack 2 sees stack 1's connectivity logits through the re-injection conv
+    seen = {}
+    net.hourglasses[1].register_forward_pre_hook(lambda m, a: seen.update(x1=a[0]))
+    net.stem.register_forward_hook(lambda m, a, out: seen.update(x0=out))
     with torch.no_grad():
-        net.reinject_conn[0].weight.mul_(10)
-    outs2 = net(x)
+        outs = net(x)
+        # two re-injection convs, as the public code: fc_(y) and score_(all 7 logits)
+        expected = seen['x0'] + net.reinject_feat[0](outs[0]) + net.reinject_score[0](outs[2])
+    assert [tuple(o.shape) for o in outs] == [(1, 16, 16, 16)] * 2 + [(1, 7, 16, 16)] * 2
+    assert net.reinject_score[0].in_channels == 7 and len(net.reinject_score) == 1
+    torch.testing.assert_close(seen['x1'], expected)
+    # stack 2 sees stack 1's logits through the re-injection conv
+    with torch.no_grad():
+        net.reinject_score[0].weight[:, 2:].mul_(10)   # the connectivity columns
+        outs2 = net(x)
     torch.testing.assert_close(outs2[0], outs[0])
     assert not torch.allclose(outs2[1], outs[1])
+
+
+def test_ga_residual_is_a_basic_block_with_ga_before_the_sum():
+    torch.manual_seed(0)
+    for c_in, c_out in ((8, 8), (4, 8)):
+        block = GAResidual(c_in, c_out).eval()
+        x = torch.randn(2, c_in, 6, 6)
+        conv1, bn1, _, conv2, bn2 = block.branch
+        assert conv1.kernel_size == conv2.kernel_size == (3, 3)
+        assert conv1.out_channels == conv2.in_channels == c_out   # no bottleneck width
+        with torch.no_grad():
+            branch = bn2(conv2(F.relu(bn1(conv1(x)))))
+            skip = x if c_in == c_out else block.skip[1](block.skip[0](x))
+            expected = F.relu(skip + block.ga(branch))
+            torch.testing.assert_close(block(x), expected)
+
+
+def test_intermediate_heads_are_3x3_per_task():
+    torch.manual_seed(0)
+    score = MODELS.build(dict(type='StackedHourglassGA', stem_channels=8,
+                              channels=16)).score[0].eval()
+    y = torch.randn(1, 16, 5, 5)
+    y2 = y.clone()
+    y2[0, :, 2, 2] += 1.0
+    with torch.no_grad():
+        diff = (score(y2) - score(y)).abs().amax(dim=1)[0]
+        # a change at (2, 2) reaches its 3x3 neighbourhood only (a 1x1 head: the pixel only)
+        assert (diff[1:4, 1:4] > 0).all() and diff[0].max() == 0 and diff[:, 4].max() == 0
+        seg = score(y)[:, :2]
+        score.heads[1][0].weight.mul_(3)                      # the connectivity head
+        torch.testing.assert_close(score(y)[:, :2], seg)
+    assert [h[0].out_channels for h in score.heads] == [4, 4]  # channels // 4
 
 
 def test_soft_iou_hand_value():
@@ -99,8 +139,8 @@ def test_head_losses_flow_into_backbone_intermediate_logits():
     losses = model.loss(torch.randn(2, 3, 32, 32), _samples(conn_size=28))  # conn padded
     assert set(losses) == {'decode.loss_soft_iou', 'decode.loss_balanced_ce', 'decode.acc_seg'}
     (losses['decode.loss_soft_iou'] + losses['decode.loss_balanced_ce']).backward()
-    score = model.backbone.score
-    assert score[0].weight.grad.abs().sum() > 0 and score[1].weight.grad.abs().sum() > 0
+    for score in model.backbone.score:     # both stacks, both task heads
+        assert all(head[-1].weight.grad.abs().sum() > 0 for head in score.heads)
 
 
 def test_intermediate_weight_adds_stack_terms():

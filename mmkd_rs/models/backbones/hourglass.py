@@ -1,18 +1,20 @@
 """Stacked hourglass trunk with global-aware residual blocks (Xu et al. road network).
 
-Structure (following the public code of Xu et al., arXiv:2312.04744):
+Structure (following the public code of Xu et al., arXiv:2312.04744,
+``StackHourglass`` with ``SCBasicBlock``):
 
-* stem: 7x7/2 conv + residual + max-pool + 2 residuals -> ``channels`` at 1/4;
+* stem: 7x7/2 conv, residual, max-pool, residual at ``stem_channels``, residual
+  to ``channels`` (at 1/4);
 * ``num_stacks`` hourglasses of ``depth`` levels (max-pool down, nearest up, skip
   residuals); after each: residual + 1x1 conv-BN-ReLU (``y_i``), and intermediate
-  segmentation (``num_classes``) and connectivity (``num_conn_classes``) logits from
-  1x1 convs on ``y_i``;
-* before the next stack the trunk re-injects ``y_i`` and both logits through 1x1
-  convs: ``x = x + fc(y_i) + score_seg(seg_i) + score_conn(conn_i)``.
+  segmentation (``num_classes``) and connectivity (``num_conn_classes``) logits, one
+  head per task: 3x3 conv to ``channels // 4``, ReLU, 1x1 conv;
+* before the next stack the trunk re-injects ``y_i`` and the concatenated logits
+  through two 1x1 convs: ``x = x + fc(y_i) + score(cat(seg_i, conn_i))``.
 
-Residual blocks are pre-activation bottlenecks whose output passes through the
-global-aware (GA) layer: an SE channel gate, then a spatial gate
-``sigmoid(mean over channels)``.
+Residual blocks are basic blocks (two 3x3 conv-BN) whose residual branch ends with
+the global-aware (GA) layer: an SE channel gate, then a spatial gate
+``sigmoid(mean over channels)``; ``relu(skip(x) + GA(branch(x)))``.
 """
 import torch
 import torch.nn as nn
@@ -39,25 +41,38 @@ class GlobalAwareLayer(nn.Module):
 
 
 class GAResidual(nn.Module):
-    """Pre-activation bottleneck ``in -> out`` (1x1, 3x3, 1x1 at ``out // 2``), GA
-    layer on the residual branch, 1x1 projection skip when channels change."""
+    """Basic residual block ``in -> out``: ``relu(skip(x) + GA(bn(conv3x3(relu(bn(
+    conv3x3(x)))))))``, skip = identity, or 1x1 conv + BN when channels change.
+    Shape: ``[B, in, H, W] -> [B, out, H, W]``."""
 
     def __init__(self, in_channels, out_channels, use_ga=True):
         super().__init__()
-        mid = out_channels // 2
         self.branch = nn.Sequential(
-            nn.BatchNorm2d(in_channels), nn.ReLU(inplace=True),
-            nn.Conv2d(in_channels, mid, 1, bias=False),
-            nn.BatchNorm2d(mid), nn.ReLU(inplace=True),
-            nn.Conv2d(mid, mid, 3, padding=1, bias=False),
-            nn.BatchNorm2d(mid), nn.ReLU(inplace=True),
-            nn.Conv2d(mid, out_channels, 1, bias=False))
+            nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=False),
+            nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True),
+            nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=False),
+            nn.BatchNorm2d(out_channels))
         self.ga = GlobalAwareLayer(out_channels) if use_ga else nn.Identity()
-        self.skip = (nn.Identity() if in_channels == out_channels else
-                     nn.Conv2d(in_channels, out_channels, 1, bias=False))
+        self.skip = (nn.Identity() if in_channels == out_channels else nn.Sequential(
+            nn.Conv2d(in_channels, out_channels, 1, bias=False), nn.BatchNorm2d(out_channels)))
 
     def forward(self, x):
-        return self.skip(x) + self.ga(self.branch(x))
+        return F.relu(self.skip(x) + self.ga(self.branch(x)))
+
+
+class MultitaskScore(nn.Module):
+    """Intermediate logits: one head per task (3x3 conv to ``channels // 4``, ReLU,
+    1x1 conv), concatenated: ``[B, channels, h, w] -> [B, sum(num_outputs), h, w]``."""
+
+    def __init__(self, channels, num_outputs):
+        super().__init__()
+        self.heads = nn.ModuleList(
+            nn.Sequential(nn.Conv2d(channels, channels // 4, 3, padding=1),
+                          nn.ReLU(inplace=True), nn.Conv2d(channels // 4, n, 1))
+            for n in num_outputs)
+
+    def forward(self, x):
+        return torch.cat([head(x) for head in self.heads], dim=1)
 
 
 class Hourglass(nn.Module):
@@ -114,21 +129,21 @@ class StackedHourglassGA(BaseModule):
         self.stem = nn.Sequential(
             nn.Conv2d(in_channels, stem_channels, 7, stride=2, padding=3, bias=False),
             nn.BatchNorm2d(stem_channels), nn.ReLU(inplace=True),
-            GAResidual(stem_channels, channels, use_ga), nn.MaxPool2d(2),
-            GAResidual(channels, channels, use_ga), GAResidual(channels, channels, use_ga))
+            GAResidual(stem_channels, stem_channels, use_ga), nn.MaxPool2d(2),
+            GAResidual(stem_channels, stem_channels, use_ga),
+            GAResidual(stem_channels, channels, use_ga))
         n_out = num_classes + num_conn_classes
         self.hourglasses = nn.ModuleList(
             Hourglass(channels, depth, use_ga) for _ in range(num_stacks))
         self.post = nn.ModuleList(
             nn.Sequential(GAResidual(channels, channels, use_ga), _conv_bn_relu(channels, channels))
             for _ in range(num_stacks))
-        self.score = nn.ModuleList(nn.Conv2d(channels, n_out, 1) for _ in range(num_stacks))
+        self.score = nn.ModuleList(
+            MultitaskScore(channels, (num_classes, num_conn_classes)) for _ in range(num_stacks))
         self.reinject_feat = nn.ModuleList(
             nn.Conv2d(channels, channels, 1) for _ in range(num_stacks - 1))
-        self.reinject_seg = nn.ModuleList(
-            nn.Conv2d(num_classes, channels, 1) for _ in range(num_stacks - 1))
-        self.reinject_conn = nn.ModuleList(
-            nn.Conv2d(num_conn_classes, channels, 1) for _ in range(num_stacks - 1))
+        self.reinject_score = nn.ModuleList(
+            nn.Conv2d(n_out, channels, 1) for _ in range(num_stacks - 1))
 
     def forward(self, x):
         x = self.stem(x)
@@ -139,7 +154,5 @@ class StackedHourglassGA(BaseModule):
             feats.append(y)
             logits.append(score)
             if i < self.num_stacks - 1:
-                seg, conn = score.split([self.num_classes, self.num_conn_classes], dim=1)
-                x = x + self.reinject_feat[i](y) + self.reinject_seg[i](seg) + \
-                    self.reinject_conn[i](conn)
+                x = x + self.reinject_feat[i](y) + self.reinject_score[i](score)
         return tuple(feats) + tuple(logits)
