@@ -8,13 +8,17 @@ Four kinds, chosen by ``type`` in a recorder config:
   (the bound method is wrapped on that instance only);
 * ``FunctionOutputs`` -- the return value of a module-level function,
   ``'mmseg.models.decode_heads.decode_head.resize'`` (patched where it is
-  looked up; a name imported elsewhere with ``from x import f`` is not seen).
+  looked up, only while recording; a name imported elsewhere with
+  ``from x import f`` is not seen).
 
 A recorder stores one entry per call while it is active (a module called twice
 in one forward, e.g. a shared encoder, gives two entries: pick one with
 ``record_idx``). Recording is switched on only by :class:`RecorderGroup`, so
-prediction and validation run at full speed and record nothing.
+prediction and validation run at full speed and record nothing. The recorded
+tensors are kept until :meth:`RecorderGroup.reset` (the algorithm resets them
+once the distill losses are computed).
 """
+import functools
 import importlib
 import inspect
 import types
@@ -40,6 +44,14 @@ class BaseRecorder:
     def prepare(self, model: nn.Module, where: str) -> None:
         """Validate ``source`` in ``model`` and install the capture."""
         raise NotImplementedError
+
+    def enter(self) -> None:
+        """Start recording (called by :meth:`RecorderGroup.recording`)."""
+        self.active = True
+
+    def exit(self) -> None:
+        """Stop recording; what was recorded stays until :meth:`reset`."""
+        self.active = False
 
     def _record(self, value) -> None:
         if self.active:
@@ -116,31 +128,48 @@ class MethodOutputs(BaseRecorder):
 
 
 class FunctionOutputs(BaseRecorder):
-    """Return value of a module-level function ``package.module.function``."""
+    """Return value of a module-level function ``package.module.function``.
+
+    The function is replaced by a recording wrapper on :meth:`enter` and the
+    original is put back on :meth:`exit`, so outside a recording the module
+    holds its own function and no reference to this recorder. Several
+    recorders of one function nest (a group exits in reverse order).
+    """
+
+    def __init__(self, source: str):
+        super().__init__(source)
+        self._mod_name, _, self._func = self.source.rpartition('.')
+        self._original = None       # the function replaced while recording
 
     def prepare(self, model, where):
-        mod_name, _, func = self.source.rpartition('.')
         try:
-            mod = importlib.import_module(mod_name)
+            mod = importlib.import_module(self._mod_name)
         except ImportError as err:
             raise DistillConfigError(
-                f'{where}: cannot import {mod_name!r} for FunctionOutputs '
+                f'{where}: cannot import {self._mod_name!r} for FunctionOutputs '
                 f'{self.source!r}: {err}') from None
         functions = [n for n in dir(mod) if callable(getattr(mod, n))]
-        check_name(func, functions, f'function in {mod_name}', where)
-        patched = getattr(mod, func)
-        if getattr(patched, '_mmkd_recorders', None) is None:
-            original = patched
+        check_name(self._func, functions, f'function in {self._mod_name}', where)
 
-            def patched(*args, **kwargs):
-                out = original(*args, **kwargs)
-                for rec in patched._mmkd_recorders:
-                    rec._record(out)
-                return out
+    def enter(self):
+        mod = importlib.import_module(self._mod_name)
+        original = getattr(mod, self._func)
 
-            patched._mmkd_recorders = []
-            setattr(mod, func, patched)
-        patched._mmkd_recorders.append(self)
+        @functools.wraps(original)
+        def recorded(*args, **kwargs):
+            out = original(*args, **kwargs)
+            self._record(out)
+            return out
+
+        self._original = original
+        setattr(mod, self._func, recorded)
+        super().enter()
+
+    def exit(self):
+        super().exit()
+        if self._original is not None:
+            setattr(importlib.import_module(self._mod_name), self._func, self._original)
+            self._original = None
 
 
 RECORDER_TYPES = {cls.__name__: cls for cls in
@@ -176,16 +205,20 @@ class RecorderGroup:
 
     @contextmanager
     def recording(self):
-        """Reset, record inside the ``with`` block, then stop recording."""
-        for rec in self.recorders.values():
-            rec.reset()
-            rec.active = True
+        """Reset, record inside the ``with`` block, then stop recording
+        (recorders exit in reverse order, also when the block raises)."""
+        entered = []
         try:
+            for rec in self.recorders.values():
+                rec.reset()
+                rec.enter()
+                entered.append(rec)
             yield self
         finally:
-            for rec in self.recorders.values():
-                rec.active = False
+            for rec in reversed(entered):
+                rec.exit()
 
     def reset(self):
+        """Drop the recorded tensors (and with them their autograd graphs)."""
         for rec in self.recorders.values():
             rec.reset()

@@ -1,5 +1,7 @@
 """Tiny mmseg models, batches and KD configs shared by the distillation tests."""
 import copy
+import types
+from contextlib import contextmanager
 
 import torch
 from mmengine.registry import DefaultScope
@@ -76,3 +78,36 @@ def batch(n=2, size=32, channels=3, seed=0, teacher_channels=None):
     if teacher_channels:
         data['teacher_inputs'] = teacher_inputs
     return data
+
+
+def _copy_group(group):
+    from mmkd_rs.distill.recorders import RecorderGroup
+    recorders = {}
+    for name, rec in group.recorders.items():
+        recorders[name] = copy.copy(rec)
+        recorders[name].data = list(rec.data)
+    return RecorderGroup(recorders)
+
+
+@contextmanager
+def records_seen_by_losses(model):
+    """What the recorders of ``model`` (a ``TeacherStudentDistill``) hold when
+    its distill losses are computed; the algorithm drops them right after.
+
+    Yields a namespace filled by each ``mode='loss'`` forward: ``student``
+    (a ``RecorderGroup`` copy) and ``teachers`` (``name -> RecorderGroup``).
+    """
+    distiller = model.distiller
+    seen = types.SimpleNamespace(student=None, teachers={})
+    compute = distiller.compute_losses
+
+    def snapshot_then_compute(*args, **kwargs):
+        seen.student = _copy_group(distiller.student_group)
+        seen.teachers = {n: _copy_group(g) for n, g in distiller.teacher_groups.items()}
+        return compute(*args, **kwargs)
+
+    distiller.compute_losses = snapshot_then_compute
+    try:
+        yield seen
+    finally:
+        del distiller.compute_losses

@@ -3,7 +3,8 @@ import copy
 
 import pytest
 import torch
-from distill_testkit import batch, kd_distiller, kd_model_cfg, tiny_segmentor, use_scope
+from distill_testkit import (batch, kd_distiller, kd_model_cfg, records_seen_by_losses,
+                             tiny_segmentor, use_scope)
 from mmengine.optim import build_optim_wrapper
 
 from mmkd_rs.distill.losses import KDLoss
@@ -49,9 +50,10 @@ def test_loss_keys_all_summed_and_modes():
 def test_kd_value_matches_loss_on_recorded_logits():
     model = build()
     data = model.data_preprocessor(batch(), True)
-    losses = model(**data, mode='loss')
-    s = model.distiller.student_group['logits'].get()
-    t = model.distiller.teacher_groups['teacher']['logits'].get()
+    with records_seen_by_losses(model) as seen:
+        losses = model(**data, mode='loss')
+    s = seen.student['logits'].get()
+    t = seen.teachers['teacher']['logits'].get()
     assert torch.allclose(losses['distill.loss_kd'], KDLoss(temperature=2.0)(s, t))
     assert not t.requires_grad and s.requires_grad
 
@@ -141,10 +143,11 @@ def test_multi_teacher_weighted_mean_of_logits():
                               teachers=two_teachers(), distiller=distiller,
                               allow_random_teacher=True))
     data = model.data_preprocessor(batch(), True)
-    losses = model(**data, mode='loss')
-    s = model.distiller.student_group['logits'].get()
-    ta = model.distiller.teacher_groups['a']['logits'].get()
-    tb = model.distiller.teacher_groups['b']['logits'].get()
+    with records_seen_by_losses(model) as seen:
+        losses = model(**data, mode='loss')
+    s = seen.student['logits'].get()
+    ta = seen.teachers['a']['logits'].get()
+    tb = seen.teachers['b']['logits'].get()
     expected = KDLoss(temperature=2.0)(s, 0.75 * ta + 0.25 * tb)
     assert torch.allclose(losses['distill.loss_kd'], expected)
 
@@ -163,10 +166,11 @@ def test_multi_teacher_one_loss_per_teacher_scaled_by_weight():
     model = MODELS.build(dict(type='TeacherStudentDistill', student=tiny_segmentor(8),
                               teachers=two_teachers((3.0, 0.5)), distiller=distiller,
                               allow_random_teacher=True))
-    losses = model(**model.data_preprocessor(batch(), True), mode='loss')
-    s = model.distiller.student_group['logits'].get()
+    with records_seen_by_losses(model) as seen:
+        losses = model(**model.data_preprocessor(batch(), True), mode='loss')
+    s = seen.student['logits'].get()
     for name, w in (('a', 3.0), ('b', 0.5)):
-        t = model.distiller.teacher_groups[name]['logits'].get()
+        t = seen.teachers[name]['logits'].get()
         assert torch.allclose(losses[f'distill.loss_kd_{name}'], w * KDLoss()(s, t))
 
 
@@ -178,14 +182,15 @@ def test_scheduled_loss_weight_follows_message_hub_iteration():
     hub = MessageHub.get_current_instance()
     data = model.data_preprocessor(batch(), True)
     values = {}
-    for it in (5, 25):
-        hub.update_info('iter', it)
-        losses = model(**data, mode='loss')
-        values[it] = losses['distill.loss_kd']
-        assert losses['distill.weight_kd'].item() == pytest.approx(0.5 if it == 5 else 0)
+    with records_seen_by_losses(model) as seen:
+        for it in (5, 25):
+            hub.update_info('iter', it)
+            losses = model(**data, mode='loss')
+            values[it] = losses['distill.loss_kd']
+            assert losses['distill.weight_kd'].item() == pytest.approx(0.5 if it == 5 else 0)
     hub.update_info('iter', 0)
-    s = model.distiller.student_group['logits'].get()
-    t = model.distiller.teacher_groups['teacher']['logits'].get()
+    s = seen.student['logits'].get()
+    t = seen.teachers['teacher']['logits'].get()
     assert torch.allclose(values[5], 0.5 * KDLoss(temperature=2.0)(s, t))
     assert values[25].item() == 0.0 and values[25].requires_grad
 

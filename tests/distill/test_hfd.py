@@ -3,7 +3,7 @@ import math
 
 import pytest
 import torch
-from distill_testkit import BN, batch, use_scope
+from distill_testkit import BN, batch, records_seen_by_losses, use_scope
 
 from mmkd_rs.distill.losses import HFDLoss
 from mmkd_rs.registry import MODELS
@@ -106,11 +106,12 @@ def test_teacher_reads_eo_student_reads_sar_and_only_student_learns():
         lambda m, a: seen.__setitem__('teacher', a[0].shape[1]))
     data = model.data_preprocessor(batch(channels=4, teacher_channels=3), True)
     assert data['inputs'].shape[1] == 4 and data['teacher_inputs'].shape[1] == 3
-    losses = model(**data, mode='loss')
+    with records_seen_by_losses(model) as records:
+        losses = model(**data, mode='loss')
     assert seen == dict(student=4, teacher=3)
     # the loss is HFDLoss on the recorded 4 x 16 aligned channels at 1/4 scale
-    s = model.distiller.student_group['hfam'].get(data_idx=0)
-    t = model.distiller.teacher_groups['teacher']['hfam'].get(data_idx=0)
+    s = records.student['hfam'].get(data_idx=0)
+    t = records.teachers['teacher']['hfam'].get(data_idx=0)
     assert s.shape == t.shape == (2, 64, 8, 8)
     assert torch.allclose(losses['distill.loss_hfd'], HFDLoss(num_scales=4)(s, t))
     assert losses['distill.loss_hfd'].item() > 0

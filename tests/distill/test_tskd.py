@@ -4,6 +4,7 @@ import os.path as osp
 
 import pytest
 import torch
+from distill_testkit import records_seen_by_losses
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
@@ -92,8 +93,9 @@ def test_topo_loss_gradient_reaches_student_through_teacher_encoder(one_thread):
     model = MODELS.build(_model_cfg())
     model.train()
     inputs, samples = _batch()
-    model(inputs, samples, mode='loss')  # fill the recorders
-    logits = model.distiller.student_group['logits'].get().detach().requires_grad_()
+    with records_seen_by_losses(model) as seen:
+        model(inputs, samples, mode='loss')
+    logits = seen.student['logits'].get().detach().requires_grad_()
     out = model.distiller.distill_losses['loss_topo'](logits, gt_seg=torch.stack(
         [s.gt_sem_seg.data[0] for s in samples]))
     out['gt'].backward()

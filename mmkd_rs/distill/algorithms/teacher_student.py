@@ -158,12 +158,20 @@ class TeacherStudentDistill(BaseModel):
 
     def loss(self, inputs: Tensor, data_samples: List,
              teacher_inputs: Optional[Tensor] = None) -> Dict[str, Tensor]:
-        """Student task losses + ``distill.*`` losses."""
+        """Student task losses + ``distill.*`` losses.
+
+        The recorded tensors are dropped once the distill losses are computed:
+        the returned losses hold the graph, the recorders hold nothing into
+        validation or the next forward.
+        """
         self.distiller.set_iter(MessageHub.get_current_instance().get_info('iter', 0))
-        with self.distiller.student_group.recording():
-            losses = self.student.loss(inputs, data_samples)
-        self.run_teachers(inputs, data_samples, teacher_inputs)
-        distill_losses = self.distiller.compute_losses(data_samples)
+        try:
+            with self.distiller.student_group.recording():
+                losses = self.student.loss(inputs, data_samples)
+            self.run_teachers(inputs, data_samples, teacher_inputs)
+            distill_losses = self.distiller.compute_losses(data_samples)
+        finally:
+            self.distiller.reset_records()
         clash = set(losses) & set(distill_losses)
         if clash:
             raise KeyError(f'student losses and distill losses share keys {sorted(clash)}')

@@ -178,6 +178,13 @@ class ConfigurableDistiller(nn.Module):
         """Set the training iteration used by loss-weight schedules."""
         self.current_iter = int(it)
 
+    def reset_records(self) -> None:
+        """Drop every recorded student and teacher tensor (call once the
+        distill losses are computed, so they do not outlive the step)."""
+        for group in [self.student_group, *self.teacher_groups.values()]:
+            if group is not None:
+                group.reset()
+
     def teacher_records(self, teacher: str) -> Dict[str, List]:
         """What each recorder of ``teacher`` captured in the last forward."""
         return {n: list(r.data) for n, r in self.teacher_groups[teacher].recorders.items()}
