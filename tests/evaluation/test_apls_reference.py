@@ -1,4 +1,11 @@
-"""APLS against the reference values of REFERENCE_APLS.md (real SpaceNet 3 samples)."""
+"""APLS against the reference values of REFERENCE_APLS.md (real SpaceNet 3 samples).
+
+Every shared pair, both settings and both directions, within 0.001 of the
+reference (measured: within 5e-5). What it takes: graphs built as the reference
+builds them (rings, node order, great-circle edge lengths of the GeoJSONs, by
+which the reference also places its control points: img991's 100.004 m UTM edge
+is 99.843 m for the reference and gets one 50 m point, not two).
+"""
 import pytest
 
 from _real_data import require_real
@@ -6,6 +13,7 @@ from mmkd_rs.evaluation.graph import APLSSettings, RasterGeoref, apls_score, \
     load_geojson_graph, load_wkt_csv_graph
 
 DEFAULT, OLD = APLSSettings(), APLSSettings.old()
+TOL = 1e-3
 
 # image, setting, (APLS, GT->prop, prop->GT) from REFERENCE_APLS.md
 GRAPH_PAIRS = [
@@ -26,9 +34,9 @@ def test_graph_pairs_match_reference(image, settings, ref):
     gt, frame = load_geojson_graph(root / f'spacenetroads/AOI_2_Vegas_{image}.geojson')
     prop, _ = load_geojson_graph(root / f'osm/AOI_2_Vegas_{image}.geojson', frame=frame)
     r = apls_score(gt, prop, settings)
-    assert r.apls == pytest.approx(ref[0], abs=0.005)
-    assert r.gt_to_prop == pytest.approx(ref[1], abs=0.005)
-    assert r.prop_to_gt == pytest.approx(ref[2], abs=0.005)
+    assert r.apls == pytest.approx(ref[0], abs=TOL)
+    assert r.gt_to_prop == pytest.approx(ref[1], abs=TOL)
+    assert r.prop_to_gt == pytest.approx(ref[2], abs=TOL)
 
 
 # REFERENCE_APLS.md, image AOI_2_Vegas_img0: GT geojson vs the sample submission CSV.
@@ -46,9 +54,9 @@ def test_img0_geojson_vs_csv_matches_reference(settings, ref):
                                  'AOI_2_Vegas_img0', georef=georef, frame=frame)
     assert (gt.num_nodes, gt.num_edges, prop.num_nodes, prop.num_edges) == (71, 90, 86, 110)
     r = apls_score(gt, prop, settings)
-    assert r.apls == pytest.approx(ref[0], abs=0.005)
-    assert r.gt_to_prop == pytest.approx(ref[1], abs=0.005)
-    assert r.prop_to_gt == pytest.approx(ref[2], abs=0.005)
+    assert r.apls == pytest.approx(ref[0], abs=TOL)
+    assert r.gt_to_prop == pytest.approx(ref[1], abs=TOL)
+    assert r.prop_to_gt == pytest.approx(ref[2], abs=TOL)
 
 
 def test_img0_keeping_duplicate_segment_departs_from_reference():

@@ -46,6 +46,59 @@ def test_repeated_segments_are_dropped_like_the_reference():
         graph_from_polylines(lines, duplicate_segments='keep')
 
 
+SQUARE_RING = [(0, 0), (100, 0), (100, 100), (0, 100), (0, 0)]     # closed, 400 m
+
+
+def _no_self_loops(g):
+    return bool((g.edges[:, 0] != g.edges[:, 1]).all())
+
+
+def test_ring_through_two_nodes_is_split_at_them():
+    # spurs at two opposite corners: the ring becomes two 200 m arcs between them
+    g = graph_from_polylines([SQUARE_RING, [(0, 0), (-50, 0)], [(100, 100), (150, 100)]])
+    assert (g.num_nodes, g.num_edges) == (4, 4) and _no_self_loops(g)
+    assert sorted(g.edge_lengths().tolist()) == pytest.approx([50, 50, 200, 200])
+
+
+def test_ring_through_one_node_is_dropped_like_the_reference():
+    # the reference makes two opposite self-loops of it and removes both as duplicates
+    g = graph_from_polylines([SQUARE_RING, [(0, 0), (-50, 0)]])
+    assert (g.num_nodes, g.num_edges) == (2, 1) and _no_self_loops(g)
+    assert g.nodes.tolist() == [[0, 0], [-50, 0]] and g.total_length() == pytest.approx(50)
+    # a line passing through the ring's node is split there and the ring goes
+    g = graph_from_polylines([SQUARE_RING, [(-50, 0), (0, 0), (0, -50)]])
+    assert (g.num_nodes, g.num_edges) == (3, 2) and g.total_length() == pytest.approx(100)
+
+
+def test_isolated_ring_keeps_every_vertex():
+    g = graph_from_polylines([SQUARE_RING])
+    assert (g.num_nodes, g.num_edges) == (4, 4) and _no_self_loops(g)
+    assert g.edge_lengths().tolist() == pytest.approx([100] * 4)
+    assert g.nodes.tolist() == [[0, 0], [100, 0], [100, 100], [0, 100]]
+    assert graph_from_polylines([SQUARE_RING], min_component_length=5).num_edges == 4
+
+
+def test_repeated_vertex_and_first_appearance_order():
+    # a vertex repeated in a row loops onto itself in the reference: it stays a node
+    g = graph_from_polylines([[(20, 0), (10, 0), (10, 0), (0, 0)]])
+    assert g.num_edges == 2 and g.nodes.tolist() == [[20, 0], [10, 0], [0, 0]]
+    # nodes are numbered in order of first appearance, not by coordinates
+    g = graph_from_polylines([[(5, 5), (0, 0)], [(9, 9), (5, 5), (7, 0)]])
+    assert g.nodes.tolist() == [[5, 5], [0, 0], [9, 9], [7, 0]]
+
+
+def test_great_circle_lengths_from_lonlat():
+    # the same two lines in metres and in degrees: lengths come from the degrees
+    lonlat = [np.array([(-115.17, 36.24), (-115.17, 36.241), (-115.169, 36.241)])]
+    metric = [np.array([(0, 0), (0, 1), (2, 1)], float)]
+    g = graph_from_polylines(metric, lonlat=lonlat)
+    north = 0.001 * np.pi / 180 * 6371009                # 111.195 m along the meridian
+    east = 2 * np.arcsin(np.cos(np.deg2rad(36.241)) * np.sin(np.deg2rad(0.0005))) * 6371009
+    assert g.edge_lengths() == pytest.approx([round(north, 3) + round(east, 3)], abs=1e-9)
+    assert g.geometry_lengths() == pytest.approx([3.0])
+    assert g.scaled(2.0).edge_lengths() == pytest.approx(2 * g.edge_lengths())
+
+
 def test_spaced_positions_follow_reference_spacing():
     g = RoadGraph([(0, 0), (100, 0), (0, 10), (120, 10), (0, 20), (30, 20)],
                   [[0, 1], [2, 3], [4, 5]],
@@ -114,13 +167,15 @@ def test_pixel_scores_hand_computed():
     assert s['relaxed_f1'] == pytest.approx(2 * 0.75 * 0.8 / 1.55)
 
 
-def test_pixel_scores_empty_tiles_are_defined():
+def test_pixel_scores_empty_tiles_follow_the_nan_rule():
     empty = np.zeros((6, 6), bool)
     s = scores_from_counts(road_counts(empty, empty))
-    assert all(v == 1.0 for v in s.values())
+    assert all(np.isnan(v) for v in s.values())    # no road anywhere: undefined
     road = empty.copy()
     road[3, :] = True
     s = scores_from_counts(road_counts(empty, road))
     assert s['iou'] == 0 and s['recall'] == 0 and s['f1'] == 0 and s['cldice'] == 0
+    assert s['relaxed_f1'] == 0
+    assert np.isnan(s['precision']) and np.isnan(s['relaxed_precision'])
     with pytest.raises(ValueError, match='differ in size'):
         road_counts(empty, np.zeros((5, 6), bool))

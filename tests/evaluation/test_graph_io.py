@@ -11,10 +11,10 @@ from mmkd_rs.evaluation.graph import RasterGeoref, apls_score, load_geojson_grap
 GEOREF = RasterGeoref((1e-5, 0.0, -115.17, 0.0, -1e-5, 36.24), 'EPSG:4326', (100, 100))
 
 
-def _geojson(path, coords, crs=None):
+def _geojson(path, coords, crs=None, kind='LineString'):
     data = {'type': 'FeatureCollection', 'features': [
         {'type': 'Feature', 'properties': {},
-         'geometry': {'type': 'LineString', 'coordinates': coords}}]}
+         'geometry': {'type': kind, 'coordinates': coords}}]}
     if crs:
         data['crs'] = {'type': 'name', 'properties': {'name': crs}}
     path.write_text(json.dumps(data))
@@ -22,12 +22,40 @@ def _geojson(path, coords, crs=None):
 
 
 def test_lonlat_geojson_is_projected_to_utm_metres(tmp_path):
-    # 0.001 deg of latitude is about 110.9 m
+    # 0.001 deg of latitude is about 110.9 m in UTM; the edge keeps the reference's
+    # great-circle length (sphere of 6371009 m: 111.195 m)
     path = _geojson(tmp_path / 'a.geojson', [[-115.1695, 36.2395], [-115.1695, 36.2385]],
                     'urn:ogc:def:crs:OGC:1.3:CRS84')
     graph, frame = load_geojson_graph(path, georef=GEOREF)
     assert frame.crs == 'EPSG:32611'
-    assert graph.total_length() == pytest.approx(110.9, abs=0.3)
+    assert graph.geometry_lengths()[0] == pytest.approx(110.9, abs=0.3)
+    assert graph.total_length() == pytest.approx(111.195, abs=1e-3)
+
+
+def _great_circle(a, b):
+    (lon1, lat1), (lon2, lat2) = np.deg2rad(a), np.deg2rad(b)
+    h = np.sin((lat2 - lat1) / 2) ** 2 + \
+        np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return round(2 * np.arcsin(np.sqrt(h)) * 6371009, 3)
+
+
+def test_multilinestring_parts_and_rings_build_like_the_reference(tmp_path):
+    x0, x1, y0, y1 = -115.1695, -115.1690, 36.2395, 36.2390
+    joined = [[[x0, y0], [x0, y1]], [[x0, y1], [x1, y1]]]     # two parts meeting end to end
+    ring = [[x0 + 0.002, y0], [x1 + 0.002, y0], [x1 + 0.002, y1], [x0 + 0.002, y1],
+            [x0 + 0.002, y0]]                                  # an isolated closed part
+    path = _geojson(tmp_path / 'm.geojson', joined + [ring], kind='MultiLineString')
+    graph, _ = load_geojson_graph(path)
+    # the joint of the two parts merges into one edge; the ring keeps its 4 vertices
+    assert (graph.num_nodes, graph.num_edges) == (6, 5)
+    assert (graph.edges[:, 0] != graph.edges[:, 1]).all()
+    expected = sorted([_great_circle(*joined[0]) + _great_circle(*joined[1])]
+                      + [_great_circle(ring[i], ring[i + 1]) for i in range(4)])
+    assert sorted(graph.edge_lengths().tolist()) == pytest.approx(expected, abs=1e-6)
+    # projected lengths on request: within 0.3 % of the great-circle ones
+    utm, _ = load_geojson_graph(path, great_circle_lengths=False)
+    assert sorted(utm.edge_lengths().tolist()) == pytest.approx(expected, rel=3e-3)
+    assert not np.allclose(sorted(utm.edge_lengths()), expected, rtol=1e-4)
 
 
 def test_csv_pixels_follow_the_geotiff_transform(tmp_path):

@@ -16,7 +16,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
-from .road_graph import RoadGraph, length_adjacency
+from .road_graph import RoadGraph, length_adjacency, polyline_length
 
 
 def edge_segments(graph: RoadGraph):
@@ -133,18 +133,19 @@ def spaced_positions(graph: RoadGraph, spacing: float,
                      curved_eps: float = -1.0) -> Tuple[np.ndarray, np.ndarray]:
     """Interior control positions along edges, reference style.
 
-    Edges shorter than 0.75 * ``spacing`` get none; edges up to ``spacing``
-    get their midpoint; longer edges get ceil(L / spacing) - 1 evenly spaced
-    points. With ``curved_eps >= 0`` only curved edges get points: an edge is
-    straight when ``|bbox diagonal - L| / L < curved_eps``.
+    With L the edge length (:meth:`RoadGraph.edge_lengths`, great-circle for
+    a lon/lat GeoJSON, as the reference's ``length`` attribute): edges with
+    L < 0.75 * ``spacing`` get none; edges with L <= ``spacing`` get the
+    midpoint of their polyline; longer edges get ceil(L / spacing) - 1
+    points at multiples of L / ceil(L / spacing), measured along the
+    polyline. With ``curved_eps >= 0`` only curved edges get points: an edge
+    is straight when ``|bbox diagonal - L| / L < curved_eps``.
 
     Returns:
-        tuple: edge (P,) and s (P,), in edge order.
+        tuple: edge (P,) and s (P,) arc length along the polyline, in edge order.
     """
     edges, ss = [], []
-    for e, poly in enumerate(graph.polylines):
-        steps = np.sqrt((np.diff(poly, axis=0) ** 2).sum(1))
-        length = float(steps.sum())
+    for e, (poly, length) in enumerate(zip(graph.polylines, graph.edge_lengths())):
         if length <= 0:
             continue
         if curved_eps >= 0:
@@ -154,10 +155,10 @@ def spaced_positions(graph: RoadGraph, spacing: float,
         if length < 0.75 * spacing:
             continue
         if length <= spacing:
-            pos = np.array([0.5 * length])
+            pos = np.array([0.5 * polyline_length(poly)])
         else:
             n_pts = len(np.arange(0.0, length, spacing)) + 1
-            pos = np.linspace(0.0, length, n_pts)[1:-1]
+            pos = np.minimum(np.linspace(0.0, length, n_pts)[1:-1], polyline_length(poly))
         edges.append(np.full(len(pos), e))
         ss.append(pos)
     if not edges:
@@ -178,12 +179,14 @@ def split_graph(graph: RoadGraph, edge: np.ndarray,
         tuple: symmetric (N + K, N + K) csr adjacency of lengths (original
         nodes first, then the K new interior nodes) and (M,) node index of
         each position (-1 when not placed or superseded by a later one).
+        Pieces of a split edge weigh their polyline length; an edge left
+        whole keeps :meth:`RoadGraph.edge_lengths` (as in the reference).
     """
     edge = np.asarray(edge, np.int64)
     s = np.asarray(s, np.float64)
     n = graph.num_nodes
     m = len(edge)
-    lengths = graph.edge_lengths()
+    lengths = graph.geometry_lengths()
     index = -np.ones(m, np.int64)
     placed = edge >= 0
     e_safe = np.where(placed, edge, 0)
@@ -221,6 +224,8 @@ def split_graph(graph: RoadGraph, edge: np.ndarray,
     o = np.lexsort((bp_rank, bp_s, bp_e))
     bp_e, bp_s, bp_node = bp_e[o], bp_s[o], bp_node[o]
     same = bp_e[1:] == bp_e[:-1]
-    adj = length_adjacency(bp_node[:-1][same], bp_node[1:][same],
-                           (bp_s[1:] - bp_s[:-1])[same], n + k)
+    weight = bp_s[1:] - bp_s[:-1]
+    whole = np.bincount(ins_e, minlength=graph.num_edges)[bp_e[:-1]] == 0
+    weight[whole] = graph.edge_lengths()[bp_e[:-1][whole]]
+    adj = length_adjacency(bp_node[:-1][same], bp_node[1:][same], weight[same], n + k)
     return adj, index

@@ -4,8 +4,9 @@ Every reader returns a :class:`~.road_graph.RoadGraph` in a metric frame:
 
 * GeoJSON in lon/lat (CRS84 / EPSG:4326, the GeoJSON default) is projected to
   the UTM zone of its centre (or of ``frame``) with GDAL/PROJ through
-  ``rasterio.warp.transform``. A GeoJSON in a projected CRS named by its
-  ``crs`` member is used in that CRS when it is metric.
+  ``rasterio.warp.transform``; its edges keep great-circle lengths, as in the
+  APLS reference (see :mod:`.road_graph`). A GeoJSON in a projected CRS named
+  by its ``crs`` member is used in that CRS when it is metric.
 * SpaceNet CSV rows (``ImageId,WKT_Pix``) hold pixel coordinates (x = column,
   y = row, pixel-corner convention). They go through the GeoTIFF's affine
   transform to its CRS and then to the same UTM frame; without a GeoTIFF a
@@ -200,12 +201,15 @@ def _check_inside(lines_crs: Sequence[np.ndarray], georef: RasterGeoref, path):
 def load_geojson_graph(path, frame: Optional[MetricFrame] = None,
                        georef: Optional[RasterGeoref] = None,
                        min_component_length: float = MIN_COMPONENT_LENGTH_M,
-                       duplicate_segments: str = 'drop'):
+                       duplicate_segments: str = 'drop', great_circle_lengths: bool = True):
     """GeoJSON road lines -> (RoadGraph in metres, the MetricFrame used).
 
-    ``duplicate_segments`` goes to :func:`~.road_graph.graph_from_polylines`
-    (default ``'drop'``: a segment present in several features is removed, as
-    the APLS reference does).
+    Every LineString and every part of a MultiLineString is one input line of
+    :func:`~.road_graph.graph_from_polylines`; ``duplicate_segments`` goes
+    there too (default ``'drop'``: a segment present in several features is
+    removed, as the APLS reference does). With ``great_circle_lengths`` (and
+    a lon/lat file) edge lengths are the reference's great-circle lengths;
+    ``False`` keeps the projected polyline lengths.
     """
     lines, crs = read_geojson_lines(path)
     if georef is not None:
@@ -222,8 +226,9 @@ def load_geojson_graph(path, frame: Optional[MetricFrame] = None,
         else:
             frame = MetricFrame(crs)
     metric = frame.lines_from_crs(crs, lines)
+    lonlat = lines if great_circle_lengths and crs == 'EPSG:4326' else None
     return graph_from_polylines(metric, min_component_length=min_component_length,
-                                duplicate_segments=duplicate_segments), frame
+                                duplicate_segments=duplicate_segments, lonlat=lonlat), frame
 
 
 def pixel_lines_to_graph(lines: Sequence[np.ndarray], georef: Optional[RasterGeoref] = None,
