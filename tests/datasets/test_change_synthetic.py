@@ -48,3 +48,25 @@ def test_speed_twenty_tiles_of_256(tmp_path):
     start = time.process_time()
     generate_synthetic_levir(str(tmp_path), num_train=16, num_val=2, num_test=2, size=256)
     assert time.process_time() - start < 2.0  # about 0.4 s measured
+
+
+def test_real_levir_tile_size_1024():
+    """LEVIR-CD tiles are 1024 px: the building-size range used to be empty
+    (``low >= high``) for tiles of 850 px and more. Buildings keep their
+    physical size and density at any tile size."""
+    tile = synthesize_pair(np.random.default_rng(3), size=1024)
+    assert tile['img_a'].shape == (1024, 1024, 3) and tile['label'].shape == (1024, 1024)
+    changed = cv2.connectedComponentsWithStats((tile['label'] > 0).astype(np.uint8))[2][1:]
+    # many changed buildings (about 16x a 256 px tile's), each 10-33 px a side
+    assert len(changed) >= 20
+    assert changed[:, cv2.CC_STAT_WIDTH].max() <= 33
+    assert changed[:, cv2.CC_STAT_HEIGHT].min() >= 10
+
+
+def test_tile_of_256_unchanged_by_size_scaling():
+    """The default building count is 14 per 256 x 256 px: a 256 px tile is drawn
+    exactly as with the explicit bound."""
+    a = synthesize_pair(np.random.default_rng(5), size=256)
+    b = synthesize_pair(np.random.default_rng(5), size=256, max_buildings=14)
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key])

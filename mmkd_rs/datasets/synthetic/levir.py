@@ -21,7 +21,7 @@ A/B are 8-bit RGB PNGs, label is an 8-bit single-band PNG with values 0/255.
 """
 import os
 import os.path as osp
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -91,7 +91,10 @@ def _place_buildings(rng: np.random.Generator, size: int, road: np.ndarray,
     """
     occupied = road.copy()
     buildings = []
-    low, high = max(3, size // 25), max(5, min(34, size // 4))
+    # building sides in px: 10-33 px (5-17 m at LEVIR's 0.5 m) on tiles of 256 px
+    # and more, shrinking with smaller tiles so that a few still fit
+    low = max(3, min(10, size // 25))
+    high = max(low + 2, min(34, size // 4))
     for _ in range(max_buildings * 4):
         if len(buildings) == max_buildings:
             break
@@ -129,19 +132,23 @@ def _shift(image: np.ndarray, dy: int, dx: int) -> np.ndarray:
 
 def synthesize_pair(rng: np.random.Generator,
                     size: int = 256,
-                    max_buildings: int = 14) -> Dict[str, np.ndarray]:
+                    max_buildings: Optional[int] = None) -> Dict[str, np.ndarray]:
     """Synthesize one bi-temporal tile.
 
     Args:
         rng (np.random.Generator): Source of randomness (the tile is a pure
             function of its state).
         size (int): Tile side in pixels.
-        max_buildings (int): Upper bound of buildings per tile.
+        max_buildings (int, optional): Upper bound of buildings per tile;
+            default 14 per 256 x 256 px (the building density stays the same
+            at any tile size, e.g. 224 on LEVIR's 1024 px tiles).
 
     Returns:
         dict: ``img_a`` and ``img_b`` (size, size, 3) uint8 RGB, ``label``
         (size, size) uint8 with 255 on changed building footprints, 0 elsewhere.
     """
+    if max_buildings is None:
+        max_buildings = max(1, int(round(14 * (size / 256) ** 2)))
     background, vegetation = _parcels(rng, size)
     road = _draw_roads(rng, background, vegetation)
     buildings = _place_buildings(rng, size, road, max_buildings)
