@@ -175,3 +175,38 @@ def test_graph_loaded_for_metric(synth_root):
         data_prefix=dict(img_path='img_dir/val', seg_map_path='ann_dir/val'))
     with pytest.raises(KeyError, match='has no graph_path'):
         no_graph[0]
+
+
+def test_synthetic_test_split_is_its_own_and_splits_independent(tmp_path):
+    """The test split holds scenes of its own (never the val files), and each
+    scene depends only on (seed, split, index): adding test scenes or more
+    training scenes leaves the others byte for byte."""
+    small, big = tmp_path / 'small', tmp_path / 'big'
+    generate_synthetic_roads(str(small), num_train=2, num_val=2, size=64, seed=4)
+    generate_synthetic_roads(str(big), num_train=3, num_val=2, size=64, seed=4, num_test=2)
+    assert sorted(p.name for p in (big / 'img_dir' / 'test').iterdir()) == [
+        'test_0000.png', 'test_0001.png']
+    assert not (small / 'img_dir' / 'test').exists()
+    for split, name in (('train', 'train_0001.png'), ('val', 'val_0001.png')):
+        assert (small / 'img_dir' / split / name).read_bytes() == \
+            (big / 'img_dir' / split / name).read_bytes()
+    test_imgs = {(big / 'img_dir' / 'test' / n).read_bytes() for n in
+                 ('test_0000.png', 'test_0001.png')}
+    val_imgs = {(big / 'img_dir' / 'val' / n).read_bytes() for n in
+                ('val_0000.png', 'val_0001.png')}
+    assert not test_imgs & val_imgs
+
+
+def test_larger_scenes_hold_more_junctions():
+    """Road grids scale with the scene: 256 px scenes hold several junctions and
+    dead ends each (graph metrics need them to separate models)."""
+    from mmkd_rs.datasets.road_labels import junction_nodes
+    from mmkd_rs.datasets.synthetic.roads import render_scene, scene_labels
+
+    def junctions(size):
+        return [len(junction_nodes(scene_labels(render_scene(
+            np.random.default_rng([0, 2, i]), size))['graph'])) for i in range(4)]
+
+    small, large = junctions(128), junctions(256)
+    assert min(large) >= 8
+    assert sum(large) > 1.5 * sum(small)

@@ -4,6 +4,7 @@ import hashlib
 import json
 
 import numpy as np
+import pytest
 import rasterio
 from shapely.geometry import box
 
@@ -74,3 +75,22 @@ def test_sar_physics_water_dark_layover_towards_sensor():
     shift = round(20.0 / np.tan(np.deg2rad(35.0)) / 2.0)  # 14 px
     assert rows[0] == (28 - shift, 28)  # layover up to the north edge
     assert rows[1] == (35, 35 + shift)  # mirrored for a southern look
+
+
+def test_separate_test_split_easternmost(tmp_path):
+    """test_fraction writes splits/test.txt with the easternmost tiles; val takes
+    the next ones west; the three splits are disjoint. Without it there is no
+    test split and val is what it was."""
+    with_test = generate_synthetic_spacenet6(str(tmp_path / 'a'), num_tiles=12, size=16,
+                                             val_fraction=0.25, test_fraction=0.25, seed=2)
+    without = generate_synthetic_spacenet6(str(tmp_path / 'b'), num_tiles=12, size=16,
+                                           val_fraction=0.25, seed=2)
+    assert [len(with_test[k]) for k in ('train', 'val', 'test')] == [6, 3, 3]
+    assert not set(with_test['test']) & set(with_test['val'])
+    assert set(without) == {'train', 'val'} and len(without['val']) == 3
+    assert without['val'] == with_test['test']  # the easternmost tiles
+    lines = (tmp_path / 'a' / 'splits' / 'test.txt').read_text().split()
+    assert lines == with_test['test']
+    with pytest.raises(ValueError, match='none for training'):
+        generate_synthetic_spacenet6(str(tmp_path / 'c'), num_tiles=4, size=16,
+                                     val_fraction=0.5, test_fraction=0.5)

@@ -27,6 +27,8 @@ def parse_args(argv=None):
                         choices=['deepglobe', 'spacenet3', 'massachusetts', 'mmseg'])
     parser.add_argument('--num', type=int, default=16)
     parser.add_argument('--num-val', type=int, default=8, help='val scenes (mmseg format)')
+    parser.add_argument('--num-test', type=int, default=0,
+                        help='test scenes (mmseg format; a split of their own, never val)')
     parser.add_argument('--size', type=int, default=256)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--bit-depth', type=int, default=16, choices=[8, 16],
@@ -39,8 +41,10 @@ def main(argv=None):
     for fmt in args.format:
         folder = osp.join(args.out, fmt)
         if fmt == 'mmseg':
-            generate_synthetic_roads(args.out, args.num, args.num_val, args.size, args.seed)
-            print(f'wrote {args.num} train + {args.num_val} val scenes to {args.out}')
+            generate_synthetic_roads(args.out, args.num, args.num_val, args.size, args.seed,
+                                     num_test=args.num_test)
+            print(f'wrote {args.num} train + {args.num_val} val + {args.num_test} test '
+                  f'scenes to {args.out}')
             continue
         if fmt == 'deepglobe':
             write_deepglobe(folder, args.num, args.size, args.seed)

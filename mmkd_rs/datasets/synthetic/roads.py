@@ -38,12 +38,29 @@ def _bezier(p0, p1, bend, n=12):
     return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * ctrl + t ** 2 * p1
 
 
-def random_road_lines(rng, size, cells=(2, 4), drop_prob=0.3, curve_prob=0.4, spurs=(0, 3)):
+def grid_cells(size, block_px=(40, 80)):
+    """Range of grid cells per side so that blocks are ``block_px`` wide.
+
+    A 128 px scene gets 2-3 cells per side, a 256 px scene 4-6: junctions and
+    dead ends grow with the scene area, so a larger scene holds the several
+    junctions per scene that graph metrics (APLS, TOPO) need to tell models apart.
+    """
+    low = max(2, int(round(size / block_px[1])))
+    return low, max(low, int(round(size / block_px[0])))
+
+
+def random_road_lines(rng, size, cells=None, drop_prob=0.3, curve_prob=0.4, spurs=None):
     """Road centrelines of one scene in px (x, y), corner origin.
+
+    Args:
+        cells: (min, max) grid cells per side; default :func:`grid_cells`.
+        spurs: (min, max) short dead-end spurs; default scales with ``cells``.
 
     Returns:
         list[np.ndarray]: polylines ``(N, 2)``; grid lines extend past the border.
     """
+    cells = cells or grid_cells(size)
+    spurs = spurs or (0, max(3, cells[1]))
     n = int(rng.integers(cells[0], cells[1] + 1))
     step = size / n
     # grid node (i, j) position, jittered; the outer ring lies outside the tile
@@ -228,21 +245,26 @@ def scene_labels(scene, scheme='topology', junction_radius_px=6.0, dead_end_radi
                                         dead_end_radius_px=dead_end_radius_px))
 
 
+_SPLIT_IDS = {'train': 0, 'val': 1, 'test': 2}
+
+
 def generate_synthetic_roads(data_root, num_train=32, num_val=8, size=128, seed=0,
-                             scheme='topology', junction_radius_px=6.0, dead_end_radius_px=4.0):
+                             scheme='topology', junction_radius_px=6.0, dead_end_radius_px=4.0,
+                             num_test=0):
     """Write a ready-to-train synthetic road dataset in the converted mmseg layout
     (``img_dir``/``ann_dir``/``conn_dir``/``graph_dir``/``centreline_dir``/
-    ``junction_dir`` x ``train``/``val``; see mmkd_rs.datasets.roads.layout).
+    ``junction_dir`` x ``train``/``val``/``test``; see mmkd_rs.datasets.roads.layout).
 
     Labels come from the generator's own road graph (no skeletonisation), so the
-    connectivity classes are exact. Used by the quick CPU configs
+    connectivity classes are exact. Each scene depends only on ``(seed, split,
+    index)``: growing one split never changes another. Used by the quick CPU configs
     (``data/synthetic_roads``) and the benchmark suites (``func(data_root, **kwargs)``).
     """
     from ..roads.layout import write_road_sample
 
-    rng = np.random.default_rng(seed)
-    for split, num in (('train', num_train), ('val', num_val)):
+    for split, num in (('train', num_train), ('val', num_val), ('test', num_test)):
         for i in range(num):
+            rng = np.random.default_rng([seed, _SPLIT_IDS[split], i])
             scene = render_scene(rng, size)
             labels = scene_labels(scene, scheme, junction_radius_px, dead_end_radius_px)
             write_road_sample(data_root, split, f'{split}_{i:04d}', labels, image=scene['image'])

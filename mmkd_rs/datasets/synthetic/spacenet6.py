@@ -28,6 +28,8 @@ Written layout (SpaceNet 6 train folder + split lists)::
     out_dir/geojson_buildings/SN6_Train_AOI_11_Rotterdam_Buildings_<strip>_tile_<n>.geojson
     out_dir/SummaryData/SAR_orientations.txt
     out_dir/splits/{train,val}.txt     (tile ids; val = easternmost tiles)
+    out_dir/splits/test.txt            (with ``test_fraction > 0``: the easternmost
+                                        tiles, val the next ones west)
 
 Tiles are georeferenced in UTM 31N (EPSG:32631) near Rotterdam harbour.
 ``num_empty_tiles`` extra tiles lie fully outside the swath (all NaN); they
@@ -194,6 +196,7 @@ def generate_synthetic_spacenet6(out_dir: str,
                                  num_strips: int = 2,
                                  num_empty_tiles: int = 1,
                                  val_fraction: float = 0.25,
+                                 test_fraction: float = 0.0,
                                  num_buildings: Tuple[int, int] = (6, 14),
                                  incidence_deg: float = 35.0,
                                  looks: int = 4,
@@ -208,6 +211,8 @@ def generate_synthetic_spacenet6(out_dir: str,
         pixel_size (float): metres per pixel (SpaceNet 6: 0.5).
         num_strips (int): acquisition strips; orientation alternates 0, 1.
         val_fraction (float): share of tiles, easternmost first, in val.
+        test_fraction (float): share of tiles in a separate test split (the
+            easternmost; val then takes the next ones west). 0: no test split.
         sar_unit (str): 'db' or 'linear' SAR values.
         seed (int): random seed; equal seeds give identical files.
     """
@@ -251,10 +256,17 @@ def generate_synthetic_spacenet6(out_dir: str,
         if kind != 'empty':
             tiles.append((tid, west))
 
-    order = sorted(tiles, key=lambda t: (t[1], t[0]))
+    order = [t for t, _ in sorted(tiles, key=lambda t: (t[1], t[0]))]
+    num_test = int(round(test_fraction * len(order)))
     num_val = max(1, int(round(val_fraction * len(order))))
-    splits = dict(train=sorted(t for t, _ in order[:-num_val]),
-                  val=sorted(t for t, _ in order[-num_val:]))
+    if num_val + num_test >= len(order):
+        raise ValueError(f'{len(order)} tiles leave none for training with val_fraction='
+                         f'{val_fraction} and test_fraction={test_fraction}')
+    end_val = len(order) - num_test
+    splits = dict(train=sorted(order[:end_val - num_val]),
+                  val=sorted(order[end_val - num_val:end_val]))
+    if num_test:
+        splits['test'] = sorted(order[end_val:])
     for name, ids in splits.items():
         with open(osp.join(dirs['splits'], f'{name}.txt'), 'w') as f:
             f.writelines(i + '\n' for i in ids)
