@@ -19,7 +19,7 @@ train_pipeline = eo4_load_pipeline + [
 test_pipeline = eo4_load_pipeline + [dict(type='PackPairedSegInputs')]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 # the synthetic EO statistics in [B, R, R, G] order
 eo4_mean = [64.9, 84.6, 84.6, 110.4]
 eo4_std = [21.4, 31.0, 31.0, 15.2]

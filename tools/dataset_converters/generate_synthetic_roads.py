@@ -27,7 +27,7 @@ def parse_args(argv=None):
                         choices=['deepglobe', 'spacenet3', 'massachusetts', 'mmseg'])
     parser.add_argument('--num', type=int, default=16)
     parser.add_argument('--num-val', type=int, default=8, help='val scenes (mmseg format)')
-    parser.add_argument('--num-test', type=int, default=0,
+    parser.add_argument('--num-test', type=int, default=8,
                         help='test scenes (mmseg format; a split of their own, never val)')
     parser.add_argument('--size', type=int, default=256)
     parser.add_argument('--seed', type=int, default=0)

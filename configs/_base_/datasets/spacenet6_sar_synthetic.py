@@ -13,4 +13,6 @@ train_dataloader = dict(batch_size=8, num_workers=2, dataset=dict(
     data_root=data_root, pipeline=train_pipeline))
 val_dataloader = dict(batch_size=4, num_workers=2, dataset=dict(
     data_root=data_root))
-test_dataloader = val_dataloader
+# a test split of its own (the easternmost tiles), never the val tiles
+test_dataloader = dict(batch_size=4, num_workers=2, dataset=dict(
+    data_root=data_root, ann_file='splits/test.txt'))

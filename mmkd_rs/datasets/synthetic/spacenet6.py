@@ -278,7 +278,7 @@ def write_for_dataset_config(cfg: dict, cls, root: str, num: int, size: int,
     """Catalog writer (``mmkd_rs.datasets.synthetic.catalog``): synthetic
     SpaceNet 6 tiles under ``root`` in the folders ``cfg`` names."""
     generate_synthetic_spacenet6(root, num_tiles=max(num, 3) + 1, size=size,
-                                 seed=seed, val_fraction=0.25)
+                                 seed=seed, val_fraction=0.25, test_fraction=0.25)
     for key, default in (('sar_dir', 'SAR-Intensity'), ('eo_dir', 'PS-RGB'),
                          ('label_dir', 'geojson_buildings')):
         folder = cfg.get(key, default)
