@@ -1,2 +1,4 @@
-"""Evaluation: metrics of every family; graph/ holds mask->graph, APLS and TOPO."""
-from . import metrics  # noqa: F401
+"""Evaluation: metrics of every family; functional holds the confusion matrix
+and the scores read off it (one rule for empty cases, percent in reports);
+graph/ holds mask->graph, APLS and TOPO."""
+from . import functional, metrics  # noqa: F401

@@ -1,14 +1,12 @@
 """ChangeDetectionMetric against hand-computed confusion counts."""
 import math
 
-import numpy as np
 import pytest
 import torch
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from mmkd_rs.evaluation.metrics.change_metric import (ChangeDetectionMetric, change_confusion,
-                                                      change_scores)
+from mmkd_rs.evaluation.metrics.change_metric import ChangeDetectionMetric
 from mmkd_rs.registry import METRICS
 
 
@@ -40,28 +38,35 @@ def test_two_images_accumulate_one_confusion_matrix():
     assert expected['F1'] == pytest.approx(0.6) and expected['Kappa'] == pytest.approx(1 / 3)
     assert list(scores)[0] == 'F1'
     for key, value in expected.items():
-        assert scores[key] == pytest.approx(100 * value)
+        assert scores[key] == round(100 * value, 2)
+
+
+def _evaluate(pairs, **kwargs):
+    metric = ChangeDetectionMetric(**kwargs)
+    metric.dataset_meta = dict(classes=('unchanged', 'changed'))
+    metric.process({}, [_sample(p, g) for p, g in pairs])
+    return metric.evaluate(len(pairs))
 
 
 def test_ignore_index_excludes_pixels_and_custom_value():
-    confusion = change_confusion(torch.tensor([1, 0, 1]), torch.tensor([7, 0, 1]), ignore_index=7)
-    assert confusion.tolist() == [[1, 0], [0, 1]]
+    scores = _evaluate([([[1, 0, 1]], [[7, 0, 1]])], ignore_index=7)
+    assert scores['OA'] == 100.0 and scores['F1'] == 100.0
 
 
-def test_perfect_and_degenerate_cases():
-    perfect = change_scores(np.array([[5, 0], [0, 3]]))
-    assert all(perfect[k] == 1.0 for k in ('F1', 'precision', 'recall', 'IoU', 'OA', 'Kappa'))
-    nothing_predicted = change_scores(np.array([[5, 0], [3, 0]]))
+def test_degenerate_cases_follow_the_shared_rule():
+    nothing_predicted = _evaluate([([[0, 0, 0, 0]], [[0, 1, 1, 0]])])
     assert math.isnan(nothing_predicted['precision'])
     assert nothing_predicted['F1'] == 0 and nothing_predicted['recall'] == 0
-    assert nothing_predicted['Kappa'] == pytest.approx(0.0)
-    no_change_anywhere = change_scores(np.array([[8, 0], [0, 0]]))
-    assert no_change_anywhere['OA'] == 1.0 and math.isnan(no_change_anywhere['F1'])
+    assert nothing_predicted['Kappa'] == 0.0
+    no_change_anywhere = _evaluate([([[0, 0]], [[0, 0]])])
+    assert no_change_anywhere['OA'] == 100.0
+    assert all(math.isnan(no_change_anywhere[k])
+               for k in ('F1', 'precision', 'recall', 'IoU', 'Kappa'))
 
 
 def test_values_outside_binary_rejected():
-    with pytest.raises(ValueError, match='must be 0/1'):
-        change_confusion(torch.tensor([0, 2]), torch.tensor([0, 1]))
     metric = ChangeDetectionMetric()
+    with pytest.raises(ValueError, match=r'prediction values must be in \[0, 2\)'):
+        metric.process({}, [_sample([[0, 2]], [[0, 1]])])
     with pytest.raises(ValueError, match='differ'):
         metric.process({}, [_sample([[0, 1]], [[0, 1, 1]])])

@@ -43,12 +43,12 @@ def test_confusion_matches_mmseg_intersect_and_union():
     metric = SegmentationMetric()
     metric.dataset_meta = dict(classes=('a', 'b', 'c'))
     metric.process({}, [_sample(pred, gt)])
-    conf = metric.results[0][0]
+    conf = torch.from_numpy(metric.results[0][0]).float()
     inter, union, area_p, area_g = SegmentationMetric.intersect_and_union(
         torch.tensor(pred), torch.tensor(gt), 3, 255)
-    assert torch.equal(torch.diag(conf).float(), inter)
-    assert torch.equal(conf.sum(0).float(), area_p)
-    assert torch.equal(conf.sum(1).float(), area_g)
+    assert torch.equal(torch.diag(conf), inter)
+    assert torch.equal(conf.sum(0), area_p)
+    assert torch.equal(conf.sum(1), area_g)
     m = metric.compute_metrics(metric.results)
     assert 'building_F1' not in m  # not binary, no building class
 
@@ -75,8 +75,19 @@ def test_ignored_pixels_do_not_make_objects():
     pred = np.ones((4, 4), int)
     pred[:2] = 0  # predicted building only inside nodata
     m = _run(SegmentationMetric(polygon_f1=True), [(pred, gt)])
-    assert m['OA'] == 100.0 and m['polygon_precision'] == 0.0
-    assert np.isnan(m['IoU.building'])
+    # no building on either side: building scores undefined, left out of the means
+    assert m['OA'] == 100.0 and m['mIoU'] == 100.0 and m['mF1'] == 100.0
+    for key in ('IoU.building', 'F1.building', 'building_F1', 'Kappa', 'polygon_F1',
+                'polygon_precision', 'polygon_recall'):
+        assert np.isnan(m[key]), key
+
+
+def test_polygon_scores_with_objects_on_one_side_only():
+    gt = np.zeros((6, 6), int)
+    gt[1:3, 1:3] = 1
+    m = _run(SegmentationMetric(polygon_f1=True), [(np.zeros_like(gt), gt)])
+    assert np.isnan(m['polygon_precision'])
+    assert m['polygon_recall'] == 0.0 and m['polygon_F1'] == 0.0
 
 
 def test_f1_is_zero_not_nan_when_class_never_predicted():

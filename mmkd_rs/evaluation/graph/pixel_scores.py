@@ -2,9 +2,10 @@
 
 Each ``*_counts`` function takes boolean masks (H, W) and returns integer
 counts that can be summed over a dataset; :func:`scores_from_counts` turns
-summed counts into ratios. Convention for empty denominators: when neither
-prediction nor ground truth has road every score is 1 (nothing to get
-wrong); a score whose denominator is empty while the other side has road is 0.
+summed counts into fractions in [0, 1] with :mod:`mmkd_rs.evaluation.functional`
+and its rule for empty denominators: a ratio over nothing is NaN (precision
+without predicted road, recall without true road); IoU, F1, relaxed F1 and
+clDice are NaN only when neither side has road, 0 when one side has none.
 
 * road IoU / precision / recall / F1 on the masks;
 * relaxed precision / recall / F1 (completeness/correctness): centrelines
@@ -18,6 +19,8 @@ from typing import Dict
 
 import numpy as np
 from scipy import ndimage
+
+from mmkd_rs.evaluation.functional import count_scores, harmonic_f1, ratio
 
 
 def skeleton(mask: np.ndarray) -> np.ndarray:
@@ -52,29 +55,15 @@ def road_counts(pred: np.ndarray, gt: np.ndarray, valid: np.ndarray = None,
         skel_pred_in_gt=int((sp & gt).sum()), skel_gt_in_pred=int((sg & pred).sum()))
 
 
-def _ratio(num: float, den: float, other_empty: bool) -> float:
-    if den > 0:
-        return num / den
-    return 1.0 if other_empty else 0.0
-
-
-def _hmean(a: float, b: float) -> float:
-    return 2 * a * b / (a + b) if a + b > 0 else 0.0
-
-
 def scores_from_counts(c: Dict[str, float]) -> Dict[str, float]:
-    """Summed counts -> IoU, precision, recall, F1, relaxed P/R/F1, clDice (0..1)."""
-    tp, fp, fn = c['tp'], c['fp'], c['fn']
-    precision = _ratio(tp, tp + fp, tp + fn == 0)
-    recall = _ratio(tp, tp + fn, tp + fp == 0)
-    r_prec = _ratio(c['relaxed_tp_pred'], c['skel_pred'], c['skel_gt'] == 0)
-    r_rec = _ratio(c['relaxed_tp_gt'], c['skel_gt'], c['skel_pred'] == 0)
-    t_prec = _ratio(c['skel_pred_in_gt'], c['skel_pred'], c['skel_gt'] == 0)
-    t_sens = _ratio(c['skel_gt_in_pred'], c['skel_gt'], c['skel_pred'] == 0)
-    both_empty = tp + fp + fn == 0
+    """Summed counts -> IoU, precision, recall, F1, relaxed P/R/F1, clDice
+    (fractions in [0, 1], NaN where undefined)."""
+    pixel = count_scores(c['tp'], c['fp'], c['fn'])
+    r_prec = ratio(c['relaxed_tp_pred'], c['skel_pred'])
+    r_rec = ratio(c['relaxed_tp_gt'], c['skel_gt'])
+    t_prec = ratio(c['skel_pred_in_gt'], c['skel_pred'])
+    t_sens = ratio(c['skel_gt_in_pred'], c['skel_gt'])
     return dict(
-        iou=_ratio(tp, tp + fp + fn, True), precision=precision, recall=recall,
-        f1=1.0 if both_empty else _hmean(precision, recall),
-        relaxed_precision=r_prec, relaxed_recall=r_rec,
-        relaxed_f1=1.0 if c['skel_pred'] + c['skel_gt'] == 0 else _hmean(r_prec, r_rec),
-        cldice=1.0 if c['skel_pred'] + c['skel_gt'] == 0 else _hmean(t_prec, t_sens))
+        iou=pixel['IoU'], precision=pixel['precision'], recall=pixel['recall'], f1=pixel['F1'],
+        relaxed_precision=r_prec, relaxed_recall=r_rec, relaxed_f1=harmonic_f1(r_prec, r_rec),
+        cldice=harmonic_f1(t_prec, t_sens))

@@ -19,7 +19,17 @@ the graph of the ground-truth mask. Pixel coordinates become metres with
 
 APLS for images whose ground truth or prediction has no road follows the
 reference: 0. ``skip_empty_gt_graph=True`` leaves images without
-ground-truth road out of the APLS mean instead.
+ground-truth road out of the APLS mean instead (NaN when that leaves none).
+
+Reported keys, all in percent with two decimals like every metric of this
+package (the graph scores are computed as fractions in
+:mod:`mmkd_rs.evaluation.graph` and scaled at the end): ``IoU``, ``F1``,
+``precision``, ``recall`` (road class), ``relaxed_F1``,
+``relaxed_precision``, ``relaxed_recall``, ``clDice``, ``conn_mIoU`` and,
+when graph metrics are due, ``APLS``, ``TOPO_F1``, ``TOPO_precision``,
+``TOPO_recall``. Names match the other families (no ``road/`` prefix;
+``prefix=`` adds one). Empty denominators give NaN, see
+:mod:`mmkd_rs.evaluation.functional`.
 
 Example::
 
@@ -32,6 +42,8 @@ import numpy as np
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
+from mmkd_rs.evaluation.functional import (class_mean, class_scores, confusion_matrix,
+                                           count_scores, percent)
 from mmkd_rs.evaluation.graph.apls import APLSSettings, apls_score
 from mmkd_rs.evaluation.graph.pixel_scores import road_counts, scores_from_counts
 from mmkd_rs.evaluation.graph.road_graph import RoadGraph, graph_from_polylines
@@ -40,6 +52,10 @@ from mmkd_rs.evaluation.graph.topo import TopoSettings, topo_score
 from mmkd_rs.registry import METRICS
 
 _CONN_BINS = 256
+# scores_from_counts names -> reported keys
+_PIXEL_KEYS = OrderedDict(iou='IoU', f1='F1', precision='precision', recall='recall',
+                          relaxed_f1='relaxed_F1', relaxed_precision='relaxed_precision',
+                          relaxed_recall='relaxed_recall', cldice='clDice')
 
 
 def _to_numpy(x) -> np.ndarray:
@@ -76,8 +92,6 @@ class RoadMetric(BaseMetric):
             out of the APLS mean.
         seed (int): TOPO start-node sampling seed (per image: seed + index).
     """
-
-    default_prefix: Optional[str] = 'road'
 
     def __init__(self, road_class: int = 1, ignore_index: int = 255, rho: float = 3.0,
                  gsd: float = 1.0, graph_interval: int = 1,
@@ -143,10 +157,8 @@ class RoadMetric(BaseMetric):
                 if pc.shape != gc.shape:
                     raise ValueError(f'{name}: pred_conn is {pc.shape} but the connectivity '
                                      f'label is {gc.shape}')
-                ok = gc != self.ignore_index
-                result['conn_hist'] = np.bincount(
-                    gc[ok].astype(np.int64) * _CONN_BINS + pc[ok].astype(np.int64),
-                    minlength=_CONN_BINS ** 2)
+                result['conn_hist'] = confusion_matrix(
+                    pc.astype(np.int64), gc.astype(np.int64), _CONN_BINS, self.ignore_index)
             if self.graph_due:
                 result.update(self._graph_scores(sample, pred_road, gt_road))
             self._seen += 1
@@ -170,30 +182,23 @@ class RoadMetric(BaseMetric):
             self._seen = 0
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
-        logger = MMLogger.get_current_instance()
         keys = results[0]['counts'].keys() if results else []
         total = {k: sum(r['counts'][k] for r in results) for k in keys}
         metrics = OrderedDict()
         if results:
-            metrics.update(scores_from_counts(total))
+            pixel = scores_from_counts(total)
+            metrics.update((key, pixel[name]) for name, key in _PIXEL_KEYS.items())
         hists = [r['conn_hist'] for r in results if 'conn_hist' in r]
         if hists:
-            hist = np.sum(hists, axis=0).reshape(_CONN_BINS, _CONN_BINS)
-            inter = np.diag(hist).astype(float)
-            union = hist.sum(0) + hist.sum(1) - inter
-            present = union > 0
-            metrics['conn_miou'] = float((inter[present] / union[present]).mean()) \
-                if present.any() else 1.0
+            metrics['conn_mIoU'] = class_mean(class_scores(np.sum(hists, axis=0))['IoU'])
         with_graph = [r for r in results if 'topo' in r]
         if with_graph:
             apls = [r['apls'] for r in with_graph if 'apls' in r]
-            if apls:
-                metrics['apls'] = float(np.mean(apls))
-            tp, fp, fn = np.sum([r['topo'] for r in with_graph], axis=0)
-            p = tp / (tp + fp) if tp + fp else 0.0
-            rec = tp / (tp + fn) if tp + fn else 0.0
-            metrics['topo_precision'] = float(p)
-            metrics['topo_recall'] = float(rec)
-            metrics['topo_f1'] = float(2 * p * rec / (p + rec)) if p + rec else 0.0
-        logger.info('road metrics: ' + ', '.join(f'{k}={v:.4f}' for k, v in metrics.items()))
-        return {k: round(float(v), 6) for k, v in metrics.items()}
+            metrics['APLS'] = float(np.mean(apls)) if apls else float('nan')
+            topo = count_scores(*np.sum([r['topo'] for r in with_graph], axis=0))
+            metrics.update(TOPO_F1=topo['F1'], TOPO_precision=topo['precision'],
+                           TOPO_recall=topo['recall'])
+        metrics = OrderedDict((k, percent(v)) for k, v in metrics.items())
+        MMLogger.get_current_instance().info(
+            'road metrics: ' + ', '.join(f'{k}={v:.2f}' for k, v in metrics.items()))
+        return metrics

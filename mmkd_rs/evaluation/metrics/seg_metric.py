@@ -5,31 +5,15 @@ from collections import OrderedDict
 from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
-import torch
 from mmengine.logging import MMLogger, print_log
 from mmseg.evaluation.metrics import IoUMetric
 from prettytable import PrettyTable
 from scipy import ndimage
 
+from mmkd_rs.evaluation.functional import (class_mean, class_scores, cohen_kappa,
+                                           confusion_matrix, count_scores, overall_accuracy,
+                                           percent)
 from mmkd_rs.registry import METRICS
-
-
-def confusion_matrix(pred: torch.Tensor, label: torch.Tensor,
-                     num_classes: int, ignore_index: int) -> torch.Tensor:
-    """[num_classes, num_classes] counts, rows = ground truth, cols = pred;
-    pixels labelled ``ignore_index`` are skipped."""
-    valid = label != ignore_index
-    index = label[valid].long() * num_classes + pred[valid].long()
-    return torch.bincount(index, minlength=num_classes ** 2).reshape(
-        num_classes, num_classes).cpu()
-
-
-def cohen_kappa(confusion: np.ndarray) -> float:
-    """Cohen's kappa ``(p_o - p_e) / (1 - p_e)`` of a confusion matrix."""
-    total = confusion.sum()
-    p_o = np.trace(confusion) / total
-    p_e = (confusion.sum(0) * confusion.sum(1)).sum() / total ** 2
-    return float((p_o - p_e) / (1 - p_e)) if p_e < 1 else float('nan')
 
 
 def match_components(pred_mask: np.ndarray, gt_mask: np.ndarray,
@@ -76,11 +60,13 @@ class SegmentationMetric(IoUMetric):
     prediction and ground truth matched at IoU >= ``polygon_iou_thr``,
     counts summed over the dataset). Pixels labelled ``ignore_index`` (e.g.
     SAR nodata) count nowhere; predicted components are cut to valid pixels.
-    Classes absent from both prediction and ground truth give NaN and are
-    left out of the means.
 
-    IoU and OA use mmseg's ``IoUMetric.total_area_to_metrics`` on the areas
-    read off the confusion matrix; F1 is ``2TP / (2TP + FP + FN)``.
+    Every score comes from :mod:`mmkd_rs.evaluation.functional` (mmseg's
+    ``IoUMetric.total_area_to_metrics`` on the areas of the summed confusion
+    matrix; F1 is ``2TP / (2TP + FP + FN)``) and follows its rule for empty
+    denominators: a class absent from both prediction and ground truth has
+    NaN IoU and F1 and is left out of ``mIoU`` / ``mF1``; polygon precision
+    (recall) is NaN without predicted (true) objects.
 
     Args:
         building_class (int, optional): class index of buildings; 'auto'
@@ -129,44 +115,28 @@ class SegmentationMetric(IoUMetric):
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         classes = self.dataset_meta['classes']
-        conf = sum(r[0] for r in results).double()
-        intersect = torch.diag(conf)
-        area_label, area_pred = conf.sum(1), conf.sum(0)
-        scores = self.total_area_to_metrics(
-            intersect, area_pred + area_label - intersect, area_pred,
-            area_label, self.metrics, self.nan_to_num, self.beta)
-        iou = scores['IoU']
-        # F1 = 2TP / (2TP + FP + FN): 0 (not NaN) when a class present in the
-        # ground truth is never predicted; NaN only when absent from both.
-        with np.errstate(invalid='ignore', divide='ignore'):
-            f1 = (2 * intersect / (area_pred + area_label)).numpy()
-
-        def pct(x):
-            return float(np.round(x * 100, 2))
-
+        conf = np.sum([r[0] for r in results], axis=0)
+        per_class = class_scores(conf)
+        iou, f1 = per_class['IoU'], per_class['F1']
         metrics = OrderedDict(
-            OA=pct(scores['aAcc']), mIoU=pct(np.nanmean(iou)),
-            mF1=pct(np.nanmean(f1)), Kappa=pct(cohen_kappa(conf.numpy())))
+            OA=percent(overall_accuracy(conf)), mIoU=percent(class_mean(iou)),
+            mF1=percent(class_mean(f1)), Kappa=percent(cohen_kappa(conf)))
         building = self._building_class()
         if building is not None:
-            metrics['building_F1'] = pct(f1[building])
+            metrics['building_F1'] = percent(f1[building])
         if self.polygon_f1 and building is not None:
-            tp, fp, fn = np.sum([r[1] for r in results], axis=0)
-            precision = tp / (tp + fp) if tp + fp else 0.0
-            recall = tp / (tp + fn) if tp + fn else 0.0
-            f1_obj = 2 * precision * recall / (precision + recall) \
-                if precision + recall else 0.0
-            metrics.update(polygon_F1=pct(f1_obj),
-                           polygon_precision=pct(precision),
-                           polygon_recall=pct(recall))
+            objects = count_scores(*np.sum([r[1] for r in results], axis=0))
+            metrics.update(polygon_F1=percent(objects['F1']),
+                           polygon_precision=percent(objects['precision']),
+                           polygon_recall=percent(objects['recall']))
         for name, i_val, f_val in zip(classes, iou, f1):
-            metrics[f'IoU.{name}'] = pct(i_val)
-            metrics[f'F1.{name}'] = pct(f_val)
+            metrics[f'IoU.{name}'] = percent(i_val)
+            metrics[f'F1.{name}'] = percent(f_val)
 
         table = PrettyTable()
         table.add_column('Class', list(classes))
-        table.add_column('IoU', [pct(v) for v in iou])
-        table.add_column('F1', [pct(v) for v in f1])
+        table.add_column('IoU', [percent(v) for v in iou])
+        table.add_column('F1', [percent(v) for v in f1])
         print_log('per class results:\n' + table.get_string(),
                   logger=MMLogger.get_current_instance())
         return metrics
