@@ -41,6 +41,7 @@ class Row:
     failed_seeds: List[int] = field(default_factory=list)
     missing_seeds: List[int] = field(default_factory=list)
     errors: Dict[int, str] = field(default_factory=dict)
+    undefined: List[str] = field(default_factory=list)  # metrics null in every finished seed
 
 
 def mean_std(values: List[float]):
@@ -96,6 +97,8 @@ def _row(entry: dict, records: Dict[int, dict], metrics: List[str]) -> Row:
         values = [float(r['metrics'][name]) for r in finished
                   if r.get('metrics', {}).get(name) is not None]
         row.metrics[name] = mean_std(values) + (len(values), )
+        if finished and all(r.get('metrics', {}).get(name, 0) is None for r in finished):
+            row.undefined.append(name)
     row.params = _first_of(finished, 'complexity', 'params')
     row.flops = _first_of(finished, 'complexity', 'flops')
     row.fps_cpu = _mean_of(finished, 'speed', 'fps_cpu')

@@ -2,8 +2,9 @@
 
 All three are deterministic: fixed float formats, fixed column order, no
 timestamps, ``\\n`` line endings.  Markdown/HTML show formatted cells
-(``mean ± std``); the CSV keeps numbers (mean, std and n in separate
-columns) for further analysis.
+(``mean ± std``, metrics in percent with ``metric_digits`` decimals; ``n/a``
+for a score undefined in every finished seed, ``—`` for no result); the CSV
+keeps numbers (mean, std and n in separate columns) for further analysis.
 """
 import html
 import io
@@ -19,6 +20,7 @@ __all__ = ['ROLE_LABELS', 'display_columns', 'markdown_table', 'csv_table', 'htm
 ROLE_LABELS = {'teacher': 'teacher (upper bound)', 'student': 'student alone (baseline)',
                'distill': 'distilled student', 'baseline': 'baseline student'}
 NA = '—'
+UNDEFINED = 'n/a'
 
 
 def _num(value, fmt: str) -> str:
@@ -56,7 +58,8 @@ def display_columns(rows: List[Row], board: dict):
     cells = []
     for row in rows:
         line = [row.entry, ROLE_LABELS.get(row.role, row.role)]
-        line += [_metric_cell(row.metrics.get(m, (None, None, 0)), digits) for m in metrics]
+        line += [UNDEFINED if m in row.undefined else
+                 _metric_cell(row.metrics.get(m, (None, None, 0)), digits) for m in metrics]
         if row.role == 'student':
             line.append('baseline')
         else:
