@@ -11,3 +11,6 @@ from .ccrd import ContrastiveClusterRepresentationLoss  # noqa: F401
 from .hfd import HFDLoss  # noqa: F401
 from .topo_space import TopologicalSpaceLoss  # noqa: F401
 from .disoptnet import TeacherArgmaxSegLoss  # noqa: F401
+from .ifvd import IFVDLoss  # noqa: F401
+from .cirkd import CIRKDLoss  # noqa: F401
+from .dkd import DKDLoss  # noqa: F401
