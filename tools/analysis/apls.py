@@ -9,6 +9,10 @@ Examples::
     python tools/analysis/apls.py gt.geojson submission.csv \\
         --image-id AOI_2_Vegas_img0 --raster-ref RGB-PanSharpen_AOI_2_Vegas_img0.tif
     python tools/analysis/apls.py gt_mask.png pred_mask.png --gsd 0.3 --old-settings
+
+TOPO follows the reference's definition; ``--topo-mode reference --seed K``
+draws its start nodes as the reference does after ``np.random.seed(K)``
+(one draw of a wide distribution), the default uses every node once.
 """
 import argparse
 import json
@@ -26,7 +30,11 @@ def parse_args(argv=None):
     p.add_argument('--old-settings', action='store_true',
                    help='older APLS setting: 200 m midpoints on curved edges only')
     p.add_argument('--snap', type=float, default=4.0, help='snap radius in metres (4)')
-    p.add_argument('--topo-samples', type=int, default=20, help='TOPO start nodes (20)')
+    p.add_argument('--topo-mode', choices=('deterministic', 'reference'), default='deterministic',
+                   help='TOPO start nodes: every GT node once (deterministic, the default) '
+                        'or drawn with replacement as the reference draws them')
+    p.add_argument('--topo-starts', '--topo-samples', type=int, default=500,
+                   help='most TOPO start nodes (500, as the reference)')
     p.add_argument('--seed', type=int, default=0, help='TOPO sampling seed (0)')
     p.add_argument('--no-topo', action='store_true', help='skip TOPO')
     p.add_argument('--json', action='store_true', help='print one JSON object instead')
@@ -53,7 +61,8 @@ def main(argv=None):
         apls = apls_score(gt, prop, settings)
         t2 = time.perf_counter()
         topo = None if args.no_topo else topo_score(
-            gt, prop, TopoSettings(num_samples=args.topo_samples), seed=args.seed)
+            gt, prop, TopoSettings(max_starts=args.topo_starts, mode=args.topo_mode),
+            seed=args.seed)
         t3 = time.perf_counter()
     except (ValueError, FileNotFoundError) as err:
         print(f'error: {err}', file=sys.stderr)
@@ -62,6 +71,7 @@ def main(argv=None):
                apls_prop_to_gt=apls.prop_to_gt, gt_nodes=gt.num_nodes, gt_edges=gt.num_edges,
                prop_nodes=prop.num_nodes, prop_edges=prop.num_edges,
                settings='old (200 m, curved edges)' if args.old_settings else 'default (50 m)',
+               topo_mode=args.topo_mode,
                seconds=dict(load=t1 - t0, apls=t2 - t1, topo=t3 - t2))
     if topo is not None:
         out.update(topo.as_dict(), topo_tp=topo.tp, topo_fp=topo.fp, topo_fn=topo.fn)
@@ -79,7 +89,7 @@ def main(argv=None):
     if topo is not None:
         print(f'TOPO         : precision {topo.precision:.4f}  recall {topo.recall:.4f}  '
               f'F1 {topo.f1:.4f}  (tp {topo.tp}, fp {topo.fp}, fn {topo.fn}; '
-              f'{args.topo_samples} starts, seed {args.seed})')
+              f'{args.topo_mode} starts, at most {args.topo_starts}, seed {args.seed})')
     print(f'time         : load {t1 - t0:.3f} s, APLS {t2 - t1:.3f} s, TOPO {t3 - t2:.3f} s')
     return 0
 
