@@ -1,4 +1,5 @@
-"""Transforms: bi-temporal and paired-modality (shared geometry) transforms."""
+"""Transforms: bi-temporal and paired-modality (shared geometry) transforms;
+what each records of its random draw (``replay``)."""
 from .bitemporal import (BiTemporalPhotoMetricDistortion, BiTemporalRandomCrop,  # noqa: F401
                          BiTemporalRandomFlip, BiTemporalRandomRot90, BiTemporalRandomRotate,
                          BiTemporalResize, BiTemporalSwap, LoadBiTemporalAnnotations,
@@ -9,3 +10,4 @@ from .sar_optical_loading import (LoadBuildingFootprints,  # noqa: F401
                                   LoadPairedModalities, LoadSEN12MSLandCover)
 from .sar_radiometry import MaskSARNoData, SARToDecibel, SelectBands  # noqa: F401
 from .roads import LoadRoadAnnotations, PackRoadInputs  # noqa: F401
+from .replay import EXTERNAL, REPLAY_OPS, ReplaySpec, replay_spec  # noqa: F401

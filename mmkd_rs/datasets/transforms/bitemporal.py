@@ -5,7 +5,10 @@ and ``img2`` (date B / t2, H x W x Cb), plus the change map ``gt_seg_map``
 (H x W, 0 = no change, 1 = change, 255 = ignore). Geometric transforms draw
 their randomness once and apply it to both dates and every seg field;
 photometric jitter is drawn independently per date. Each class reuses the mmseg
-transform of the same role.
+transform of the same role. Random transforms record their draw in
+``results`` (``crop_bbox``, ``flip``/``flip_direction``, ``rot90_k``,
+``dates_swapped``) and declare it in ``replay_keys`` (see
+:mod:`mmkd_rs.datasets.transforms.replay`).
 """
 import os.path as osp
 import warnings
@@ -79,6 +82,8 @@ class LoadBiTemporalImages(BaseTransform):
         to_float32 (bool): Cast both dates to float32. Defaults to False.
     """
 
+    replay_keys = ()
+
     def __init__(self,
                  channels_per_date: Optional[Sequence[int]] = None,
                  to_float32: bool = False):
@@ -139,6 +144,7 @@ class LoadBiTemporalAnnotations(LoadAnnotations):
     """
 
     FORMATS = ('auto', '0-255', '0-1', '0-255-lossy')
+    replay_keys = ()
 
     def __init__(self, label_format: str = 'auto', **kwargs):
         super().__init__(**kwargs)
@@ -187,8 +193,11 @@ class BiTemporalRandomCrop(RandomCrop):
     """mmseg ``RandomCrop`` applying the same window to both dates and labels.
 
     ``cat_max_ratio`` (< 1) retries up to 10 windows where a single class
-    covers more than that fraction, as in mmseg.
+    covers more than that fraction, as in mmseg. Adds ``crop_bbox`` =
+    ``(y1, y2, x1, x2)``, the window in the pre-crop image (pixels).
     """
+
+    replay_keys, replay_op = ('crop_bbox',), 'crop'
 
     def transform(self, results: dict) -> dict:
         crop_bbox = self.crop_bbox(results)
@@ -196,13 +205,18 @@ class BiTemporalRandomCrop(RandomCrop):
         results['img2'] = self.crop(results['img2'], crop_bbox)
         for key in results.get('seg_fields', []):
             results[key] = self.crop(results[key], crop_bbox)
-        results['img_shape'] = results['img'].shape[:2]
+        height, width = results['img'].shape[:2]
+        y1, x1 = int(crop_bbox[0]), int(crop_bbox[2])
+        results['crop_bbox'] = (y1, y1 + height, x1, x1 + width)
+        results['img_shape'] = (height, width)
         return results
 
 
 @TRANSFORMS.register_module()
 class BiTemporalRandomFlip(RandomFlip):
     """mmseg ``RandomFlip`` flipping both dates and labels together."""
+
+    replay_keys, replay_op = ('flip', 'flip_direction'), 'flip'
 
     def _flip(self, results: dict) -> None:
         super()._flip(results)
@@ -215,6 +229,9 @@ class BiTemporalRandomRotate(RandomRotate):
 
     Images are padded with ``pad_val``, labels with ``seg_pad_val`` (ignore).
     """
+
+    replay_keys = None
+    replay_note = 'its angle is not recorded and the rotation interpolates'
 
     def transform(self, results: dict) -> dict:
         rotate, degree = self.generate_degree()
@@ -235,10 +252,15 @@ class BiTemporalRandomRotate(RandomRotate):
 class BiTemporalRandomRot90(BaseTransform):
     """Rotate both dates and labels by the same random multiple of 90 degrees.
 
+    Adds ``rot90_k``: counter-clockwise quarter turns (``np.rot90``), 0 when
+    not rotated.
+
     Args:
         prob (float): Probability of rotating (by 90, 180 or 270 degrees,
             equally likely). Defaults to 0.5.
     """
+
+    replay_keys, replay_op = ('rot90_k',), 'rot90'
 
     def __init__(self, prob: float = 0.5):
         if not 0 <= prob <= 1:
@@ -253,6 +275,7 @@ class BiTemporalRandomRot90(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         turns = self._draw_turns()
+        results['rot90_k'] = turns
         if turns == 0:
             return results
         for key in ['img', 'img2'] + list(results.get('seg_fields', [])):
@@ -267,6 +290,8 @@ class BiTemporalRandomRot90(BaseTransform):
 @TRANSFORMS.register_module()
 class BiTemporalResize(Resize):
     """mmseg ``Resize``; date B is resized to date A's new size."""
+
+    replay_keys = ()
 
     def transform(self, results: dict) -> dict:
         results = super().transform(results)
@@ -284,6 +309,9 @@ class BiTemporalPhotoMetricDistortion(PhotoMetricDistortion):
     Both dates must be 8-bit 3-band images (the hue/saturation steps work in
     HSV); other inputs raise ``TypeError``.
     """
+
+    replay_keys = None
+    replay_note = 'photometric jitter is not recorded and is no tensor operation on outputs'
 
     def transform(self, results: dict) -> dict:
         for key in ('img', 'img2'):
@@ -307,6 +335,8 @@ class BiTemporalSwap(BaseTransform):
     Args:
         prob (float): Swap probability. Defaults to 0.5.
     """
+
+    replay_keys = ('dates_swapped',)   # no tensor op re-applies it to outputs
 
     def __init__(self, prob: float = 0.5):
         if not 0 <= prob <= 1:
@@ -343,15 +373,19 @@ class PackBiTemporalInputs(PackSegInputs):
     """Pack both dates as one C x H x W tensor (date A channels first).
 
     ``inputs`` has ``Ca + Cb`` channels; ``data_sample.metainfo`` holds
-    ``channels_per_date = (Ca, Cb)``, ``img_path2`` and, when present,
-    ``crs``/``transform``. Dates of different dtypes are both cast to float32.
+    ``channels_per_date = (Ca, Cb)``, ``img_path2``, ``sample_idx`` and, when
+    present, the recorded augmentation (``crop_bbox``, ``flip``,
+    ``flip_direction``, ``rot90_k``, ``dates_swapped``) and ``crs`` /
+    ``transform``. Dates of different dtypes are both cast to float32.
     """
+
+    replay_keys = ()
 
     def __init__(self,
                  meta_keys=('img_path', 'img_path2', 'seg_map_path', 'ori_shape', 'img_shape',
                             'pad_shape', 'scale_factor', 'flip', 'flip_direction',
                             'reduce_zero_label', 'channels_per_date', 'dates_swapped', 'crs',
-                            'transform')):
+                            'transform', 'sample_idx', 'crop_bbox', 'rot90_k')):
         super().__init__(meta_keys=meta_keys)
 
     def transform(self, results: dict) -> dict:

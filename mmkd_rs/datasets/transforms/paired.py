@@ -1,6 +1,9 @@
 """Paired-modality geometry and packing: one random draw moves the student
 image (``img``), the teacher image (``teacher_img``) and every label in
-``seg_fields`` identically; the packer adds ``teacher_inputs``."""
+``seg_fields`` identically and records it (``crop_bbox``, ``flip`` /
+``flip_direction``, ``rot90_k``; declared in ``replay_keys``, see
+:mod:`mmkd_rs.datasets.transforms.replay`); the packer adds
+``teacher_inputs``."""
 from typing import Sequence, Tuple, Union
 
 import numpy as np
@@ -32,7 +35,8 @@ class PairedRandomCrop(BaseTransform):
 
     Like mmseg's ``RandomCrop``, an input smaller than ``crop_size`` along
     an axis is kept whole along it (the data preprocessor pads the batch,
-    labels with 255).
+    labels with 255). Adds ``crop_bbox`` = ``(y1, y2, x1, x2)``, the window
+    in the pre-crop image (pixels). Works on single-image pipelines too.
 
     Args:
         crop_size (int | tuple[int, int]): ``(h, w)`` of the crop.
@@ -40,6 +44,8 @@ class PairedRandomCrop(BaseTransform):
             more than this share of the crop (as mmseg's RandomCrop).
         ignore_index (int): label value not counted by ``cat_max_ratio``.
     """
+
+    replay_keys, replay_op = ('crop_bbox',), 'crop'
 
     def __init__(self, crop_size: Union[int, Tuple[int, int]],
                  cat_max_ratio: float = 1.0, ignore_index: int = 255) -> None:
@@ -69,6 +75,7 @@ class PairedRandomCrop(BaseTransform):
         for key in keys:
             results[key] = np.ascontiguousarray(results[key][y:y + ch,
                                                              x:x + cw])
+        results['crop_bbox'] = (int(y), int(y) + ch, int(x), int(x) + cw)
         results['img_shape'] = (ch, cw)
         return results
 
@@ -81,7 +88,11 @@ class PairedRandomFlip(BaseTransform):
         prob (float): probability of flipping.
         direction (str | list[str]): 'horizontal', 'vertical' or both (one
             drawn uniformly per sample).
+
+    Adds ``flip`` (bool) and ``flip_direction`` (None when not flipped).
     """
+
+    replay_keys, replay_op = ('flip', 'flip_direction'), 'flip'
 
     def __init__(self, prob: float = 0.5,
                  direction: Union[str, Sequence[str]] = 'horizontal') -> None:
@@ -113,7 +124,10 @@ class PairedRandomFlip(BaseTransform):
 @TRANSFORMS.register_module()
 class PairedRandomRot90(BaseTransform):
     """Rotate images and labels together by k * 90 degrees (k drawn in 1..3)
-    with probability ``prob``; adds ``rot90_k`` (0 = not rotated)."""
+    with probability ``prob``; adds ``rot90_k`` (counter-clockwise turns as
+    ``np.rot90``, 0 = not rotated)."""
+
+    replay_keys, replay_op = ('rot90_k',), 'rot90'
 
     def __init__(self, prob: float = 0.5) -> None:
         self.prob = prob
@@ -124,7 +138,7 @@ class PairedRandomRot90(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         k = self._draw()
-        results['rot90_k'] = k
+        results['rot90_k'] = int(k)
         if k:
             for key in _spatial_keys(results):
                 results[key] = np.ascontiguousarray(
@@ -145,8 +159,12 @@ class PackPairedSegInputs(PackSegInputs):
     ``teacher_img``) when a teacher image was loaded.
 
     ``meta_keys`` default to mmseg's plus the paired ones (modality names,
-    file paths, orientation flip) used by metrics and the SAR/EO visualizer.
+    file paths, orientation flip) used by metrics and the SAR/EO visualizer,
+    and ``sample_idx`` with the recorded ``crop_bbox`` / ``rot90_k`` used by
+    the teacher-output cache.
     """
+
+    replay_keys = ()
 
     def __init__(self,
                  meta_keys=('img_path', 'seg_map_path', 'ori_shape',
@@ -154,7 +172,8 @@ class PackPairedSegInputs(PackSegInputs):
                             'flip_direction', 'reduce_zero_label',
                             'sar_path', 'eo_path', 'teacher_img_path',
                             'student_modality', 'teacher_modality',
-                            'orientation_flip', 'tile_id')):
+                            'orientation_flip', 'tile_id', 'sample_idx',
+                            'crop_bbox', 'rot90_k')):
         super().__init__(meta_keys=meta_keys)
 
     def transform(self, results: dict) -> dict:

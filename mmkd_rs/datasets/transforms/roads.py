@@ -44,6 +44,8 @@ class LoadRoadAnnotations(LoadAnnotations):
             pipelines without cropping or flipping.
     """
 
+    replay_keys = ()
+
     def __init__(self, binarize_threshold=None, check_size=True, with_graph=False, **kwargs):
         super().__init__(**kwargs)
         self.binarize_threshold = binarize_threshold
@@ -87,7 +89,17 @@ class LoadRoadAnnotations(LoadAnnotations):
 class PackRoadInputs(PackSegInputs):
     """:class:`PackSegInputs` that also packs ``gt_conn_map`` as a ``PixelData``
     field of the same name (``[1, H, W]`` long tensor) in the data sample, and
-    ``gt_graph`` (when loaded) as a metainfo entry of the same name."""
+    ``gt_graph`` (when loaded) as a metainfo entry of the same name.
+
+    ``meta_keys`` default to mmseg's plus ``sample_idx`` and the recorded
+    ``crop_bbox`` / ``rot90_k`` (used by the teacher-output cache)."""
+
+    replay_keys = ()
+
+    def __init__(self, meta_keys=('img_path', 'seg_map_path', 'ori_shape', 'img_shape',
+                                  'pad_shape', 'scale_factor', 'flip', 'flip_direction',
+                                  'reduce_zero_label', 'sample_idx', 'crop_bbox', 'rot90_k')):
+        super().__init__(meta_keys=meta_keys)
 
     def transform(self, results):
         packed = super().transform(results)

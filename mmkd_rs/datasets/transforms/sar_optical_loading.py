@@ -60,6 +60,8 @@ class LoadPairedModalities(BaseTransform):
             (real SpaceNet 6 tiles use 0 outside the swath).
     """
 
+    replay_keys = ()
+
     def __init__(self,
                  student: str = 'sar',
                  teacher: Optional[str] = 'eo',
@@ -152,6 +154,8 @@ class LoadBuildingFootprints(BaseTransform):
     1 building) and registers it in ``seg_fields``.
     """
 
+    replay_keys = ()
+
     def __init__(self, min_area_m2: float = 20.0) -> None:
         self.min_area_m2 = min_area_m2
 
@@ -176,6 +180,8 @@ class LoadSEN12MSLandCover(BaseTransform):
     :data:`mmkd_rs.datasets.sar_optical.IGBP_TO_DFC2020`; IGBP codes outside
     1..17 raise.
     """
+
+    replay_keys = ()
 
     def transform(self, results: dict) -> dict:
         path = results['seg_map_path']

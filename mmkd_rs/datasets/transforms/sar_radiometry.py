@@ -35,6 +35,8 @@ class SARToDecibel(BaseTransform):
         eps (float): floor of the linear intensity before the log.
     """
 
+    replay_keys = ()
+
     def __init__(self,
                  input_unit: str = 'linear',
                  clip_range: Optional[Tuple[float, float]] = (-30.0, 30.0),
@@ -76,6 +78,8 @@ class MaskSARNoData(BaseTransform):
             training / validation pipeline without labels is a config error).
     """
 
+    replay_keys = ()
+
     def __init__(self, fill_value=-30.0, ignore_index: int = 255,
                  require_label: bool = True) -> None:
         self.fill_value = fill_value if np.isscalar(fill_value) \
@@ -114,6 +118,8 @@ class SelectBands(BaseTransform):
     ``[B, R, R, G]`` so that its stem matches the 4-band SAR student:
     ``SelectBands(modality='eo', indices=(2, 0, 0, 1))`` on RGB input.
     """
+
+    replay_keys = ()
 
     def __init__(self, modality: str, indices: Sequence[int]) -> None:
         self.modality, self.indices = modality, list(indices)
