@@ -2,7 +2,9 @@
 
 * :class:`DistillCheckpointHook` -- writes each teacher's checkpoint sha256
   into ``checkpoint['meta']['teacher_sha256']`` and, on resume/load, warns
-  when the teachers now loaded are not the ones the checkpoint was trained with.
+  when the teachers now loaded are not the ones the checkpoint was trained with
+  and drops the teachers from an optimizer state saved while they were in the
+  optimizer (checkpoints of earlier versions), so such runs still resume.
 * :class:`TeacherEvalHook` -- evaluates the teacher(s) once, before training,
   with the run's validation dataloader and evaluator, and logs the metrics as
   ``teacher/<metric>`` (``teacher/<name>/<metric>`` with several teachers).
@@ -11,6 +13,7 @@ from typing import Optional, Sequence
 
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
+from torch import nn
 
 from mmkd_rs.registry import HOOKS
 
@@ -42,13 +45,40 @@ class DistillCheckpointHook(Hook):
         meta['teacher_weights_saved'] = bool(model.save_teacher_weights)
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        model = _algorithm(runner, type(self).__name__)
         saved = checkpoint.get('meta', {}).get('teacher_sha256')
-        current = dict(_algorithm(runner, type(self).__name__).teacher_sha256)
+        current = dict(model.teacher_sha256)
         if saved is not None and saved != current:
             runner.logger.warning(
                 f'The loaded checkpoint was trained with teachers {saved} but the teachers '
                 f'now loaded are {current}: distillation continues against different '
                 'teachers.')
+        if drop_teachers_from_optimizer_state(model, checkpoint.get('optimizer')):
+            runner.logger.info('The optimizer state of the checkpoint lists the frozen '
+                               'teachers (saved by an earlier version): their entries '
+                               'were dropped.')
+
+
+def drop_teachers_from_optimizer_state(model, state) -> bool:
+    """Drop the teachers from an optimizer ``state_dict`` that holds them.
+
+    Earlier versions gave the optimizer every parameter of the algorithm, in
+    ``nn.Module.parameters`` order, frozen teachers included (one group, no
+    ``paramwise_cfg``; they never had a gradient, so no per-parameter state).
+    Such a state is rewritten in place to the student + distiller parameters
+    the optimizer holds now. Returns whether ``state`` was changed.
+    """
+    groups = state.get('param_groups') if isinstance(state, dict) else None
+    every = [id(p) for _, p in nn.Module.named_parameters(model)]    # teachers included
+    trained = {id(p) for p in model.parameters()}
+    if not groups or len(groups) != 1 or len(groups[0]['params']) != len(every) \
+            or len(trained) == len(every):
+        return False
+    teacher_ids = {i for i, p in zip(groups[0]['params'], every) if p not in trained}
+    groups[0]['params'] = [i for i in groups[0]['params'] if i not in teacher_ids]
+    for i in teacher_ids:
+        state['state'].pop(i, None)
+    return True
 
 
 @HOOKS.register_module()

@@ -117,6 +117,29 @@ def test_train_checkpoint_meta_resume_and_extract(tmp_path, teacher_ckpt, capsys
     assert not (tmp_path / 'x.pth').exists()
 
 
+@pytest.mark.slow
+def test_resume_from_a_checkpoint_whose_optimizer_held_the_teachers(tmp_path, teacher_ckpt,
+                                                                     monkeypatch):
+    from mmkd_rs.distill.algorithms import TeacherStudentDistill
+    with monkeypatch.context() as m:   # checkpoints written while teachers were optimised
+        m.setattr(TeacherStudentDistill, 'named_parameters', torch.nn.Module.named_parameters)
+        make_runner(tmp_path, teacher_ckpt, max_iters=2).train()
+    saved = torch.load(tmp_path / 'iter_2.pth', weights_only=True)['optimizer']
+    resumed = make_runner(tmp_path, teacher_ckpt, max_iters=2, resume=True)
+    resumed.train()
+    assert resumed.iter == 2
+    model, optimizer = resumed.model, resumed.optim_wrapper.optimizer
+    every = [p for _, p in torch.nn.Module.named_parameters(model)]   # the saved order
+    teacher = {id(p) for p in model.teachers.parameters()}
+    assert len(saved['param_groups'][0]['params']) == len(every) > len(teacher) > 0
+    trained = [(i, p) for i, p in zip(saved['param_groups'][0]['params'], every)
+               if id(p) not in teacher]
+    assert [id(p) for _, p in trained] == [id(p) for p in optimizer.param_groups[0]['params']]
+    for i, p in trained:    # each momentum buffer came back to its own parameter
+        assert torch.equal(optimizer.state[p]['momentum_buffer'],
+                           saved['state'][i]['momentum_buffer'])
+
+
 def test_extract_accepts_checkpoints_with_teacher_weights(tmp_path, teacher_ckpt):
     from mmkd_rs.distill.extract import extract_student
     model = MODELS.build(kd_model_cfg(teacher_ckpt=teacher_ckpt, allow_random_teacher=False,

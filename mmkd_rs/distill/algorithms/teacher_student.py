@@ -139,6 +139,22 @@ class TeacherStudentDistill(BaseModel):
         self.teachers.eval()
         return self
 
+    def named_parameters(self, prefix: str = '', recurse: bool = True,
+                         remove_duplicate: bool = True):
+        """The student's and the distiller's parameters, never the teachers'.
+
+        mmengine's ``DefaultOptimWrapperConstructor`` gives the optimizer
+        ``model.parameters()``, so frozen teachers stay out of every
+        optimizer (also one that updates parameters without a gradient); EMA
+        copies and ``requires_grad_()`` see the trained parameters only. The
+        teachers' parameters remain in ``self.teachers`` (and in
+        ``state_dict`` with ``save_teacher_weights=True``).
+        """
+        teachers = f'{prefix}.{TEACHER_PREFIX}' if prefix else TEACHER_PREFIX
+        for name, param in super().named_parameters(prefix, recurse, remove_duplicate):
+            if not name.startswith(teachers):
+                yield name, param
+
     # -------------------------------------------------------------- forward
     def forward(self, inputs: Tensor, data_samples=None, mode: str = 'tensor',
                 teacher_inputs: Optional[Tensor] = None):
