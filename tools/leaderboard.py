@@ -11,7 +11,8 @@ vs FPS with the Pareto front, training curves) and rewrites the tables
 between ``<!-- leaderboard:<name>:start -->`` / ``<!-- leaderboard:<name>:end -->``
 in ``README.md`` and ``configs/*/README.md`` under ``--root``.  Output is
 deterministic: running it twice gives byte-identical files.  ``--check``
-writes nothing and exits with status 1 when a file would change.
+writes nothing and exits with status 1 when a file would change or a record
+is invalid (finished without a finite main metric; each such file is named).
 """
 import argparse
 import os.path as osp
@@ -44,7 +45,8 @@ def parse_args(argv=None):
     parser.add_argument('--no-readme', action='store_true', help='do not touch READMEs')
     parser.add_argument('--no-plots', action='store_true', help='tables only')
     parser.add_argument('--check', action='store_true',
-                        help='write nothing; exit 1 if any output or README would change')
+                        help='write nothing; exit 1 if any output or README would change or '
+                        'a record is invalid')
     return parser.parse_args(argv)
 
 
@@ -69,12 +71,17 @@ def main(argv=None) -> int:
         return 2
     for warning in warnings:
         sys.stderr.write(f'leaderboard: warning: {warning}\n')
+    invalid = [item for board in boards for item in board.invalid]
+    for path, why in invalid:
+        level = 'error' if args.check else 'warning'
+        sys.stderr.write(f'leaderboard: {level}: invalid record {path}: {why} (shown as '
+                         '"invalid", not counted)\n')
     differ = apply_outputs(outputs, check=args.check)
     verb = 'would change' if args.check else 'written'
     for path in differ:
         print(f'{verb}: {osp.relpath(path)}')
     print(f'{len(boards)} leaderboard(s), {len(outputs)} file(s), {len(differ)} {verb}')
-    return 1 if args.check and differ else 0
+    return 1 if args.check and (differ or invalid) else 0
 
 
 if __name__ == '__main__':

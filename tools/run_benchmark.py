@@ -6,6 +6,8 @@ Examples::
     python tools/run_benchmark.py benchmarks/suites/changedet_quick.py
     # every quick suite, only the demo subset, one seed
     python tools/run_benchmark.py benchmarks/suites/quick.py --tags demo --seeds 0
+    # every entry over seeds 0, 1 and 2 (even where the suite lists fewer)
+    python tools/run_benchmark.py benchmarks/suites/changedet_quick.py --seeds 0 1 2
     # some entries of one family
     python tools/run_benchmark.py benchmarks/suites/quick.py --family changedet --only student kd
     # a script for a cluster instead of running here
@@ -40,7 +42,10 @@ def parse_args(argv=None):
     parser.add_argument('--family', nargs='+', help='only suites of these task families')
     parser.add_argument('--only', nargs='+', help='only these entries (their teachers too)')
     parser.add_argument('--tags', nargs='+', help='only entries with one of these tags')
-    parser.add_argument('--seeds', nargs='+', type=int, help='only these seeds')
+    parser.add_argument('--seeds', nargs='+', type=int,
+                        help='run these seeds for every entry (default: each entry\'s '
+                        '"seeds", else the suite\'s); teachers also run the seed their '
+                        'students load')
     parser.add_argument('--force', action='store_true', help='rerun finished runs')
     parser.add_argument('--list', action='store_true', help='print the runs and exit')
     parser.add_argument('--emit', choices=['dist', 'slurm'],
@@ -64,8 +69,12 @@ def parse_args(argv=None):
 
 
 def _selection(args):
-    """``[(suite, entries)]`` after --family / --only / --tags."""
-    from mmkd_rs.benchmark.suite import load_suites, select_entries
+    """``[(suite, entries)]`` after --family / --only / --tags, with --seeds applied.
+
+    Raises:
+        SuiteError: a selected suite names a config file that does not exist.
+    """
+    from mmkd_rs.benchmark.suite import check_configs, load_suites, select_entries
     suites = load_suites(args.suites)
     if args.family:
         suites = [s for s in suites if s.family in args.family]
@@ -78,6 +87,8 @@ def _selection(args):
             raise ValueError(f'--only names unknown entr(ies) {unknown}; known: {sorted(known)}')
     chosen = []
     for suite in suites:
+        check_configs(suite, REPO)
+        suite = suite.with_seeds(args.seeds)
         only = None
         if args.only:
             only = [n for n in args.only if n in {e.name for e in suite.entries}]
@@ -93,16 +104,24 @@ def _selection(args):
     return chosen
 
 
-def _print_list(chosen, seeds):
+def _print_list(chosen):
+    from mmkd_rs.benchmark.suite import run_plan
     for suite, entries in chosen:
-        print(f'{suite.name} ({suite.family}, {suite.path})')
+        print(f'{suite.name} ({suite.family}, {suite.path}; {suite.threads} torch threads '
+              'per run)')
+        plan = run_plan(suite, entries)
         for e in entries:
-            run_seeds = [s for s in e.seeds if seeds is None or s in seeds]
+            runs = [(seed, t) for entry, seed, t in plan if entry is e]
             budget = f', ~{e.budget_s:.0f}s/run' if e.budget_s else ''
             note = ' [placeholder: config not written yet]' if e.placeholder and not \
                 osp.isfile(osp.join(REPO, e.config)) else ''
-            teacher = f', teacher {e.teacher}' if e.teacher else ''
-            print(f'  {e.name:<24} {e.role:<8} seeds {run_seeds}{teacher}{budget}{note}')
+            teacher = ''
+            if e.teacher:
+                used = sorted({t for _, t in runs})
+                teacher = f', teacher {e.teacher} seed{"s" if len(used) > 1 else ""} ' + \
+                    ','.join(map(str, used))
+            print(f'  {e.name:<24} {e.role:<8} seeds {[s for s, _ in runs]}{teacher}{budget}'
+                  f'{note}')
             print(f'  {"":<24} {e.config}')
 
 
@@ -120,14 +139,14 @@ def main(argv=None) -> int:
         sys.stderr.write(f'run_benchmark: error: {err}\n')
         return 2
     if args.list:
-        _print_list(chosen, args.seeds)
+        _print_list(chosen)
         return 0
     if args.emit:
         extra = sum(([f'--{k}'] + [str(v) for v in vals] for k, vals in
                      (('family', args.family), ('only', args.only), ('tags', args.tags),
                       ('seeds', args.seeds)) if vals), [])
         script = emit_script(args.emit, chosen, args.work_root, args.results_dir,
-                             args.suites + extra, repo_root=REPO, seeds=args.seeds)
+                             args.suites + extra, repo_root=REPO)
         if args.out:
             with open(args.out, 'w', encoding='utf-8') as f:
                 f.write(script)
@@ -150,8 +169,7 @@ def main(argv=None) -> int:
             except SuiteError as err:
                 sys.stderr.write(f'run_benchmark: error: {err}\n')
                 return 2
-        records = runner.run(suite, entries, args.seeds, force=args.force,
-                             collect=args.collect)
+        records = runner.run(suite, entries, force=args.force, collect=args.collect)
         failed += sum(r['status'] != 'finished' for r in records)
     print(f'done; {failed} failed run(s). Leaderboards: '
           f'python tools/leaderboard.py {args.results_dir}')

@@ -19,7 +19,8 @@ from mmengine.config import DictAction  # noqa: E402
 import mmkd_rs  # noqa: E402,F401  (mmcv-lite compatibility, safe checkpoint loading)
 from mmkd_rs.utils.errors import UserError, user_errors  # noqa: E402
 from mmkd_rs.utils.tool_utils import (check_checkpoint, check_data_roots,  # noqa: E402
-                                      load_config, set_work_dir, setup_launcher)
+                                      load_config, pin_torch_threads, set_work_dir,
+                                      setup_launcher)
 
 
 def parse_args(argv=None):
@@ -61,6 +62,7 @@ def trigger_visualization_hook(cfg, args) -> None:
 def main(argv=None):
     args = parse_args(argv)
     with user_errors('test'):
+        pin_torch_threads()
         cfg = load_config(args.config, args.cfg_options)
         set_work_dir(cfg, args.work_dir, args.config)
         check_checkpoint(args.checkpoint)

@@ -21,7 +21,8 @@ from mmengine.config import DictAction  # noqa: E402
 import mmkd_rs  # noqa: E402,F401  (mmcv-lite compatibility, safe checkpoint loading)
 from mmkd_rs.utils.errors import user_errors  # noqa: E402
 from mmkd_rs.utils.tool_utils import (check_checkpoint, check_data_roots,  # noqa: E402
-                                      load_config, set_work_dir, setup_launcher)
+                                      load_config, pin_torch_threads, set_work_dir,
+                                      setup_launcher)
 
 
 def parse_args(argv=None):
@@ -64,6 +65,7 @@ def apply_amp(cfg) -> None:
 def main(argv=None):
     args = parse_args(argv)
     with user_errors('train'):
+        pin_torch_threads()
         cfg = load_config(args.config, args.cfg_options)
         set_work_dir(cfg, args.work_dir, args.config)
         if args.amp:

@@ -17,7 +17,7 @@ from typing import List, Optional
 from .commands import format_cfg_options
 from .provenance import config_hash
 from .runner import run_options, work_dir_of
-from .suite import Entry, Suite
+from .suite import Entry, Suite, override_seeds, run_plan
 
 __all__ = ['EMIT_KINDS', 'emit_script']
 
@@ -36,15 +36,16 @@ def _options(options: dict, teacher_wd: Optional[str], entry: Entry) -> str:
 
 
 def _run_lines(kind: str, suite: Suite, entry: Entry, seed: int, work_root: str,
-               repo_root: str, teacher: Optional[Entry]) -> List[str]:
+               repo_root: str, teacher: Optional[Entry],
+               teacher_seed: Optional[int]) -> List[str]:
     options = run_options(entry, seed)
     cfg_hash = config_hash(osp.join(repo_root, entry.config), options)
     wd = work_dir_of(work_root, suite.name, entry, seed, cfg_hash)
     teacher_wd = None
     if teacher is not None:
         t_hash = config_hash(osp.join(repo_root, teacher.config),
-                             run_options(teacher, entry.teacher_seed))
-        teacher_wd = work_dir_of(work_root, suite.name, teacher, entry.teacher_seed, t_hash)
+                             run_options(teacher, teacher_seed))
+        teacher_wd = work_dir_of(work_root, suite.name, teacher, teacher_seed, t_hash)
     opts = _options(options, teacher_wd, entry)
     job = f'{suite.name}-{entry.name}-s{seed}'
     cfg, ckpt = _q(entry.config), f'"$(cat {_q(wd)}/last_checkpoint)"'
@@ -72,7 +73,8 @@ def emit_script(kind: str, suites_and_entries, work_root: str, results_dir: str,
         work_root / results_dir: as for the local runner.
         suite_files: passed to the final ``--collect`` command.
         repo_root: where configs are read to compute config hashes.
-        seeds: restrict to these seeds (teachers' needed seeds are kept).
+        seeds: run these seeds for every entry (as ``--seeds``; teachers
+            also run the seeds their students load).
     """
     if kind not in EMIT_KINDS:
         raise ValueError(f'--emit must be one of {EMIT_KINDS}, got {kind!r}')
@@ -84,21 +86,22 @@ def emit_script(kind: str, suites_and_entries, work_root: str, results_dir: str,
         lines.append('PARTITION=${PARTITION:?set PARTITION to your Slurm partition}')
     lines.append('')
     for suite, entries in suites_and_entries:
-        needed = {(e.teacher, e.teacher_seed) for e in entries if e.teacher}
+        entries = override_seeds(entries, seeds)
         selected = {e.name: e for e in entries}
-        for entry in sorted(entries, key=lambda e: e.role != 'teacher'):
+        skipped = set()
+        for entry, seed, teacher_seed in run_plan(suite, entries):
             teacher = (selected.get(entry.teacher) or suite.entry(entry.teacher)
                        if entry.teacher else None)
             configs = [entry.config] + ([teacher.config] if teacher else [])
             absent = [c for c in configs if not osp.isfile(osp.join(repo_root, c))]
             if absent:
-                lines += [f'# {suite.name} / {entry.name}: skipped, config(s) not written '
-                          f'yet: {", ".join(absent)}', '']
+                if entry.name not in skipped:
+                    skipped.add(entry.name)
+                    lines += [f'# {suite.name} / {entry.name}: skipped, config(s) not '
+                              f'written yet: {", ".join(absent)}', '']
                 continue
-            for seed in entry.seeds:
-                if seeds is None or seed in seeds or (entry.name, seed) in needed:
-                    lines += _run_lines(kind, suite, entry, seed, work_root, repo_root,
-                                        teacher)
+            lines += _run_lines(kind, suite, entry, seed, work_root, repo_root, teacher,
+                                teacher_seed)
     collect = ['python', 'tools/run_benchmark.py'] + suite_files + [
         '--collect', '--work-root', work_root, '--results-dir', results_dir]
     lines += ['# Measure and write result records from the finished work dirs.',

@@ -82,12 +82,17 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def hardware_info() -> dict:
-    """CPU model, threads torch uses, visible CPUs, CUDA device (or None)."""
+def hardware_info(threads: Optional[int] = None) -> dict:
+    """CPU model, visible CPUs, torch threads, CUDA device (or None).
+
+    ``threads`` is the thread count the runs were pinned to (default: what
+    torch uses in this process).  No host name or path is included.
+    """
     cuda = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-    return dict(cpu_model=_cpu_model(), cpu_threads=torch.get_num_threads(),
+    return dict(cpu_model=_cpu_model(),
                 cpu_count=len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity')
-                else os.cpu_count(), cuda_device=cuda)
+                else os.cpu_count(),
+                threads=int(threads) if threads else torch.get_num_threads(), cuda_device=cuda)
 
 
 def utc_now() -> str:

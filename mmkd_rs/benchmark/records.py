@@ -18,8 +18,9 @@ key                             meaning
 ``config``                      config path relative to the repository root
 ``config_hash``                 sha256 of the config as trained (canonical
                                 JSON dump, see ``provenance.dump_config``)
-``status``                      ``finished`` or ``failed`` (``missing`` only
-                                appears in leaderboards, never on disk)
+``status``                      ``finished`` or ``failed`` (``missing`` and
+                                ``invalid`` only appear in leaderboards,
+                                never on disk; see :func:`invalid_reason`)
 ``error``                       last lines of the failing step's output
 ``metrics``                     ``{name: float}`` from the test split
                                 (None where the metric is undefined)
@@ -28,6 +29,9 @@ key                             meaning
 ``speed``                       ``fps_cpu``, ``cpu_threads``, ``fps_gpu``
                                 (None without CUDA), ``teacher_forward_ms``
                                 (ms per training batch, KD entries only)
+``complexity.measured_seed``    the seed whose run measured complexity and
+``speed.measured_seed``         speed; they do not depend on the seed, so
+                                the other seeds of an entry reuse them
 ``train``                       ``device``, ``iters``, ``total_s`` (wall
                                 clock of all training launches, incl.
                                 validation), ``per_iter_s`` (mean logged
@@ -35,12 +39,17 @@ key                             meaning
 ``curves``                      ``{key: [[iter, value], ...]}`` from the
                                 training log, subsampled
 ``teacher_checkpoint_sha256``   sha256 of the teacher weights (KD entries)
-``work_dir`` / ``checkpoint``   where the run's logs and last weights are
-                                (machine-local paths, never shown in tables)
+``work_dir`` / ``checkpoint``   where the run's logs and last weights are,
+                                relative to the runner's work root
+                                (``--work-root``, default
+                                ``work_dirs/benchmark``); never absolute
 ``git_commit``                  commit of the code that ran (``+dirty`` if
                                 the tree had changes)
-``hardware``                    ``cpu_model``, ``cpu_threads``,
-                                ``cuda_device`` (None without CUDA)
+``hardware``                    ``cpu_model``, ``cpu_count`` (visible CPUs),
+                                ``threads`` (torch threads of training,
+                                testing and measuring: the suite's
+                                ``threads``), ``cuda_device`` (None without
+                                CUDA); no host names or paths
 ``started_at`` / ``finished_at`` ISO-8601 UTC timestamps
 ==============================  ===============================================
 """
@@ -51,13 +60,14 @@ import os.path as osp
 from typing import Optional
 
 __all__ = ['SCHEMA_VERSION', 'STATUS_FINISHED', 'STATUS_FAILED', 'STATUS_MISSING',
-           'ROLES', 'RecordError', 'new_record', 'validate_record', 'record_path',
-           'load_record', 'save_record', 'load_records']
+           'STATUS_INVALID', 'ROLES', 'RecordError', 'new_record', 'validate_record',
+           'invalid_reason', 'record_path', 'load_record', 'save_record', 'load_records']
 
 SCHEMA_VERSION = 1
 STATUS_FINISHED = 'finished'
 STATUS_FAILED = 'failed'
 STATUS_MISSING = 'missing'
+STATUS_INVALID = 'invalid'
 ROLES = ('teacher', 'student', 'distill', 'baseline')
 
 _REQUIRED = ('schema', 'suite', 'entry', 'seed', 'method', 'role', 'config', 'status')
@@ -105,6 +115,28 @@ def validate_record(record: dict, source: str = '<record>') -> dict:
     if bad:
         raise RecordError(f'{source}: metrics {bad} are not numbers (or null)')
     return record
+
+
+def invalid_reason(record: dict, main_metric: str) -> Optional[str]:
+    """Why a finished record cannot count on a leaderboard ranked by
+    ``main_metric`` (None when it can, or when it is not finished).
+
+    A finished record is invalid without ``metrics``, or when its main
+    metric is absent, null (NaN and infinity are written as null) or not
+    finite.
+    """
+    if record.get('status') != STATUS_FINISHED:
+        return None
+    metrics = record.get('metrics')
+    if not metrics:
+        return 'finished record without metrics'
+    value = metrics.get(main_metric)
+    if value is None:
+        return (f'main metric {main_metric!r} is ' + ('null (NaN or infinite when measured)'
+                                                      if main_metric in metrics else 'absent'))
+    if not math.isfinite(float(value)):
+        return f'main metric {main_metric!r} is {value}'
+    return None
 
 
 def record_path(results_dir: str, suite: str, entry: str, seed: int) -> str:

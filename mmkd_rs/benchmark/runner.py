@@ -11,9 +11,24 @@ resumes from the work dir's last checkpoint.  Any failure becomes a
 
 The work dir of a run is ``<work_root>/<suite>/<entry>/seed_<k>-<hash8>``:
 a changed config never resumes from another config's checkpoint.
+
+Reproducibility and cost:
+
+* every training and testing subprocess gets ``OMP_NUM_THREADS`` /
+  ``MKL_NUM_THREADS`` = the suite's ``threads`` (the tools pin torch to it)
+  and measurements run with that many torch threads; the record stores it
+  as ``hardware.threads``;
+* records hold ``work_dir`` / ``checkpoint`` relative to the work root and
+  error texts with ``<work_root>``, ``<results>`` and ``<repo>`` in place of
+  this machine's folders;
+* params, FLOPs and FPS do not depend on the seed: they are measured once
+  per entry (by its first seed to get there) and copied into the other
+  seeds' records with ``measured_seed`` saying which run measured them.
 """
 import contextlib
+import copy
 import glob
+import json
 import os
 import os.path as osp
 import shutil
@@ -26,14 +41,16 @@ from .commands import flatten_options, format_cfg_options
 from .provenance import config_hash, git_commit, hardware_info, sha256_file, utc_now
 from .records import (STATUS_FAILED, STATUS_FINISHED, load_record, new_record, record_path,
                       save_record)
-from .suite import Entry, Suite
+from .suite import Entry, Suite, override_seeds, run_plan, teacher_seed_of
 from .train_logs import (LogError, curves_from_scalars, find_scalar_files, read_scalars,
                          read_test_metrics, train_summary)
 
-__all__ = ['RunError', 'BenchmarkRunner', 'run_options', 'work_dir_of']
+__all__ = ['RunError', 'BenchmarkRunner', 'run_options', 'work_dir_of', 'THREAD_ENV',
+           'torch_threads']
 
 ERROR_TAIL_LINES = 40
 TRAIN_SECONDS_FILE = 'benchmark_train_seconds.txt'  # wall seconds of each training launch
+THREAD_ENV = ('OMP_NUM_THREADS', 'MKL_NUM_THREADS')  # read by tools/train.py and test.py
 
 
 class RunError(RuntimeError):
@@ -50,6 +67,18 @@ def run_options(entry: Entry, seed: int) -> dict:
 def work_dir_of(work_root: str, suite: str, entry: Entry, seed: int, cfg_hash: str) -> str:
     """``<work_root>/<suite>/<entry>/seed_<seed>-<first 8 hex of the config hash>``."""
     return osp.join(work_root, suite, entry.name, f'seed_{seed}-{cfg_hash[:8]}')
+
+
+@contextlib.contextmanager
+def torch_threads(threads: int):
+    """Run the block with ``torch.set_num_threads(threads)``, then restore."""
+    import torch
+    previous = torch.get_num_threads()
+    torch.set_num_threads(int(threads))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 @contextlib.contextmanager
@@ -120,22 +149,45 @@ class BenchmarkRunner:
         self.env = dict(os.environ, **(env or {}))
         self.log = log
         self._commit = None  # looked up once per runner
+        self._measured = {}  # measurement key -> dict(complexity, speed) of its first run
+
+    # -- paths -------------------------------------------------------------
+    def _relative(self, path: str) -> str:
+        """``path`` relative to the work root (what records store)."""
+        return osp.relpath(osp.abspath(path), self.work_root)
+
+    def _resolve(self, path: str) -> str:
+        """A record's path on this machine (older records hold absolute ones)."""
+        return path if osp.isabs(path) else osp.join(self.work_root, path)
+
+    def _portable(self, text: str) -> str:
+        """``text`` with this machine's work root, results and repository
+        folders written as ``<work_root>``, ``<results>`` and ``<repo>``."""
+        roots = ((self.work_root, '<work_root>'), (self.results_dir, '<results>'),
+                 (self.repo_root, '<repo>'))
+        for root, name in sorted(roots, key=lambda r: -len(r[0])):
+            text = text.replace(root, name)
+        return text
+
+    def _env(self, suite: Suite) -> dict:
+        return dict(self.env, **{name: str(suite.threads) for name in THREAD_ENV})
 
     # -- bookkeeping -------------------------------------------------------
-    def _teacher_checkpoint(self, suite: Suite, entry: Entry) -> str:
-        path = record_path(self.results_dir, suite.name, entry.teacher, entry.teacher_seed)
+    def _teacher_checkpoint(self, suite: Suite, entry: Entry, seed: int) -> str:
+        """Absolute path of the checkpoint of teacher run ``seed`` (from its record)."""
+        path = record_path(self.results_dir, suite.name, entry.teacher, seed)
         if not osp.isfile(path):
-            raise RunError(f'teacher {entry.teacher!r} seed {entry.teacher_seed} has no '
+            raise RunError(f'teacher {entry.teacher!r} seed {seed} has no '
                            f'result record ({path}); run it first')
         record = load_record(path)
         if record['status'] != STATUS_FINISHED:
-            raise RunError(f'teacher {entry.teacher!r} seed {entry.teacher_seed} did not '
+            raise RunError(f'teacher {entry.teacher!r} seed {seed} did not '
                            f'finish (status {record["status"]!r} in {path})')
         ckpt = record.get('checkpoint')
-        if not ckpt or not osp.isfile(ckpt):
-            raise RunError(f'teacher {entry.teacher!r} checkpoint {ckpt!r} (from {path}) '
-                           'does not exist')
-        return ckpt
+        if not ckpt or not osp.isfile(self._resolve(ckpt)):
+            raise RunError(f'teacher {entry.teacher!r} checkpoint {ckpt!r} (from {path}, '
+                           f'relative to the work root {self.work_root}) does not exist')
+        return self._resolve(ckpt)
 
     def is_finished(self, suite: Suite, entry: Entry, seed: int, cfg_hash: str,
                     teacher_sha: Optional[str]) -> bool:
@@ -147,7 +199,7 @@ class BenchmarkRunner:
         return (record['status'] == STATUS_FINISHED and record.get('config_hash') == cfg_hash
                 and record.get('teacher_checkpoint_sha256') == teacher_sha)
 
-    def _call(self, cmd: List[str], log_path: str, what: str) -> float:
+    def _call(self, cmd: List[str], log_path: str, what: str, env: dict) -> float:
         """Run ``cmd`` with output to ``log_path``; wall seconds; RunError on failure."""
         os.makedirs(osp.dirname(log_path), exist_ok=True)
         start = time.perf_counter()
@@ -155,7 +207,7 @@ class BenchmarkRunner:
             log_file.write('$ ' + ' '.join(cmd) + '\n')
             log_file.flush()
             proc = subprocess.run(cmd, stdout=log_file, stderr=subprocess.STDOUT,
-                                  env=self.env, cwd=self.repo_root)
+                                  env=env, cwd=self.repo_root)
         seconds = time.perf_counter() - start
         if proc.returncode != 0:
             with open(log_path, encoding='utf-8', errors='replace') as f:
@@ -166,13 +218,14 @@ class BenchmarkRunner:
 
     # -- one run -----------------------------------------------------------
     def run_one(self, suite: Suite, entry: Entry, seed: int, force: bool = False,
-                collect: bool = False) -> Optional[dict]:
+                collect: bool = False, teacher_seed: Optional[int] = None) -> Optional[dict]:
         """Train, test, measure one run and write its record (returned).
 
         Returns the existing record when the run is already finished.  With
         ``collect`` nothing is trained or tested: the record is made from a
         work dir that a cluster script filled (None while it has no test
-        metrics yet).
+        metrics yet).  ``teacher_seed``: the teacher run to load (default:
+        :func:`~.suite.teacher_seed_of` over the suite's teacher seeds).
         """
         path = record_path(self.results_dir, suite.name, entry.name, seed)
         record = new_record(suite.name, entry.name, seed, entry.method, entry.role,
@@ -180,19 +233,23 @@ class BenchmarkRunner:
         if self._commit is None:
             self._commit = git_commit(self.repo_root) or ''
         record.update(started_at=utc_now(), git_commit=self._commit or None,
-                      hardware=hardware_info())
+                      hardware=hardware_info(suite.threads))
         try:
             options = run_options(entry, seed)
             record['config_hash'] = cfg_hash = config_hash(
                 osp.join(self.repo_root, entry.config), options)
             if entry.teacher:
-                teacher_ckpt = self._teacher_checkpoint(suite, entry)
+                if teacher_seed is None:
+                    teacher_seed = teacher_seed_of(entry, seed, suite.entry(entry.teacher).seeds)
+                teacher_ckpt = self._teacher_checkpoint(suite, entry, teacher_seed)
                 record['teacher_checkpoint_sha256'] = sha256_file(teacher_ckpt)
                 options[entry.teacher_ckpt_option] = teacher_ckpt
             if not force and self.is_finished(suite, entry, seed, cfg_hash,
                                               record['teacher_checkpoint_sha256']):
                 self.log(f'[skip] {suite.name}/{entry.name} seed {seed}: finished ({path})')
-                return load_record(path)
+                finished = load_record(path)
+                self._remember_measurement(suite, entry, options, finished)
+                return finished
             work_dir = work_dir_of(self.work_root, suite.name, entry, seed, cfg_hash)
             if collect:
                 if not glob.glob(osp.join(work_dir, 'test', '*', '*.json')):
@@ -206,25 +263,22 @@ class BenchmarkRunner:
                     # a forced run starts over: resuming would only re-test
                     shutil.rmtree(work_dir)
                 self.log(f'[run ] {suite.name}/{entry.name} seed {seed}')
-                self._train_and_test(record, entry, work_dir, options)
+                self._train_and_test(record, entry, work_dir, options, self._env(suite))
             if self.measure:
-                record.update(self._measure(entry, options,
-                                            suite.evaluation.get('input_shape')))
-                # a teacher entry's config is a plain one: what was measured is the teacher
-                record['complexity']['model'] = 'teacher' if entry.role == 'teacher' \
-                    else 'student'
+                record.update(self._measurement(suite, entry, options, seed))
             record['status'] = STATUS_FINISHED
         except Exception as err:  # every failure is kept as a record
             record['status'] = STATUS_FAILED
-            record['error'] = _tail(f'{type(err).__name__}: {err}' if not isinstance(
-                err, RunError) else str(err))
+            record['error'] = self._portable(_tail(f'{type(err).__name__}: {err}' if not
+                                                   isinstance(err, RunError) else str(err)))
             self.log(f'[fail] {suite.name}/{entry.name} seed {seed}: '
                      f'{record["error"].splitlines()[0]}')
         record['finished_at'] = utc_now()
         save_record(record, path)
         return record
 
-    def _train_and_test(self, record: dict, entry: Entry, work_dir: str, options: dict):
+    def _train_and_test(self, record: dict, entry: Entry, work_dir: str, options: dict,
+                        env: dict):
         config = entry.config
         cli_options = format_cfg_options(options)
         train = self.train_cmd + [config, '--work-dir', work_dir, '--resume']
@@ -232,7 +286,7 @@ class BenchmarkRunner:
             train += ['--cfg-options'] + cli_options
         start = time.perf_counter()
         try:
-            self._call(train, osp.join(work_dir, 'benchmark_train.log'), 'training')
+            self._call(train, osp.join(work_dir, 'benchmark_train.log'), 'training', env)
         finally:  # interrupted or failed launches count too: a resumed run sums them all
             with open(osp.join(work_dir, TRAIN_SECONDS_FILE), 'a', encoding='utf-8') as f:
                 f.write(f'{time.perf_counter() - start:.3f}\n')
@@ -242,7 +296,7 @@ class BenchmarkRunner:
         test = self.test_cmd + [config, checkpoint, '--work-dir', test_dir]
         if cli_options:
             test += ['--cfg-options'] + cli_options
-        self._call(test, osp.join(work_dir, 'benchmark_test.log'), 'testing')
+        self._call(test, osp.join(work_dir, 'benchmark_test.log'), 'testing', env)
         self._read_outputs(record, work_dir, total_s)
 
     def _read_outputs(self, record: dict, work_dir: str, total_s: Optional[float]):
@@ -252,7 +306,7 @@ class BenchmarkRunner:
         record['metrics'] = read_test_metrics(test_dir)
         if not record['metrics']:
             raise RunError(f'testing wrote no numeric metrics in "{test_dir}"')
-        record.update(work_dir=work_dir, checkpoint=checkpoint)
+        record.update(work_dir=self._relative(work_dir), checkpoint=self._relative(checkpoint))
         record['train'] = self._train_info(work_dir, total_s)
         record['curves'] = self._curves(work_dir)
 
@@ -274,6 +328,40 @@ class BenchmarkRunner:
         except LogError:
             return {}
 
+    @staticmethod
+    def _measure_key(suite: Suite, entry: Entry, options: dict) -> str:
+        """What a measurement depends on: the run's options without its seed
+        and teacher weights (networks are built without loading weights)."""
+        kept = {k: v for k, v in options.items()
+                if k not in ('randomness.seed', entry.teacher_ckpt_option)}
+        return json.dumps([suite.name, entry.name, entry.config, kept,
+                           suite.evaluation.get('input_shape')], sort_keys=True, default=repr)
+
+    def _remember_measurement(self, suite: Suite, entry: Entry, options: dict, record: dict):
+        """Keep a finished record's measurement for the entry's other seeds."""
+        key = self._measure_key(suite, entry, options)
+        if key in self._measured or (record.get('complexity') or {}).get('params') is None:
+            return
+        measured = copy.deepcopy(dict(complexity=record['complexity'], speed=record['speed']))
+        for section in measured.values():
+            section.setdefault('measured_seed', record['seed'])
+        self._measured[key] = measured
+
+    def _measurement(self, suite: Suite, entry: Entry, options: dict, seed: int) -> dict:
+        """``dict(complexity, speed)``: measured by the entry's first run to get
+        here, with the suite's thread count; copied for the other seeds."""
+        key = self._measure_key(suite, entry, options)
+        if key not in self._measured:
+            with torch_threads(suite.threads):
+                measured = self._measure(entry, options, suite.evaluation.get('input_shape'))
+            # a teacher entry's config is a plain one: what was measured is the teacher
+            measured['complexity']['model'] = 'teacher' if entry.role == 'teacher' \
+                else 'student'
+            for section in measured.values():
+                section['measured_seed'] = int(seed)
+            self._measured[key] = measured
+        return copy.deepcopy(self._measured[key])
+
     def _measure(self, entry: Entry, options: dict, shape=None) -> dict:
         from .measure import measure_config
 
@@ -286,19 +374,20 @@ class BenchmarkRunner:
     # -- whole suites ------------------------------------------------------
     def run(self, suite: Suite, entries: List[Entry], seeds: Optional[List[int]] = None,
             force: bool = False, collect: bool = False) -> List[dict]:
-        """Run ``entries`` (teachers first) for their seeds (or ``seeds``)."""
-        ordered = sorted(entries, key=lambda e: e.role != 'teacher')
-        needed = {(e.teacher, e.teacher_seed) for e in entries if e.teacher}
-        records = []
-        for entry in ordered:
+        """Run ``entries`` (teachers first) for their seeds, or for ``seeds``
+        (every entry, as ``--seeds``); teachers also run the seeds their
+        students load (:func:`~.suite.run_plan`)."""
+        entries = override_seeds(entries, seeds)
+        records, todo = [], set()
+        for entry, seed, teacher_seed in run_plan(suite, entries):
             if entry.placeholder and not osp.isfile(osp.join(self.repo_root, entry.config)):
-                self.log(f'[todo] {suite.name}/{entry.name}: placeholder ({entry.config} '
-                         'not written yet), not run')
+                if entry.name not in todo:
+                    todo.add(entry.name)
+                    self.log(f'[todo] {suite.name}/{entry.name}: placeholder ({entry.config} '
+                             'not written yet), not run')
                 continue
-            run_seeds = [s for s in entry.seeds
-                         if seeds is None or s in seeds or (entry.name, s) in needed]
-            for seed in run_seeds:
-                record = self.run_one(suite, entry, seed, force=force, collect=collect)
-                if record is not None:
-                    records.append(record)
+            record = self.run_one(suite, entry, seed, force=force, collect=collect,
+                                  teacher_seed=teacher_seed)
+            if record is not None:
+                records.append(record)
         return records

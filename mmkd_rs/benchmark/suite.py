@@ -6,6 +6,8 @@ A suite is a Python file under ``benchmarks/suites/`` read with mmengine's
     suite = 'changedet-quick'        # name; records go to <results>/<suite>/
     family = 'changedet'             # task family, for --family
     seeds = [0, 1, 2]                # default seeds of every entry
+    threads = 2                      # torch threads of every run (default 2)
+    teacher_seed = None              # None: fixed teacher; 'same': seed by seed
     dataset = dict(name=..., data_root=...,
                    generate=dict(func='pkg.module.function', kwargs=dict(...)))
     evaluation = dict(split='test', protocol='...',    # documented protocol
@@ -17,15 +19,32 @@ A suite is a Python file under ``benchmarks/suites/`` read with mmengine's
                          metric_digits=2, aliases=[])]
     entries = [dict(name=..., role='teacher'|'student'|'distill'|'baseline', method=...,
                     config='configs/...py', seeds=None, teacher=None,
-                    teacher_ckpt_option='model.teacher_ckpt', cfg_options={},
+                    teacher_seed=None, teacher_ckpt_option='model.teacher_ckpt',
+                    cfg_options={},
                     leaderboard=None, tags=[], budget_s=None, placeholder=False)]
 
 A collection file lists other suite files instead: ``suites = ['a.py', ...]``
 (paths relative to the collection file).
 
+Seeds: an entry runs its own ``seeds``, else the suite's ``seeds``;
+``tools/run_benchmark.py --seeds`` replaces them for every entry
+(:meth:`Suite.with_seeds`).  A seed changes model initialisation, data
+order and augmentation; the dataset stays fixed.  ``threads`` pins the
+torch threads of every run (``OMP_NUM_THREADS`` / ``MKL_NUM_THREADS``):
+same seed, machine and thread count give the same metrics.
+
 An entry with ``role='distill'`` names the ``teacher`` entry whose checkpoint
-it loads (through the ``teacher_ckpt_option`` cfg-option, seed
-``teacher_seed``, by default the teacher's first seed).  A ``baseline``
+it loads (through the ``teacher_ckpt_option`` cfg-option).  Which teacher
+run (``teacher_seed``, per entry or suite-wide):
+
+* default (None): one fixed teacher, the teacher's first seed as the suite
+  file lists it, for every student seed: seed-paired comparisons then
+  differ only in the student's own randomness;
+* ``'same'``: the teacher run of the student's seed when the teacher runs
+  that seed, otherwise the teacher's first seed;
+* an int: that teacher seed.
+
+The runner adds the teacher seeds a selection needs (:func:`run_plan`).  A ``baseline``
 entry (another way to train the student) may name a teacher the same way,
 e.g. ``teacher_ckpt_option='load_from'`` to start from its weights.  ``placeholder=True``
 marks an entry whose config may not be written yet: while the file does not
@@ -34,15 +53,19 @@ run; once it exists it runs like any other entry.
 """
 import copy
 import os.path as osp
-from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from dataclasses import dataclass, field, replace
+from typing import Dict, List, Optional, Tuple, Union
 
 from mmengine.config import Config
 
 from .records import ROLES
 
-__all__ = ['SuiteError', 'Entry', 'Leaderboard', 'Suite', 'load_suites', 'load_suite',
-           'select_entries']
+__all__ = ['SuiteError', 'SAME_SEED', 'DEFAULT_THREADS', 'Entry', 'Leaderboard', 'Suite',
+           'load_suites', 'load_suite', 'select_entries', 'check_configs', 'override_seeds',
+           'teacher_seed_of', 'run_plan']
+
+SAME_SEED = 'same'  # teacher_seed: the teacher run of the student's own seed
+DEFAULT_THREADS = 2
 
 
 class SuiteError(ValueError):
@@ -71,7 +94,7 @@ class Entry:
     seeds: List[int]
     leaderboard: str
     teacher: Optional[str] = None
-    teacher_seed: Optional[int] = None
+    teacher_seed: Union[int, str, None] = None  # int, or SAME_SEED (resolved per run)
     teacher_ckpt_option: str = 'model.teacher_ckpt'
     cfg_options: Dict = field(default_factory=dict)
     tags: List[str] = field(default_factory=list)
@@ -89,6 +112,11 @@ class Suite:
     leaderboards: List[Leaderboard]
     dataset: Dict = field(default_factory=dict)
     evaluation: Dict = field(default_factory=dict)
+    threads: int = DEFAULT_THREADS
+
+    def with_seeds(self, seeds: Optional[List[int]]) -> 'Suite':
+        """A copy whose every entry runs ``seeds`` (:func:`override_seeds`)."""
+        return replace(self, entries=override_seeds(self.entries, seeds))
 
     def entry(self, name: str) -> Entry:
         for entry in self.entries:
@@ -107,7 +135,7 @@ class Suite:
         """JSON-ready summary the leaderboard tool uses to list missing runs."""
         return dict(
             suite=self.name, family=self.family, dataset=self.dataset,
-            evaluation=self.evaluation,
+            evaluation=self.evaluation, threads=self.threads,
             leaderboards=[vars(b) for b in self.leaderboards],
             entries=[dict(name=e.name, role=e.role, method=e.method, config=e.config,
                           seeds=list(e.seeds), leaderboard=e.leaderboard,
@@ -138,38 +166,52 @@ def _parse_entry(raw: dict, index: int, suite_cfg: Config, path: str,
         raise SuiteError(f'{where} ({name}): a distill entry needs "teacher" (an entry name)')
     options = dict(suite_cfg.get('cfg_options', {}))
     options.update(raw.get('cfg_options') or {})
+    teacher_seed = raw.get('teacher_seed', suite_cfg.get('teacher_seed'))
+    if not (teacher_seed is None or teacher_seed == SAME_SEED or
+            (isinstance(teacher_seed, int) and not isinstance(teacher_seed, bool))):
+        raise SuiteError(f'{where} ({name}): teacher_seed must be None, an int or '
+                         f'{SAME_SEED!r}, got {teacher_seed!r}')
     return Entry(
         name=name, role=role, method=raw.get('method', role),
         config=_require(raw, 'config', where),
         seeds=[int(s) for s in (raw.get('seeds') or suite_cfg.get('seeds', [0]))],
         leaderboard=raw.get('leaderboard') or default_board,
-        teacher=raw.get('teacher'), teacher_seed=raw.get('teacher_seed'),
+        teacher=raw.get('teacher'), teacher_seed=teacher_seed,
         teacher_ckpt_option=raw.get('teacher_ckpt_option', 'model.teacher_ckpt'),
         cfg_options=options, tags=list(raw.get('tags') or []), budget_s=raw.get('budget_s'),
         placeholder=bool(raw.get('placeholder', False)))
+
+
+def _parse_board(raw: dict, where: str) -> Leaderboard:
+    main = _require(raw, 'main_metric', where)
+    metrics = list(raw.get('metrics') or [main])
+    if main not in metrics:
+        raise SuiteError(f'{where}: main_metric {main!r} is not in its metrics {metrics}; '
+                         'add it to "metrics" (the table shows and ranks by it)')
+    return Leaderboard(
+        name=_require(raw, 'name', where), title=raw.get('title', raw['name']),
+        main_metric=main, metrics=metrics,
+        higher_is_better=bool(raw.get('higher_is_better', True)),
+        metric_digits=int(raw.get('metric_digits', 2)), aliases=list(raw.get('aliases') or []))
 
 
 def load_suite(path: str) -> Suite:
     """Parse one suite file (not a collection)."""
     cfg = _read(path)
     name = _require(cfg, 'suite', path)
-    boards = []
-    for i, raw in enumerate(_require(cfg, 'leaderboards', path)):
-        where = f'{path}: leaderboards[{i}]'
-        boards.append(Leaderboard(
-            name=_require(raw, 'name', where), title=raw.get('title', raw['name']),
-            main_metric=_require(raw, 'main_metric', where),
-            metrics=list(raw.get('metrics') or [raw['main_metric']]),
-            higher_is_better=bool(raw.get('higher_is_better', True)),
-            metric_digits=int(raw.get('metric_digits', 2)),
-            aliases=list(raw.get('aliases') or [])))
+    boards = [_parse_board(raw, f'{path}: leaderboards[{i}]')
+              for i, raw in enumerate(_require(cfg, 'leaderboards', path))]
     if not boards:
         raise SuiteError(f'{path}: "leaderboards" is empty')
     entries = [_parse_entry(raw, i, cfg, path, boards[0].name)
                for i, raw in enumerate(_require(cfg, 'entries', path))]
+    threads = cfg.get('threads', DEFAULT_THREADS)
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise SuiteError(f'{path}: "threads" must be a positive int (torch threads of every '
+                         f'run), got {threads!r}')
     suite = Suite(name=name, family=cfg.get('family', name), path=path, entries=entries,
                   leaderboards=boards, dataset=dict(cfg.get('dataset', {})),
-                  evaluation=dict(cfg.get('evaluation', {})))
+                  evaluation=dict(cfg.get('evaluation', {})), threads=threads)
     _check_references(suite)
     return suite
 
@@ -193,9 +235,9 @@ def _check_references(suite: Suite):
         if teacher.role != 'teacher':
             raise SuiteError(f'{suite.path}: entry {entry.name!r} names {entry.teacher!r} '
                              f'as teacher, but its role is {teacher.role!r}')
-        if entry.teacher_seed is None:
+        if entry.teacher_seed is None:  # fixed teacher: its first seed in the suite file
             entry.teacher_seed = teacher.seeds[0]
-        elif entry.teacher_seed not in teacher.seeds:
+        elif entry.teacher_seed != SAME_SEED and entry.teacher_seed not in teacher.seeds:
             raise SuiteError(f'{suite.path}: entry {entry.name!r} wants teacher seed '
                              f'{entry.teacher_seed}, but {entry.teacher!r} runs seeds '
                              f'{teacher.seeds}')
@@ -240,3 +282,55 @@ def select_entries(suite: Suite, only: Optional[List[str]] = None,
               if (not only or e.name in only) and (not tags or set(tags) & set(e.tags))}
     chosen |= {e.teacher for e in suite.entries if e.name in chosen and e.teacher}
     return [copy.copy(e) for e in suite.entries if e.name in chosen]
+
+
+def check_configs(suite: Suite, repo_root: str = '.'):
+    """Raise :class:`SuiteError` naming every non-placeholder entry whose
+    config file does not exist under ``repo_root``."""
+    absent = [e for e in suite.entries
+              if not e.placeholder and not osp.isfile(osp.join(repo_root, e.config))]
+    if absent:
+        listed = '; '.join(f'{e.name!r}: {e.config}' for e in absent)
+        raise SuiteError(f'{suite.path}: entr(ies) point at config files that do not exist '
+                         f'(paths are relative to the repository root {repo_root}): {listed}. '
+                         'Fix the path, write the config, or mark the entry placeholder=True.')
+
+
+def override_seeds(entries: List[Entry], seeds: Optional[List[int]]) -> List[Entry]:
+    """Copies of ``entries`` that all run ``seeds`` (as given when None or empty).
+
+    Fixed teacher seeds stay as resolved from the suite file.
+    """
+    if not seeds:
+        return list(entries)
+    return [replace(e, seeds=[int(s) for s in seeds]) for e in entries]
+
+
+def teacher_seed_of(entry: Entry, seed: int, teacher_seeds: List[int]) -> Optional[int]:
+    """The teacher seed run ``(entry, seed)`` loads (None without a teacher)."""
+    if not entry.teacher:
+        return None
+    if entry.teacher_seed == SAME_SEED:
+        return seed if seed in teacher_seeds else teacher_seeds[0]
+    return entry.teacher_seed
+
+
+def run_plan(suite: Suite, entries: List[Entry]) -> List[Tuple[Entry, int, Optional[int]]]:
+    """``(entry, seed, teacher seed)`` of every run of ``entries``, teachers first.
+
+    Each entry runs its ``seeds``; a teacher also runs the seeds its
+    selected students load (:func:`teacher_seed_of`), so they exist.
+    """
+    by_name = {e.name: e for e in entries}
+    teacher_seeds, needed = {}, {}
+    for entry in entries:
+        if entry.teacher:
+            teacher = by_name.get(entry.teacher) or suite.entry(entry.teacher)
+            seeds = [teacher_seed_of(entry, s, teacher.seeds) for s in entry.seeds]
+            teacher_seeds[entry.name] = dict(zip(entry.seeds, seeds))
+            needed.setdefault(entry.teacher, set()).update(seeds)
+    plan = []
+    for entry in sorted(entries, key=lambda e: e.role != 'teacher'):
+        for seed in sorted(set(entry.seeds) | needed.get(entry.name, set())):
+            plan.append((entry, seed, teacher_seeds.get(entry.name, {}).get(seed)))
+    return plan

@@ -5,10 +5,16 @@ timestamps, ``\\n`` line endings.  Markdown/HTML show formatted cells
 (``mean ± std``, metrics in percent with ``metric_digits`` decimals; ``n/a``
 for a score undefined in every finished seed, ``—`` for no result); the CSV
 keeps numbers (mean, std and n in separate columns) for further analysis.
+
+Next to the metrics each row shows its main-metric difference to the
+student alone with the 95 % interval (``+2.00 ± 2.48 (3 paired)``; Welch's
+for a teacher that does not pair by seed), the verdict (better / worse /
+no detectable difference / needs >= 3 seeds) and the significance rank
+(see :mod:`.stats`).
 """
 import html
 import io
-from typing import List, Sequence
+from typing import List, Sequence, Union
 
 import pandas as pd
 from tabulate import tabulate
@@ -36,6 +42,24 @@ def _metric_cell(stat: tuple, digits: int) -> str:
     return f'{mean:.{digits}f} ± {std:.{digits}f}'
 
 
+def _comparison_cells(row: Row, digits: int) -> List[str]:
+    """``[Δ vs student ± 95 % CI, verdict, rank]`` cells of a row."""
+    rank = NA if row.rank is None else str(row.rank)
+    if row.role == 'student':
+        return ['reference', 'reference', rank]
+    diff = row.comparison
+    if diff is None or diff.diff is None:
+        return [NA, NA, rank]
+    cell = f'{diff.diff:+.{digits}f}'
+    if diff.half_width is not None:
+        cell += f' ± {diff.half_width:.{digits}f}'
+    if diff.test == 'paired':
+        cell += f' ({diff.n} paired)'
+    else:
+        cell += ' (Welch)' if diff.half_width is not None else ' (unpaired)'
+    return [cell, diff.verdict, rank]
+
+
 def _has(rows: List[Row], attr: str) -> bool:
     return any(getattr(r, attr) is not None for r in rows)
 
@@ -48,8 +72,9 @@ def display_columns(rows: List[Row], board: dict):
     digits = int(board.get('metric_digits', 2))
     main = board['main_metric']
     metrics = [main] + [m for m in board['metrics'] if m != main]
-    headers = ['Entry', 'Role'] + metrics + [f'Δ{main} vs student', 'n', 'Params (M)',
-                                             'FLOPs (G)', 'FPS (CPU)']
+    headers = ['Entry', 'Role'] + metrics + [f'Δ{main} vs student (95 % CI)', 'vs student',
+                                             'Rank', 'n', 'Params (M)', 'FLOPs (G)',
+                                             'FPS (CPU)']
     gpu, teacher = _has(rows, 'fps_gpu'), _has(rows, 'teacher_forward_ms')
     headers += ['FPS (GPU)'] if gpu else []
     headers += ['Train s/iter']
@@ -60,10 +85,7 @@ def display_columns(rows: List[Row], board: dict):
         line = [row.entry, ROLE_LABELS.get(row.role, row.role)]
         line += [UNDEFINED if m in row.undefined else
                  _metric_cell(row.metrics.get(m, (None, None, 0)), digits) for m in metrics]
-        if row.role == 'student':
-            line.append('baseline')
-        else:
-            line.append(NA if row.delta is None else f'{row.delta:+.{digits}f}')
+        line += _comparison_cells(row, digits)
         line += [str(row.n), _num(None if row.params is None else row.params / 1e6, '.3f'),
                  _num(None if row.flops is None else row.flops / 1e9, '.3f'),
                  _num(row.fps_cpu, '.1f')]
@@ -86,7 +108,10 @@ def markdown_table(rows: List[Row], board: dict) -> str:
 
 def csv_table(rows: List[Row], board: dict) -> str:
     """CSV with numeric columns: ``<metric>_mean``, ``<metric>_std``,
-    ``<metric>_n``, ``delta_<main>``, params, flops, speeds, status."""
+    ``<metric>_n``, ``delta_<main>`` with ``delta_<main>_ci95`` (half-width),
+    ``_low``, ``_high``, ``delta_n`` (paired seeds, or the smaller group),
+    ``delta_test`` (paired / welch), ``verdict``, ``rank``, params, flops,
+    speeds, status."""
     main = board['main_metric']
     metrics = [main] + [m for m in board['metrics'] if m != main]
     records = []
@@ -96,29 +121,40 @@ def csv_table(rows: List[Row], board: dict) -> str:
         for m in metrics:
             mean, std, count = row.metrics.get(m, (None, None, 0))
             item.update({f'{m}_mean': mean, f'{m}_std': std, f'{m}_n': count})
-        item.update({f'delta_{main}': row.delta, 'params': row.params, 'flops': row.flops,
+        diff = row.comparison
+        item.update({f'delta_{main}': row.delta,
+                     f'delta_{main}_ci95': diff and diff.half_width,
+                     f'delta_{main}_low': diff and diff.low,
+                     f'delta_{main}_high': diff and diff.high,
+                     'delta_n': diff.n if diff and diff.diff is not None else (
+                         len(row.values) if row.role == 'student' and row.values else None),
+                     'delta_test': diff.test if diff and diff.diff is not None else '',
+                     'verdict': 'reference' if row.role == 'student' else (
+                         diff.verdict if diff and diff.diff is not None else ''),
+                     'rank': row.rank, 'params': row.params, 'flops': row.flops,
                      'fps_cpu': row.fps_cpu, 'fps_gpu': row.fps_gpu,
                      'train_per_iter_s': row.train_per_iter_s,
                      'train_total_s': row.train_total_s, 'train_device': row.train_device,
                      'teacher_forward_ms': row.teacher_forward_ms})
         records.append(item)
     frame = pd.DataFrame.from_records(records)
-    for column in ('params', 'flops'):  # integers, empty when unknown
+    for column in ('params', 'flops', 'delta_n', 'rank'):  # integers, empty when unknown
         frame[column] = frame[column].astype('Int64')
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, float_format='%.6f', lineterminator='\n')
     return buffer.getvalue()
 
 
-def html_table(rows: List[Row], board: dict, caption: str = '',
+def html_table(rows: List[Row], board: dict, caption: Union[str, Sequence[str]] = '',
                images: Sequence[str] = ()) -> str:
-    """A standalone HTML page with the table (escaped cells) and the given
-    image files (relative paths) below it."""
+    """A standalone HTML page: ``caption`` (a paragraph or a list of them),
+    the table (escaped cells) and the given image files (relative paths)."""
     headers, cells = display_columns(rows, board)
     frame = pd.DataFrame(cells, columns=headers)
     table = frame.to_html(index=False, border=0, escape=True)
     title = html.escape(board.get('title', board['name']))
-    note = f'<p>{html.escape(caption)}</p>\n' if caption else ''
+    paragraphs = [caption] if isinstance(caption, str) else list(caption)
+    note = ''.join(f'<p>{html.escape(p)}</p>\n' for p in paragraphs if p)
     figures = ''.join(f'<p><img src="{html.escape(name)}" alt="{html.escape(name)}"></p>\n'
                       for name in images)
     return ('<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'

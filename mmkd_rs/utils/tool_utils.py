@@ -14,7 +14,7 @@ from mmengine.config import Config
 from .errors import DatasetNotFoundError, UserError
 
 __all__ = ['load_config', 'set_work_dir', 'setup_launcher', 'check_checkpoint',
-           'check_data_roots', 'innermost_dataset_cfg']
+           'check_data_roots', 'innermost_dataset_cfg', 'pin_torch_threads']
 
 
 def load_config(path: str, cfg_options=None) -> Config:
@@ -148,3 +148,15 @@ def setup_launcher(cfg: Config, launcher: str) -> None:
         raise UserError(f'launcher "{launcher}" is not supported on CPU; use pytorch or slurm.')
     if not dist.is_initialized():
         dist.init_process_group(backend='gloo')
+
+
+def pin_torch_threads() -> None:
+    """``torch.set_num_threads(OMP_NUM_THREADS)`` when the variable is set.
+
+    torch alone caps the variable at the number of cores; the benchmark
+    runner sets it to the suite's ``threads`` so that a run repeats bit for
+    bit on the same machine with the same thread count.
+    """
+    value = os.environ.get('OMP_NUM_THREADS', '').strip()
+    if value.isdigit() and int(value) > 0:
+        torch.set_num_threads(int(value))

@@ -55,21 +55,39 @@ def test_writes_tables_and_plots(workspace):
                      'fixture-board_acc_vs_flops.png', 'fixture-board_acc_vs_fps.png',
                      'fixture-board_curves.png']
     md = (out / 'fixture-board.md').read_text()
-    assert '| kd      | distilled student        | 75.50 ± 0.71 | 59.00 ± 1.41 | +3.50 ' in md
-    assert '72.00 ± 2.00' in md and '| baseline ' in md
+    assert ('| kd      | distilled student        | 75.50 ± 0.71 | 59.00 ± 1.41 | '
+            '+4.50 (2 paired) ') in md
+    assert '72.00 ± 2.00' in md and '| reference ' in md
     assert 'teacher (upper bound)' in md
-    rows = {line.split('|')[1].strip(): line for line in md.splitlines()
+    rows = {line.split('|')[1].strip(): [c.strip() for c in line.split('|')[1:-1]]
+            for line in md.splitlines()
             if line.startswith('| ') and not line.startswith('| Entry')}
-    assert rows['cwd'].rstrip(' |').endswith('missing')
-    assert rows['fitnet'].rstrip(' |').endswith('failed')
+    # Δ vs student ± 95 % CI, verdict, rank
+    assert rows['dist'][4:7] == ['+2.00 ± 2.48 (3 paired)', 'no detectable difference', '2']
+    assert rows['at'][4:7] == ['+4.33 ± 3.79 (3 paired)', 'better', '1']
+    assert rows['kd'][4:7] == ['+4.50 (2 paired)', 'needs >= 3 seeds', '—']
+    assert rows['teacher'][4:7] == ['+8.00 (unpaired)', 'needs >= 3 seeds', '—']
+    assert rows['student'][4:7] == ['reference', 'reference', '2']
+    assert rows['cwd'][-1] == 'missing' and rows['fitnet'][-1] == 'failed'
     assert 'RuntimeError: fixture out of memory' in md  # failed runs listed with cause
+    assert ('Power check: student-alone F1 std 2.00 over 3 seeds (goal ≤ 1.00: not met); '
+            'teacher − student gap +8.00 = 4.0 std (goal ≥ 5: not met).') in md
+    assert 'Rank: 1 + the number of students' in md  # the rule is on the page
     csv = (out / 'fixture-board.csv').read_text().splitlines()
     header = csv[0].split(',')
-    kd = dict(zip(header, next(line for line in csv if line.startswith('kd,')).split(',')))
+    line = {row.split(',')[0]: dict(zip(header, row.split(','))) for row in csv[1:]}
+    kd, dist = line['kd'], line['dist']
     assert kd['F1_mean'] == '75.500000' and kd['F1_std'] == '0.707107'
-    assert kd['delta_F1'] == '3.500000' and kd['params'] == '1000000'
+    assert kd['delta_F1'] == '4.500000' and kd['params'] == '1000000'
+    assert kd['delta_F1_ci95'] == '' and kd['delta_n'] == '2' and kd['rank'] == ''
+    assert (dist['delta_F1'], dist['delta_F1_ci95'], dist['delta_F1_low']) == (
+        '2.000000', '2.484138', '-0.484138')
+    assert (dist['delta_test'], dist['verdict'], dist['rank']) == (
+        'paired', 'no detectable difference', '2')
+    assert line['teacher']['delta_test'] == 'welch'
     html = (out / 'fixture-board.html').read_text()
     assert '<table' in html and '75.50 ± 0.71' in html
+    assert '+2.00 ± 2.48 (3 paired)' in html and 'Power check: student-alone' in html
     assert '<img src="fixture-board_acc_vs_flops.png"' in html
     for png in names[3:]:
         assert (out / png).read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
@@ -148,3 +166,26 @@ def test_bad_record_is_a_clear_error(tmp_path, fixtures, capsys):
                                   '--no-readme']) == 2
     err = capsys.readouterr().err
     assert 'kd/seed_0.json' in err and 'lacks key(s)' in err
+
+
+def test_invalid_record_fails_check_naming_the_file(tmp_path, fixtures, capsys):
+    import shutil
+    results = tmp_path / 'results'
+    shutil.copytree(fixtures / 'results', results)
+    args = [str(results), '--out', str(tmp_path / 'b'), '--no-readme']
+    assert leaderboard_tool.main(args) == 0
+    assert leaderboard_tool.main(args + ['--check']) == 0  # up to date, nothing invalid
+    path = results / 'fixture-suite' / 'dist' / 'seed_1.json'
+    path.write_text(path.read_text().replace('"F1": 74.0', '"F1": NaN'))
+    capsys.readouterr()
+    assert leaderboard_tool.main(args) == 0  # written, with a warning
+    err = capsys.readouterr().err
+    assert 'warning: invalid record' in err and str(path) in err
+    assert leaderboard_tool.main(args + ['--check']) == 1  # tables up to date, record invalid
+    captured = capsys.readouterr()
+    assert f'error: invalid record {path}: main metric \'F1\' is nan' in captured.err
+    assert '0 would change' in captured.out
+    md = (tmp_path / 'b' / 'fixture-board.md').read_text()
+    assert '2/3 finished; invalid seeds 1' in md
+    assert "- `fixture-suite/dist/seed_1.json`: main metric 'F1' is nan" in md
+    assert str(tmp_path) not in md  # no folder of this machine on the page

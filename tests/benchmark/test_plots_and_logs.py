@@ -6,7 +6,8 @@ import pytest
 
 from _benchmark_paths import REPO
 from mmkd_rs.benchmark.aggregate import Row
-from mmkd_rs.benchmark.plots import pareto_front, plot_accuracy_vs_cost, plot_curves
+from mmkd_rs.benchmark.plots import (_mean_band, pareto_front, plot_accuracy_vs_cost,
+                                     plot_curves, plot_seed_curves)
 from mmkd_rs.benchmark.train_logs import (LogError, curves_from_scalars, find_scalar_files,
                                           read_scalars, read_test_metrics, train_summary)
 
@@ -38,6 +39,26 @@ def test_accuracy_plots_are_byte_stable():
     assert b'Software' not in first and b'matplotlib' not in first
     assert plot_accuracy_vs_cost(_rows(), board, 'fps') != first
     assert plot_accuracy_vs_cost(_rows()[2:], board, 'flops') is None  # nothing to draw
+    no_spread = _rows()
+    no_spread[1].metrics['F1'] = (75.0, None, 1)
+    assert plot_accuracy_vs_cost(no_spread, board, 'flops') != first  # the std bar is drawn
+
+
+def test_seed_curves_mean_and_std_band():
+    # step 30 is logged by one seed only: the band covers the steps both logged
+    steps, mean, std = _mean_band([[[10, 70.0], [20, 72.0]], [[10, 74.0], [20, 76.0],
+                                                              [30, 1.0]]])
+    assert steps == [10, 20] and mean == [72.0, 74.0]
+    assert std == pytest.approx([8 ** 0.5, 8 ** 0.5])  # sample std of (70, 74)
+    assert _mean_band([[[10, 5.0]]]) == ([10], [5.0], [0.0])
+    spread = {'kd': [{'F1': [[10, 70.0], [20, 72.0]]}, {'F1': [[10, 74.0], [20, 76.0]]}],
+              'student': [{'F1': [[10, 60.0], [20, 61.0]]}]}
+    same_mean = {'kd': [{'F1': [[10, 72.0], [20, 74.0]]}] * 2,
+                 'student': [{'F1': [[10, 60.0], [20, 61.0]]}]}
+    png = plot_seed_curves(spread, ['loss', 'F1'], 'T')
+    assert png[:8] == b'\x89PNG\r\n\x1a\n' and png == plot_seed_curves(spread, ['F1'], 'T')
+    assert png != plot_seed_curves(same_mean, ['F1'], 'T')  # the band is drawn
+    assert plot_seed_curves({'kd': [{'F1': []}]}, ['loss']) is None
 
 
 def _write_scalars(path, lines):

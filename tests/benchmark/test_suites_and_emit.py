@@ -30,6 +30,8 @@ def test_repository_suites_parse():
     (dict(name='a', role='distill', config='x.py', teacher='nobody'), 'not an entry'),
     (dict(name='a', role='boss', config='x.py'), 'role must be one of'),
     (dict(name='a', role='student', config='x.py', colour='red'), "unknown key(s) ['colour']"),
+    (dict(name='a', role='student', config='x.py', teacher_seed='first'),
+     "teacher_seed must be None, an int or 'same'"),
 ])
 def test_bad_suites_are_named_errors(tmp_path, entry, message):
     path = tmp_path / 'bad.py'
@@ -38,6 +40,52 @@ def test_bad_suites_are_named_errors(tmp_path, entry, message):
     with pytest.raises(SuiteError) as err:
         load_suite(str(path))
     assert message in str(err.value) and 'bad.py' in str(err.value)
+
+
+@pytest.mark.parametrize('text, message', [
+    ("leaderboards = [dict(name='b', main_metric='F1', metrics=['IoU'])]",
+     "leaderboards[0]: main_metric 'F1' is not in its metrics ['IoU']"),
+    ("leaderboards = [dict(name='b', main_metric='F1')]\nthreads = 0",
+     '"threads" must be a positive int'),
+])
+def test_bad_suite_keys_are_named_errors(tmp_path, text, message):
+    path = tmp_path / 'bad.py'
+    path.write_text(f"suite = 'bad'\n{text}\n"
+                    "entries = [dict(name='a', role='student', config='x.py')]\n")
+    with pytest.raises(SuiteError) as err:
+        load_suite(str(path))
+    assert message in str(err.value) and 'bad.py' in str(err.value)
+
+
+def test_missing_config_fails_list(tmp_path, capsys):
+    tool = _run_benchmark_tool()
+    path = tmp_path / 'suite.py'
+    path.write_text(
+        "suite = 's'\nleaderboards = [dict(name='b', main_metric='F1', metrics=['F1'])]\n"
+        "entries = [dict(name='student', role='student', config='configs/none/absent.py'),\n"
+        "           dict(name='later', role='distill', teacher='t', placeholder=True,\n"
+        "                config='configs/none/later.py'),\n"
+        f"           dict(name='t', role='teacher', config={str(FIXTURES / 'tiny_seg.py')!r})]\n")
+    assert tool.main([str(path), '--list']) == 2
+    err = capsys.readouterr().err
+    assert "'student': configs/none/absent.py" in err and 'suite.py' in err
+    assert 'later.py' not in err  # a placeholder may wait for its config
+    path.write_text(path.read_text().replace("'configs/none/absent.py'",
+                                             repr(str(FIXTURES / 'tiny_seg.py'))))
+    assert tool.main([str(path), '--list']) == 0
+
+
+def test_list_shows_seeds_and_teacher_seeds(capsys):
+    tool = _run_benchmark_tool()
+    fake = str(FIXTURES / 'suite_fake.py')
+    assert tool.main([fake, '--list', '--only', 'kd', '--seeds', '0', '1', '2']) == 0
+    out = capsys.readouterr().out
+    assert 'teacher  seeds [0, 1, 2]' in out
+    assert 'kd                       distill  seeds [0, 1, 2], teacher teacher seed 0' in out
+    assert '2 torch threads per run' in out
+    assert tool.main([fake, '--list', '--only', 'kd']) == 0  # the suite's own seeds
+    out = capsys.readouterr().out
+    assert 'teacher  seeds [0]' in out and 'distill  seeds [0, 1], teacher teacher seed 0' in out
 
 
 @pytest.mark.parametrize('kind, train, test', [
@@ -63,6 +111,18 @@ def test_emitted_script(kind, train, test):
     assert lines[-1].endswith('--collect --work-root wd --results-dir res')
     with pytest.raises(ValueError, match='--emit'):
         emit_script('pbs', [], 'wd', 'res', [])
+
+
+def test_emitted_script_with_same_teacher_seeds():
+    suite = load_suite(str(FIXTURES / 'suite_fake.py'))
+    suite.entry('kd').teacher_seed = 'same'
+    script = emit_script('dist', [(suite, select_entries(suite, ['kd']))], 'wd', 'res',
+                         ['suite_fake.py'], repo_root=str(REPO), seeds=[0, 1, 2])
+    trains = [line for line in script.splitlines() if 'dist_train.sh' in line]
+    assert len(trains) == 6  # teacher and kd, seeds 0, 1, 2
+    for k in range(3):
+        (kd, ) = [t for t in trains if f'/kd/seed_{k}-' in t]
+        assert f'model.teacher_ckpt="$(cat wd/fake-suite/teacher/seed_{k}-' in kd
 
 
 def test_emitted_script_is_valid_bash(tmp_path):
@@ -104,12 +164,17 @@ def test_bad_markers(text, message):
         find_blocks(text, 'R.md')
 
 
-def test_run_benchmark_list(capsys):
+def _run_benchmark_tool():
     import importlib.util
     spec = importlib.util.spec_from_file_location('run_benchmark', REPO / 'tools' /
                                                   'run_benchmark.py')
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
+    return tool
+
+
+def test_run_benchmark_list(capsys):
+    tool = _run_benchmark_tool()
     quick = str(REPO / 'benchmarks' / 'suites' / 'quick.py')
     assert tool.main([quick, '--list', '--family', 'changedet', '--only', 'kd']) == 0
     out = capsys.readouterr().out
