@@ -140,15 +140,16 @@ def synthesize_pair(rng: np.random.Generator,
             function of its state).
         size (int): Tile side in pixels.
         max_buildings (int, optional): Upper bound of buildings per tile;
-            default 14 per 256 x 256 px (the building density stays the same
-            at any tile size, e.g. 224 on LEVIR's 1024 px tiles).
+            default 14 per 256 x 256 px on larger tiles (the building density
+            stays the same, e.g. 224 on LEVIR's 1024 px tiles) and 14 on
+            smaller ones (as many as fit).
 
     Returns:
         dict: ``img_a`` and ``img_b`` (size, size, 3) uint8 RGB, ``label``
         (size, size) uint8 with 255 on changed building footprints, 0 elsewhere.
     """
     if max_buildings is None:
-        max_buildings = max(1, int(round(14 * (size / 256) ** 2)))
+        max_buildings = max(14, int(round(14 * (size / 256) ** 2)))
     background, vegetation = _parcels(rng, size)
     road = _draw_roads(rng, background, vegetation)
     buildings = _place_buildings(rng, size, road, max_buildings)
