@@ -13,7 +13,7 @@ teacher_ckpt = 'work_dirs/siam_r50w32-fpn_1xb4-quick_synth-levir-256/iter_300.pt
 
 # the FPN head's fused feature map (stride 4), before dropout and the classifier
 embedding = dict(type='ModuleInputs', source='decode_head.dropout')
-# Batch term at full stride 4 (32x32 positions per 128 crop).
+# Batch term at stride 8 (32x32 -> 16x16 positions per 128 crop).
 # Memory terms: 2048 random labelled anchor pixels per batch at most;
 # banks and bank samples 10x / 4x smaller than the paper for CPU runs.
 model = dict(
@@ -29,7 +29,7 @@ model = dict(
         distill_losses=dict(loss_cirkd=dict(
             type='CIRKDLoss', num_classes=2, student_channels=64, teacher_channels=64,
             temperature=0.1, kd_temperature=1.0, batch_pixel_weight=1.0,
-            memory_pixel_weight=0.1, memory_region_weight=0.1, batch_pool=1,
+            memory_pixel_weight=0.1, memory_region_weight=0.1, batch_pool=2,
             max_anchors=2048,
             pixel_memory_size=2000, region_memory_size=200, pixel_contrast_size=1024,
             region_contrast_size=256)),

@@ -167,3 +167,81 @@ def test_unknown_routed_teacher_is_refused():
                 loss_forward_mappings=dict(loss_mtkd=dict(
                     preds_S=dict(from_student=True, recorder='logits'),
                     preds_T=dict(from_student=False, recorder='logits', reduce='route'))))))
+
+
+def test_partition_tool_writes_ann_file_lists(tmp_path, capsys):
+    import importlib.util
+    root = tmp_path / 'data'
+    write_change_set(root)
+    config = tmp_path / 'cfg.py'
+    config.write_text(
+        "default_scope = 'mmkd_rs'\n"
+        f"train_dataloader = dict(dataset=dict(type='LEVIRCDDataset', data_root={str(root)!r}, "
+        "pipeline=[dict(type='LoadBiTemporalImages', channels_per_date=(3, 3)), "
+        "dict(type='LoadBiTemporalAnnotations', label_format='0-255')]), "
+        "sampler=dict(type='ChangeRatioPartitionSampler', partition=0, "
+        "thresholds=(0.05, 0.2)))\n")
+    tool = osp.join(osp.dirname(__file__), '..', '..', 'tools', 'dataset_converters',
+                    'partition_by_change_ratio.py')
+    spec = importlib.util.spec_from_file_location('partition_by_change_ratio', tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main([str(config)])
+    lists = [(root / 'car_partitions' / f'car_partition_{k}.txt').read_text().split()
+             for k in range(3)]
+    assert lists == [['tile_0', 'tile_3'], ['tile_1'], ['tile_2']]
+    assert 'thresholds [0.05, 0.2]' in capsys.readouterr().out
+    subset = DATASETS.build(dict(type='LEVIRCDDataset', data_root=str(root),
+                                 ann_file='car_partitions/car_partition_0.txt', pipeline=[]))
+    assert [osp.basename(subset.get_data_info(i)['img_path']) for i in range(len(subset))] \
+        == ['tile_0.png', 'tile_3.png']
+
+
+def run_train(config, work_dir, *options):
+    """``tools/train.py CONFIG`` in a subprocess (1 thread); the CompletedProcess."""
+    import subprocess
+    import sys
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    cmd = [sys.executable, osp.join(repo, 'tools', 'train.py'), config,
+           '--work-dir', str(work_dir), '--cfg-options', 'train_cfg.max_iters=2',
+           'train_cfg.val_interval=1000', 'default_hooks.checkpoint.interval=2',
+           'default_hooks.logger.interval=1', *options]
+    return subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_mtkd_steps_2_and_3_through_tools_train(tmp_path):
+    """A partition teacher trains on its partition only; the MTKD student starts from a
+    checkpoint, loads three teachers and logs how many samples each teacher got."""
+    import json
+
+    from mmkd_rs.datasets.synthetic import generate_synthetic_levir
+    data = generate_synthetic_levir(str(tmp_path / 'data'), 8, 2, 2, size=128, seed=0)
+    roots = [f'{s}_dataloader.dataset.data_root={data}' for s in ('train', 'val', 'test')]
+    teacher = run_train('configs/mtkd/mtkd-teacher-small_siam-r18w32-fpn_1xb4-quick_synth-'
+                        'levir-256.py', tmp_path / 'teacher', *roots)
+    assert teacher.returncode == 0, teacher.stderr[-3000:]
+    # 7 of the 8 synthetic 128-px tiles have CAR < 0.035 (one has 0.06)
+    assert 'partition 0 (thresholds [0.035, 0.05]) holds 7 of 8 samples' in teacher.stdout
+    ckpt = tmp_path / 'teacher' / 'iter_2.pth'
+    student = run_train(
+        'configs/mtkd/mtkd_siam-r18w32_3xsiam-r18w32_synth-levir-256_quick.py',
+        tmp_path / 'student', f'model.student.init_cfg.checkpoint={ckpt}',
+        *[f'model.teachers.{t}.ckpt={ckpt}' for t in ('small', 'medium', 'large')], *roots)
+    assert student.returncode == 0, student.stderr[-3000:]
+    assert f'load model from: {ckpt}' in student.stdout
+    scalars = (tmp_path / 'student').glob('*/vis_data/scalars.json')
+    steps = [json.loads(line) for line in next(scalars).read_text().splitlines()]
+    steps = [s for s in steps if 'distill.loss_mtkd' in s]
+    assert len(steps) == 2
+    for step in steps:   # a batch of 4 crops, each routed to exactly one teacher
+        assert sum(step[f'distill.route_{t}'] for t in ('small', 'medium', 'large')) == 4
+
+
+def test_list_modules_lists_the_new_methods():
+    from mmkd_rs.utils.module_index import registered_modules
+    groups = {title: [name for name, _ in rows]
+              for title, rows in registered_modules().items()}
+    assert {'IFVDLoss', 'CIRKDLoss', 'DKDLoss'} <= set(groups['distill losses'])
+    assert 'MTKDDistiller' in groups['distillers']
