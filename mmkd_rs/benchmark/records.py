@@ -50,6 +50,9 @@ key                             meaning
                                 testing and measuring: the suite's
                                 ``threads``), ``cuda_device`` (None without
                                 CUDA); no host names or paths
+``dataset_sha256``              sha256 of every file of a generated suite
+                                dataset (``GENERATED.json``; None for real
+                                data), so a record names the exact scenes
 ``started_at`` / ``finished_at`` ISO-8601 UTC timestamps
 ==============================  ===============================================
 """

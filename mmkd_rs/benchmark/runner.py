@@ -173,6 +173,13 @@ class BenchmarkRunner:
         return dict(self.env, **{name: str(suite.threads) for name in THREAD_ENV})
 
     # -- bookkeeping -------------------------------------------------------
+    def _dataset_sha256(self, suite: Suite) -> Optional[str]:
+        """sha256 of a generated suite dataset (None for real data): two records
+        with equal seeds, threads and fingerprints were trained on the same files."""
+        from .prepare import dataset_fingerprint
+        root = (suite.dataset or {}).get('data_root')
+        return dataset_fingerprint(osp.join(self.repo_root, root)) if root else None
+
     def _teacher_checkpoint(self, suite: Suite, entry: Entry, seed: int) -> str:
         """Absolute path of the checkpoint of teacher run ``seed`` (from its record)."""
         path = record_path(self.results_dir, suite.name, entry.teacher, seed)
@@ -233,7 +240,8 @@ class BenchmarkRunner:
         if self._commit is None:
             self._commit = git_commit(self.repo_root) or ''
         record.update(started_at=utc_now(), git_commit=self._commit or None,
-                      hardware=hardware_info(suite.threads))
+                      hardware=hardware_info(suite.threads),
+                      dataset_sha256=self._dataset_sha256(suite))
         try:
             options = run_options(entry, seed)
             record['config_hash'] = cfg_hash = config_hash(

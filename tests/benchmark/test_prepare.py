@@ -61,3 +61,14 @@ def test_folder_without_marker_is_refused(tmp_path, helper_module):
     with pytest.raises(SuiteError, match='has no GENERATED.json marker'):
         prepare_dataset(_suite(tmp_path, names=['a.txt']), str(tmp_path))
     assert dataset_fingerprint(str(tmp_path / 'made')) is None
+
+
+def test_runner_records_the_fingerprint(tmp_path, helper_module):
+    from mmkd_rs.benchmark.runner import BenchmarkRunner
+    suite = _suite(tmp_path, names=['a.txt'])
+    root = prepare_dataset(suite, str(tmp_path))
+    runner = BenchmarkRunner(str(tmp_path / 'results'), repo_root=str(tmp_path))
+    assert runner._dataset_sha256(suite) == dataset_fingerprint(root)
+    suite.dataset = dict(name='real', data_root='made')  # no marker read for real data
+    (tmp_path / 'made' / MARKER).unlink()
+    assert runner._dataset_sha256(suite) is None
