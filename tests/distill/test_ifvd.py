@@ -65,3 +65,15 @@ def test_ifvd_gradient_only_into_student():
     IFVDLoss(num_classes=2)(s, t, gt).backward()
     assert t.grad is None
     assert s.grad is not None and s.grad.abs().sum() > 0
+
+
+def test_ifvd_float16_prototypes_do_not_overflow():
+    # 16384 pixels of values up to 20: their sum exceeds float16's 65504, their mean does not
+    torch.manual_seed(0)
+    s = torch.rand(1, 4, 128, 128) * 20
+    t = torch.rand(1, 4, 128, 128) * 20
+    gt = torch.randint(0, 2, (1, 128, 128))
+    ref = IFVDLoss(num_classes=2)(s, t, gt)
+    half = IFVDLoss(num_classes=2)(s.half(), t.half(), gt)
+    assert torch.isfinite(half)
+    assert half.item() == pytest.approx(ref.item(), rel=0.05, abs=1e-4)

@@ -38,7 +38,8 @@ def prototype_similarity(feat: Tensor, labels: Tensor, num_classes: int,
     index = torch.where(valid, labels, torch.zeros_like(labels)).flatten(1)  # [N, HW]
     onehot = F.one_hot(index, num_classes).to(feat.dtype)
     onehot = onehot * valid.flatten(1, 2)[..., None].to(feat.dtype)          # [N, HW, K]
-    protos = (flat @ onehot) / (onehot.sum(1, keepdim=True) + eps)           # [N, C, K]
+    # averaging weights (not a sum then a division): no float16 overflow under AMP
+    protos = flat @ (onehot / (onehot.sum(1, keepdim=True) + eps))          # [N, C, K]
     centre = torch.gather(protos, 2, index[:, None].expand(n, c, -1))        # [N, C, HW]
     sim = F.cosine_similarity(flat, centre, dim=1)                           # [N, HW]
     return (sim * valid.flatten(1)).view_as(labels)
