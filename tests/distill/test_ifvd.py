@@ -77,3 +77,52 @@ def test_ifvd_float16_prototypes_do_not_overflow():
     half = IFVDLoss(num_classes=2)(s.half(), t.half(), gt)
     assert torch.isfinite(half)
     assert half.item() == pytest.approx(ref.item(), rel=0.05, abs=1e-4)
+
+
+# Each family's student config and teacher (config, checkpoint) of the IFVD, CIRKD and DKD
+# configs; the EO -> SAR configs inherit the HFD-Net config of the same size.
+FAMILIES = {
+    '_siam-r18w32_siam-r50_levir-cd-256_20k.py': (
+        'configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py',
+        'siam_r50-fpn_1xb8-20k_levir-cd-256', 'configs/changedet', 20000),
+    '_siam-r18w32_siam-r50w32_synth-levir-256_quick.py': (
+        'configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py',
+        'siam_r50w32-fpn_1xb4-quick_synth-levir-256', 'configs/changedet', 300),
+    '_linknet-r18-w32_dlinknet34_deepglobe-512x512_40k.py': (
+        'configs/tskd/linknet-r18-w32_student_4xb4-40k_deepglobe-512x512.py',
+        'dlinknet34_teacher_4xb4-40k_deepglobe-512x512', 'configs/tskd', 40000),
+    '_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py': (
+        'configs/tskd/linknet-r18-w32_student_quick_synthetic-64x64.py',
+        'dlinknet34_teacher_quick_synthetic-64x64', 'configs/tskd', 300),
+    '_r50-hfam-fcn_1xb8-20k_spacenet6-sar-512.py': (
+        'configs/hfd/hfd_r50-hfam-fcn_1xb8-20k_spacenet6-sar-512.py', None, None, None),
+    '_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py': (
+        'configs/hfd/hfd_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py', None, None, None),
+}
+BASELINES = [(m, tail) for m in ('ifvd', 'cirkd', 'dkd') for tail in FAMILIES]
+
+
+@pytest.mark.parametrize('method, tail', BASELINES, ids=[m + t for m, t in BASELINES])
+def test_baseline_configs_keep_the_family_student_teacher_and_data(method, tail, monkeypatch):
+    """IFVD, CIRKD and DKD configs change only the distiller of their family's KD setup."""
+    import os
+    from mmengine.config import Config
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    monkeypatch.chdir(repo)
+    cfg = Config.fromfile(f'configs/{method}/{method}{tail}')
+    base_path, teacher, folder, iters = FAMILIES[tail]
+    base = Config.fromfile(base_path)
+    assert cfg.train_dataloader == base.train_dataloader
+    assert cfg.val_evaluator == base.val_evaluator
+    if teacher is None:  # EO -> SAR: the HFD-Net model with another distiller
+        assert {k: v for k, v in cfg.model.items() if k != 'distiller'} == \
+            {k: v for k, v in base.model.items() if k != 'distiller'}
+    else:
+        assert cfg.model.student == base.model
+        assert cfg.model.teacher == f'{folder}/{teacher}.py'
+        assert os.path.isfile(cfg.model.teacher)
+        assert cfg.model.teacher_ckpt == f'work_dirs/{teacher}/iter_{iters}.pth'
+    losses = cfg.model.distiller.distill_losses
+    assert list(losses) == [f'loss_{method}']
+    mapping = cfg.model.distiller.loss_forward_mappings[f'loss_{method}']
+    assert mapping.gt_seg == dict(from_data='gt_sem_seg')
