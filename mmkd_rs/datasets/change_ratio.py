@@ -52,12 +52,15 @@ def change_area_ratio(label, ignore_index: int = 255) -> float:
 
 def check_thresholds(thresholds: Sequence[float], where: str) -> List[float]:
     """``thresholds`` as a list; strictly increasing and inside (0, 1) or ``CARPartitionError``."""
-    values = [float(t) for t in thresholds]
+    try:
+        values = [float(t) for t in thresholds]
+    except (TypeError, ValueError):
+        values = []
     if not values or any(not 0 < t < 1 for t in values) or any(
             a >= b for a, b in zip(values, values[1:])):
         raise CARPartitionError(f'{where}: CAR thresholds must be a non-empty, strictly '
                                 f'increasing sequence of values in (0, 1), got '
-                                f'{list(thresholds)!r}')
+                                f'{thresholds!r}')
     return values
 
 

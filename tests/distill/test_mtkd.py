@@ -12,7 +12,7 @@ from mmseg.structures import SegDataSample
 
 from mmkd_rs.datasets.change_ratio import (CARPartitionError, ChangeRatioPartitionSampler,
                                            car_partition, change_area_ratio,
-                                           dataset_change_ratios)
+                                           check_thresholds, dataset_change_ratios)
 from mmkd_rs.distill.wiring import DistillConfigError
 from mmkd_rs.registry import DATASETS, MODELS
 
@@ -30,6 +30,9 @@ def test_change_area_ratio_and_partition_by_hand():
     thresholds = (0.05, 0.2)
     assert [car_partition(r, thresholds) for r in (0.0, 0.0499, 0.05, 0.1999, 0.2, 1.0)] == \
         [0, 0, 1, 1, 2, 2]
+    for bad in ((), (0.0, 0.2), (0.2, 0.2), (0.5, 1.0), ('a', ), 0.05):
+        with pytest.raises(CARPartitionError, match='strictly increasing'):
+            check_thresholds(bad, 'test')
 
 
 def write_change_set(root, ratios=RATIOS):
@@ -214,29 +217,37 @@ def run_train(config, work_dir, *options):
 def test_mtkd_steps_2_and_3_through_tools_train(tmp_path):
     """A partition teacher trains on its partition only; the MTKD student starts from a
     checkpoint, loads three teachers and logs how many samples each teacher got."""
+    import glob
     import json
 
     from mmkd_rs.datasets.synthetic import generate_synthetic_levir
     data = generate_synthetic_levir(str(tmp_path / 'data'), 8, 2, 2, size=128, seed=0)
+    ratios = sorted(float((cv2.imread(p, cv2.IMREAD_GRAYSCALE) > 0).mean())
+                    for p in glob.glob(osp.join(data, 'train', 'label', '*.png')))
+    # thresholds from the data: 4 tiles below the first, the rest below the second
+    assert ratios[3] < ratios[4], ratios
+    thresholds = [(ratios[3] + ratios[4]) / 2, (ratios[-1] + 1) / 2]
     roots = [f'{s}_dataloader.dataset.data_root={data}' for s in ('train', 'val', 'test')]
     teacher = run_train('configs/mtkd/mtkd-teacher-small_siam-r18w32-fpn_1xb4-quick_synth-'
-                        'levir-256.py', tmp_path / 'teacher', *roots)
+                        'levir-256.py', tmp_path / 'teacher', *roots,
+                        f'train_dataloader.sampler.thresholds={thresholds}')
     assert teacher.returncode == 0, teacher.stderr[-3000:]
-    # 7 of the 8 synthetic 128-px tiles have CAR < 0.035 (one has 0.06)
-    assert 'partition 0 (thresholds [0.035, 0.05]) holds 7 of 8 samples' in teacher.stdout
+    assert f'partition 0 (thresholds {thresholds}) holds 4 of 8 samples' in teacher.stdout
     ckpt = tmp_path / 'teacher' / 'iter_2.pth'
     student = run_train(
         'configs/mtkd/mtkd_siam-r18w32_3xsiam-r18w32_synth-levir-256_quick.py',
         tmp_path / 'student', f'model.student.init_cfg.checkpoint={ckpt}',
-        *[f'model.teachers.{t}.ckpt={ckpt}' for t in ('small', 'medium', 'large')], *roots)
+        *[f'model.teachers.{t}.ckpt={ckpt}' for t in ('small', 'medium', 'large')], *roots,
+        f'model.distiller.routing.thresholds={thresholds}')
     assert student.returncode == 0, student.stderr[-3000:]
     assert f'load model from: {ckpt}' in student.stdout
     scalars = (tmp_path / 'student').glob('*/vis_data/scalars.json')
     steps = [json.loads(line) for line in next(scalars).read_text().splitlines()]
     steps = [s for s in steps if 'distill.loss_mtkd' in s]
     assert len(steps) == 2
-    for step in steps:   # a batch of 4 crops, each routed to exactly one teacher
+    for step in steps:   # a batch of 4 crops (whole tiles), each routed to one teacher
         assert sum(step[f'distill.route_{t}'] for t in ('small', 'medium', 'large')) == 4
+        assert step['distill.route_large'] == 0   # no tile reaches the second threshold
 
 
 def test_list_modules_lists_the_new_methods():
