@@ -1,0 +1,27 @@
+# The segmentation-KD baselines the field compares against (IFVD, CIRKD, DKD) on the
+# quick change-detection protocol: same data, schedules, seeds, threads, teacher
+# schedule and tuned weights as changedet_quick.py, with its own teacher and
+# student-alone runs (records are kept per suite, and the comparison is paired seed by
+# seed within this suite). Outside the 2-hour quick collection:
+#   python tools/run_benchmark.py benchmarks/suites/changedet_baselines.py
+_base_ = ['./changedet_quick.py']
+suite = 'changedet-baselines'
+leaderboards = [
+    dict(name='changedet-levir-quick-baselines',
+         title='Change detection, synthetic LEVIR-CD: IFVD, CIRKD, DKD (quick CPU '
+         'protocol, 3 seeds)', main_metric='F1',
+         metrics=['F1', 'IoU', 'precision', 'recall', 'OA', 'Kappa'], higher_is_better=True),
+]
+_teacher = 'siam-r50w32'
+_kd = '_siam-r18w32_siam-r50w32_synth-levir-256_quick.py'
+entries = [
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=240,
+         config='configs/changedet/siam_r50w32-fpn_1xb4-quick_synth-levir-256.py',
+         cfg_options=_base_.teacher_options),
+    dict(name='student', role='student', method='student', budget_s=60,
+         config='configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py'),
+] + [
+    dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=85,
+         config=f'configs/{m}/{m}{_kd}', cfg_options=_base_.tuned[m])
+    for m in ('ifvd', 'cirkd', 'dkd')
+]

@@ -1,0 +1,24 @@
+# IFVD, CIRKD and DKD on the quick roads protocol: same data, schedules, seeds, threads
+# and tuned weights as roads_quick.py, with its own teacher and student-alone runs
+# (paired seed by seed within this suite). Outside the 2-hour quick collection:
+#   python tools/run_benchmark.py benchmarks/suites/roads_baselines.py
+_base_ = ['./roads_quick.py']
+suite = 'roads-baselines'
+leaderboards = [
+    dict(name='roads-quick-baselines', title='Road extraction, synthetic scenes: IFVD, '
+         'CIRKD, DKD (quick CPU protocol, 3 seeds)', main_metric='IoU',
+         metrics=['IoU', 'F1', 'relaxed_F1', 'clDice', 'APLS', 'TOPO_F1'],
+         higher_is_better=True),
+]
+_teacher = 'dlinknet34'
+_pair = '_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py'
+entries = [
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=120,
+         config='configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py'),
+    dict(name='student', role='student', method='student', budget_s=45,
+         config='configs/tskd/linknet-r18-w32_student_quick_synthetic-64x64.py'),
+] + [
+    dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=70,
+         config=f'configs/{m}/{m}{_pair}', cfg_options=_base_.tuned[m])
+    for m in ('ifvd', 'cirkd', 'dkd')
+]

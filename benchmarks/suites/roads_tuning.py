@@ -1,0 +1,54 @@
+# Equal tuning budget for the road distillers (one seed, validation split): each
+# distiller's main loss weight (and temperature where it has one) over a fixed grid of
+# four points; the best validation IoU is what roads_quick.py (`tuned`) uses on the
+# test split with all seeds. Nothing here is scored on the test split.
+#   python tools/run_benchmark.py benchmarks/suites/roads_tuning.py
+_base_ = ['./roads_quick.py']
+suite = 'roads-tuning'
+seeds = [0]
+
+_val = dict(img_path='img_dir/val', seg_map_path='ann_dir/val', conn_path='conn_dir/val',
+            graph_path='graph_dir/val')
+cfg_options = {
+    **{k: v for k, v in _base_.cfg_options.items()},
+    **{f'test_dataloader.dataset.data_prefix.{k}': v for k, v in _val.items()},
+}
+evaluation = dict(split='val', protocol='whole 256 px scenes of the val split (16 scenes), '
+                  'one seed; road IoU chooses each distiller\'s grid point',
+                  input_shape=(256, 256))
+leaderboards = [
+    dict(name='roads-tuning', title='Roads: loss-weight grid on the val split (synthetic '
+         'scenes, seed 0)', main_metric='IoU', metrics=['IoU', 'F1', 'APLS'],
+         higher_is_better=True),
+]
+
+_teacher = 'dlinknet34'
+_pair = '_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py'
+_config = dict(kd=f'configs/tskd/kd{_pair}', tskd=f'configs/tskd/tskd{_pair}',
+               ifvd=f'configs/ifvd/ifvd{_pair}', cirkd=f'configs/cirkd/cirkd{_pair}',
+               dkd=f'configs/dkd/dkd{_pair}')
+_L = 'model.distiller.distill_losses.'
+grids = dict(
+    kd={f'w{w}-T{t}': {_L + 'loss_kd.loss_weight': w, _L + 'loss_kd.temperature': t}
+        for w, t in ((1.0, 1.0), (1.0, 4.0), (3.0, 1.0), (3.0, 4.0))},
+    # TSKD: its three terms (KD, feature mimicking, topological space) scaled together
+    tskd={f'x{f}': {_L + 'loss_kd.loss_weight': f, _L + 'loss_mimic.loss_weight': f,
+                    _L + 'loss_topo.loss_weight': f} for f in (0.3, 1.0, 3.0, 10.0)},
+    ifvd={f'w{w}': {_L + 'loss_ifvd.loss_weight': w} for w in (20.0, 60.0, 200.0, 600.0)},
+    cirkd={f'x{f}': {_L + 'loss_cirkd.batch_pixel_weight': f,
+                     _L + 'loss_cirkd.memory_pixel_weight': 0.1 * f,
+                     _L + 'loss_cirkd.memory_region_weight': 0.1 * f}
+           for f in (0.1, 0.3, 1.0, 3.0)},
+    dkd={f'a{a}-T{t}': {_L + 'loss_dkd.alpha': a, _L + 'loss_dkd.temperature': t}
+         for a, t in ((1.0, 1.0), (1.0, 4.0), (3.0, 1.0), (3.0, 4.0))},
+)
+entries = [
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=120,
+         config='configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py'),
+    dict(name='student', role='student', method='student', budget_s=45,
+         config='configs/tskd/linknet-r18-w32_student_quick_synthetic-64x64.py'),
+] + [
+    dict(name=f'{m}@{label}', role='distill', method=m, teacher=_teacher, budget_s=70,
+         config=_config[m], cfg_options=options)
+    for m, points in grids.items() for label, options in points.items()
+]

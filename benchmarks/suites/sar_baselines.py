@@ -1,0 +1,25 @@
+# IFVD, CIRKD and DKD on the quick EO -> SAR protocol (HFD-Net family network): same
+# data, schedules, seeds, threads and tuned weights as sar_quick.py, with its own EO
+# teacher and SAR student-alone runs (paired seed by seed within this suite). Outside
+# the 2-hour quick collection:
+#   python tools/run_benchmark.py benchmarks/suites/sar_baselines.py
+_base_ = ['./sar_quick.py']
+suite = 'sar-baselines'
+leaderboards = [
+    dict(name='sar-quick-baselines', title='EO -> SAR building segmentation: IFVD, CIRKD, '
+         'DKD (synthetic SpaceNet 6, quick CPU protocol, 3 seeds)',
+         main_metric='building_F1', metrics=['building_F1', 'mIoU', 'OA', 'Kappa'],
+         higher_is_better=True),
+]
+_teacher = 'eo-teacher'
+_tail = '_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py'
+entries = [
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=60,
+         config='configs/hfd/hfd-teacher-eo_r18-hfam-fcn_1xb8-quick_synthetic-sn6-eo-64.py'),
+    dict(name='student', role='student', method='student', budget_s=60,
+         config='configs/hfd/hfd-student-sar' + _tail),
+] + [
+    dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=75,
+         config=f'configs/{m}/{m}{_tail}', cfg_options=_base_.tuned[m])
+    for m in ('ifvd', 'cirkd', 'dkd')
+]

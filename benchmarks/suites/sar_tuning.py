@@ -1,0 +1,65 @@
+# Equal tuning budget for the EO -> SAR distillers (one seed, validation split): each
+# distiller's main loss weight (and temperature where it has one) over a fixed grid of
+# four points; the best validation building F1 is what sar_quick.py (`tuned`) uses on
+# the test split with all seeds. Nothing here is scored on the test split.
+#   python tools/run_benchmark.py benchmarks/suites/sar_tuning.py
+_base_ = ['./sar_quick.py']
+suite = 'sar-tuning'
+seeds = [0]
+
+cfg_options = {
+    **{k: v for k, v in _base_.cfg_options.items()},
+    'test_dataloader.dataset.ann_file': 'splits/val.txt',
+}
+evaluation = dict(split='val', protocol='SAR-only val split (32 tiles), one seed; '
+                  'building F1 chooses each distiller\'s grid point', input_shape=(64, 64))
+leaderboards = [
+    dict(name='sar-tuning', title='EO -> SAR: loss-weight grid on the val split, HFD-Net '
+         'family (synthetic SpaceNet 6, seed 0)', main_metric='building_F1',
+         metrics=['building_F1', 'mIoU'], higher_is_better=True),
+    dict(name='sar-tuning-disoptnet', title='EO -> SAR: loss-weight grid on the val split, '
+         'DisOptNet family (seed 0)', main_metric='building_F1',
+         metrics=['building_F1', 'mIoU'], higher_is_better=True),
+]
+
+_teacher = 'eo-teacher'
+_tail = '_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py'
+_dir = dict(kd='hfd', fitnet='hfd', hfd='hfd', ifvd='ifvd', cirkd='cirkd', dkd='dkd')
+_dis_teacher = 'disoptnet-eo-teacher'
+_dis = 'configs/disoptnet/disoptnet{}_r18-deeplabv3plus_1xb8-quick_synthetic-sn6-{}-64.py'
+_L = 'model.distiller.distill_losses.'
+grids = dict(
+    kd={f'w{w}-T{t}': {_L + 'loss_kd.loss_weight': w, _L + 'loss_kd.temperature': t}
+        for w, t in ((1.0, 1.0), (1.0, 4.0), (3.0, 1.0), (3.0, 4.0))},
+    fitnet={f'w{w}': {_L + 'loss_fitnet.loss_weight': w} for w in (0.1, 0.3, 1.0, 3.0)},
+    hfd={f'w{w}': {_L + 'loss_hfd.loss_weight': w} for w in (0.3, 1.0, 3.0, 10.0)},
+    ifvd={f'w{w}': {_L + 'loss_ifvd.loss_weight': w} for w in (20.0, 60.0, 200.0, 600.0)},
+    cirkd={f'x{f}': {_L + 'loss_cirkd.batch_pixel_weight': f,
+                     _L + 'loss_cirkd.memory_pixel_weight': 0.1 * f,
+                     _L + 'loss_cirkd.memory_region_weight': 0.1 * f}
+           for f in (0.1, 0.3, 1.0, 3.0)},
+    dkd={f'a{a}-T{t}': {_L + 'loss_dkd.alpha': a, _L + 'loss_dkd.temperature': t}
+         for a, t in ((1.0, 1.0), (1.0, 4.0), (3.0, 1.0), (3.0, 4.0))},
+    # DisOptNet: its feature-matching terms and the auxiliary KD scaled together
+    disoptnet={f'x{f}': {_L + 'loss_aux_kd.loss_weight': f,
+                         **{_L + f'loss_feat_{k}.loss_weight': f / 3
+                            for k in ('stage3', 'stage4', 'decoder')}}
+               for f in (0.3, 1.0, 3.0, 10.0)},
+)
+entries = [
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=60,
+         config='configs/hfd/hfd-teacher-eo_r18-hfam-fcn_1xb8-quick_synthetic-sn6-eo-64.py'),
+    dict(name='student', role='student', method='student', budget_s=60,
+         config='configs/hfd/hfd-student-sar' + _tail),
+    dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=75,
+         leaderboard='sar-tuning-disoptnet', config=_dis.format('-teacher-eo4', 'eo')),
+    dict(name='disoptnet-sar-only', role='student', method='student', budget_s=60,
+         leaderboard='sar-tuning-disoptnet', config=_dis.format('-sar-only', 'sar')),
+] + [
+    dict(name=f'{m}@{label}', role='distill', method=m, budget_s=75,
+         teacher=_dis_teacher if m == 'disoptnet' else _teacher,
+         leaderboard='sar-tuning-disoptnet' if m == 'disoptnet' else 'sar-tuning',
+         config=_dis.format('', 'sar') if m == 'disoptnet' else
+         f'configs/{_dir[m]}/{m}{_tail}', cfg_options=options)
+    for m, points in grids.items() for label, options in points.items()
+]
