@@ -2,7 +2,7 @@
 # SpaceNet 6 tiles (python tools/dataset_converters/
 # generate_synthetic_spacenet6.py data/synthetic_spacenet6): ResNet-18 at
 # output stride 16 + DeepLabV3+ (64 channels), CE + class-mean Dice, 300
-# AdamW iterations at lr 5e-3. Results: benchmarks/suites/sar_quick_extra.py
+# AdamW iterations at lr 5e-3. Results: benchmarks/suites/sar_quick.py
 # (configs/disoptnet/README.md).
 _base_ = [
     '../_base_/models/resnet_deeplabv3plus_dice.py',
