@@ -40,7 +40,8 @@ def parse_args(argv=None):
     parser.add_argument('--work-root', default=osp.join('work_dirs', 'benchmark'),
                         help='parent of the runs\' work dirs (default: %(default)s)')
     parser.add_argument('--family', nargs='+', help='only suites of these task families')
-    parser.add_argument('--only', nargs='+', help='only these entries (their teachers too)')
+    parser.add_argument('--only', nargs='+', help='only these entries (with the entries '
+                        'whose checkpoints they load: teachers, "checkpoints")')
     parser.add_argument('--tags', nargs='+', help='only entries with one of these tags')
     parser.add_argument('--seeds', nargs='+', type=int,
                         help='run these seeds for every entry (default: each entry\'s '
@@ -105,24 +106,31 @@ def _selection(args):
 
 
 def _print_list(chosen):
+    """Each entry's role, seeds, config and the runs whose checkpoints it loads."""
     from mmkd_rs.benchmark.suite import run_plan
     for suite, entries in chosen:
         print(f'{suite.name} ({suite.family}, {suite.path}; {suite.threads} torch threads '
               'per run)')
         plan = run_plan(suite, entries)
         for e in entries:
-            runs = [(seed, t) for entry, seed, t in plan if entry is e]
+            runs = [(seed, sources) for entry, seed, sources in plan if entry is e]
             budget = f', ~{e.budget_s:.0f}s/run' if e.budget_s else ''
             note = ' [placeholder: config not written yet]' if e.placeholder and not \
                 osp.isfile(osp.join(REPO, e.config)) else ''
             teacher = ''
             if e.teacher:
-                used = sorted({t for _, t in runs})
-                teacher = f', teacher {e.teacher} seed{"s" if len(used) > 1 else ""} ' + \
-                    ','.join(map(str, used))
+                teacher = f', teacher {e.teacher} ' + _seed_list(runs, e.teacher)
             print(f'  {e.name:<24} {e.role:<8} seeds {[s for s, _ in runs]}{teacher}{budget}'
                   f'{note}')
             print(f'  {"":<24} {e.config}')
+            for option, source in e.checkpoints.items():
+                print(f'  {"":<24} {option} <- {source} {_seed_list(runs, source)}')
+
+
+def _seed_list(runs, source: str) -> str:
+    """``seed 0`` / ``seeds 0,1,2``: the seeds of ``source`` that ``runs`` load."""
+    used = sorted({sources[source] for _, sources in runs})
+    return f'seed{"s" if len(used) > 1 else ""} ' + ','.join(map(str, used))
 
 
 def main(argv=None) -> int:

@@ -3,8 +3,9 @@
 ``dist`` uses ``tools/dist_train.sh`` / ``tools/dist_test.sh`` (torchrun,
 ``$GPUS`` processes); ``slurm`` uses ``tools/slurm_train.sh`` /
 ``tools/slurm_test.sh`` (``$PARTITION``, ``$GPUS``).  Runs follow the
-suite's order with teachers first; a distillation run reads its teacher's
-checkpoint from the teacher work dir's ``last_checkpoint`` when it starts.
+suite's order with teachers first and every entry after those whose
+checkpoints it loads; such a run reads each of them (its teacher, its
+``checkpoints``) from that run's work dir's ``last_checkpoint`` when it starts.
 Every training resumes (``--resume``) so the script can be re-launched after
 an interruption; a run whose ``test/`` folder already holds metrics is
 skipped.  The last line collects records (``--collect``: measure and write
@@ -12,7 +13,7 @@ records from the finished work dirs, without training).
 """
 import os.path as osp
 import shlex
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from .commands import format_cfg_options
 from .provenance import config_hash
@@ -28,25 +29,31 @@ def _q(text: str) -> str:
     return shlex.quote(text)
 
 
-def _options(options: dict, teacher_wd: Optional[str], entry: Entry) -> str:
+def _options(options: dict, source_wds: Dict[str, str]) -> str:
+    """`` --cfg-options ...`` with ``options`` and, for each ``{cfg-option:
+    work dir}`` of ``source_wds``, the checkpoint named by that work dir's
+    ``last_checkpoint`` (read when the line runs)."""
     parts = [_q(o) for o in format_cfg_options(options)]
-    if teacher_wd:
-        parts.append(f'{entry.teacher_ckpt_option}="$(cat {_q(teacher_wd)}/last_checkpoint)"')
+    parts += [f'{option}="$(cat {_q(wd)}/last_checkpoint)"'
+              for option, wd in source_wds.items()]
     return ' --cfg-options ' + ' '.join(parts) if parts else ''
 
 
+def _work_dir(suite: Suite, entry: Entry, seed: int, work_root: str, repo_root: str) -> str:
+    cfg_hash = config_hash(osp.join(repo_root, entry.config), run_options(entry, seed))
+    return work_dir_of(work_root, suite.name, entry, seed, cfg_hash)
+
+
 def _run_lines(kind: str, suite: Suite, entry: Entry, seed: int, work_root: str,
-               repo_root: str, teacher: Optional[Entry],
-               teacher_seed: Optional[int]) -> List[str]:
-    options = run_options(entry, seed)
-    cfg_hash = config_hash(osp.join(repo_root, entry.config), options)
-    wd = work_dir_of(work_root, suite.name, entry, seed, cfg_hash)
-    teacher_wd = None
-    if teacher is not None:
-        t_hash = config_hash(osp.join(repo_root, teacher.config),
-                             run_options(teacher, teacher_seed))
-        teacher_wd = work_dir_of(work_root, suite.name, teacher, teacher_seed, t_hash)
-    opts = _options(options, teacher_wd, entry)
+               repo_root: str, sources: Dict[str, Entry],
+               source_seeds: Dict[str, int]) -> List[str]:
+    """Lines of one run; ``sources``: the entries it loads checkpoints of, by
+    name, and ``source_seeds`` their seeds (:func:`~.suite.run_plan`)."""
+    wd = _work_dir(suite, entry, seed, work_root, repo_root)
+    source_wds = {option: _work_dir(suite, sources[name], source_seeds[name], work_root,
+                                    repo_root)
+                  for option, name in entry.checkpoint_sources().items()}
+    opts = _options(run_options(entry, seed), source_wds)
     job = f'{suite.name}-{entry.name}-s{seed}'
     cfg, ckpt = _q(entry.config), f'"$(cat {_q(wd)}/last_checkpoint)"'
     if kind == 'dist':
@@ -74,7 +81,8 @@ def emit_script(kind: str, suites_and_entries, work_root: str, results_dir: str,
         suite_files: passed to the final ``--collect`` command.
         repo_root: where configs are read to compute config hashes.
         seeds: run these seeds for every entry (as ``--seeds``; teachers
-            also run the seeds their students load).
+            and other checkpoint sources also run the seeds their dependents
+            load).
     """
     if kind not in EMIT_KINDS:
         raise ValueError(f'--emit must be one of {EMIT_KINDS}, got {kind!r}')
@@ -89,19 +97,19 @@ def emit_script(kind: str, suites_and_entries, work_root: str, results_dir: str,
         entries = override_seeds(entries, seeds)
         selected = {e.name: e for e in entries}
         skipped = set()
-        for entry, seed, teacher_seed in run_plan(suite, entries):
-            teacher = (selected.get(entry.teacher) or suite.entry(entry.teacher)
-                       if entry.teacher else None)
-            configs = [entry.config] + ([teacher.config] if teacher else [])
-            absent = [c for c in configs if not osp.isfile(osp.join(repo_root, c))]
+        for entry, seed, source_seeds in run_plan(suite, entries):
+            sources = {name: selected.get(name) or suite.entry(name) for name in source_seeds}
+            configs = [entry.config] + [e.config for e in sources.values()]
+            absent = list(dict.fromkeys(c for c in configs
+                                        if not osp.isfile(osp.join(repo_root, c))))
             if absent:
                 if entry.name not in skipped:
                     skipped.add(entry.name)
                     lines += [f'# {suite.name} / {entry.name}: skipped, config(s) not '
                               f'written yet: {", ".join(absent)}', '']
                 continue
-            lines += _run_lines(kind, suite, entry, seed, work_root, repo_root, teacher,
-                                teacher_seed)
+            lines += _run_lines(kind, suite, entry, seed, work_root, repo_root, sources,
+                                source_seeds)
     collect = ['python', 'tools/run_benchmark.py'] + suite_files + [
         '--collect', '--work-root', work_root, '--results-dir', results_dir]
     lines += ['# Measure and write result records from the finished work dirs.',

@@ -38,7 +38,12 @@ key                             meaning
                                 iteration time)
 ``curves``                      ``{key: [[iter, value], ...]}`` from the
                                 training log, subsampled
-``teacher_checkpoint_sha256``   sha256 of the teacher weights (KD entries)
+``teacher_checkpoint_sha256``   sha256 of the teacher weights (entries
+                                with a ``teacher``)
+``checkpoint_sha256``           ``{cfg-option: sha256}`` of every checkpoint
+                                the run loaded from other entries (its
+                                teacher and its ``checkpoints``; ``{}`` for
+                                none)
 ``work_dir`` / ``checkpoint``   where the run's logs and last weights are,
                                 relative to the runner's work root
                                 (``--work-root``, default
@@ -89,7 +94,7 @@ def new_record(suite: str, entry: str, seed: int, method: str, role: str,
         schema=SCHEMA_VERSION, suite=suite, entry=entry, seed=int(seed), method=method,
         role=role, config=config, config_hash=None, status=STATUS_FAILED, error=None,
         metrics={}, complexity={}, speed={}, train={}, curves={},
-        teacher_checkpoint_sha256=None, git_commit=None, hardware={},
+        teacher_checkpoint_sha256=None, checkpoint_sha256={}, git_commit=None, hardware={},
         started_at=None, finished_at=None)
 
 

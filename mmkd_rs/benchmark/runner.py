@@ -3,10 +3,12 @@
 For each run the runner trains (``tools/train.py CONFIG --work-dir WD
 --resume --cfg-options ...``), tests the last checkpoint (``tools/test.py``),
 measures the student (params, FLOPs, FPS) and, for distillation entries, the
-teacher's forward cost, then writes one result record.  A run whose record
-says ``finished`` with the same config hash (and teacher weights) is
-skipped, so an interrupted suite resumes where it stopped; training itself
-resumes from the work dir's last checkpoint.  Any failure becomes a
+teacher's forward cost, then writes one result record.  The checkpoints an
+entry loads (its ``teacher`` and ``checkpoints``) come from the records of
+the runs that made them, and their sha256 go into the record.  A run whose
+record says ``finished`` with the same config hash and the same loaded
+weights is skipped, so an interrupted suite resumes where it stopped;
+training itself resumes from the work dir's last checkpoint.  Any failure becomes a
 ``failed`` record holding the tail of the failing step's output.
 
 The work dir of a run is ``<work_root>/<suite>/<entry>/seed_<k>-<hash8>``:
@@ -35,13 +37,13 @@ import shutil
 import subprocess
 import sys
 import time
-from typing import Callable, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 from .commands import flatten_options, format_cfg_options
 from .provenance import config_hash, git_commit, hardware_info, sha256_file, utc_now
 from .records import (STATUS_FAILED, STATUS_FINISHED, load_record, new_record, record_path,
                       save_record)
-from .suite import Entry, Suite, override_seeds, run_plan, teacher_seed_of
+from .suite import Entry, Suite, checkpoint_seed_of, override_seeds, run_plan
 from .train_logs import (LogError, curves_from_scalars, find_scalar_files, read_scalars,
                          read_test_metrics, train_summary)
 
@@ -58,7 +60,7 @@ class RunError(RuntimeError):
 
 
 def run_options(entry: Entry, seed: int) -> dict:
-    """cfg-options of a run without the teacher checkpoint path (flat keys)."""
+    """cfg-options of a run without the checkpoint paths it loads (flat keys)."""
     options = flatten_options(entry.cfg_options)
     options['randomness.seed'] = int(seed)
     return options
@@ -180,31 +182,42 @@ class BenchmarkRunner:
         root = (suite.dataset or {}).get('data_root')
         return dataset_fingerprint(osp.join(self.repo_root, root)) if root else None
 
-    def _teacher_checkpoint(self, suite: Suite, entry: Entry, seed: int) -> str:
-        """Absolute path of the checkpoint of teacher run ``seed`` (from its record)."""
-        path = record_path(self.results_dir, suite.name, entry.teacher, seed)
+    def _source_checkpoint(self, suite: Suite, entry: Entry, option: str, seed: int) -> str:
+        """Absolute path of the checkpoint that ``option`` of ``entry`` loads:
+        the one of run ``seed`` of the entry it names (from that run's record)."""
+        source = entry.checkpoint_sources()[option]
+        what = (f'teacher {source!r}' if source == entry.teacher and
+                option == entry.teacher_ckpt_option else
+                f'entry {source!r} (checkpoint for {option})')
+        path = record_path(self.results_dir, suite.name, source, seed)
         if not osp.isfile(path):
-            raise RunError(f'teacher {entry.teacher!r} seed {seed} has no '
-                           f'result record ({path}); run it first')
+            raise RunError(f'{what} seed {seed} has no result record ({path}); run it first')
         record = load_record(path)
         if record['status'] != STATUS_FINISHED:
-            raise RunError(f'teacher {entry.teacher!r} seed {seed} did not '
-                           f'finish (status {record["status"]!r} in {path})')
+            raise RunError(f'{what} seed {seed} did not finish (status '
+                           f'{record["status"]!r} in {path})')
         ckpt = record.get('checkpoint')
         if not ckpt or not osp.isfile(self._resolve(ckpt)):
-            raise RunError(f'teacher {entry.teacher!r} checkpoint {ckpt!r} (from {path}, '
-                           f'relative to the work root {self.work_root}) does not exist')
+            raise RunError(f'{what} seed {seed}: checkpoint {ckpt!r} (from {path}, relative '
+                           f'to the work root {self.work_root}) does not exist')
         return self._resolve(ckpt)
 
     def is_finished(self, suite: Suite, entry: Entry, seed: int, cfg_hash: str,
-                    teacher_sha: Optional[str]) -> bool:
-        """Whether a finished record with this config hash (and teacher) exists."""
+                    teacher_sha: Optional[str],
+                    checkpoint_shas: Optional[Dict[str, str]] = None) -> bool:
+        """Whether a finished record with this config hash, teacher and loaded
+        checkpoints (``{cfg-option: sha256}``) exists."""
         path = record_path(self.results_dir, suite.name, entry.name, seed)
         if not osp.isfile(path):
             return False
         record = load_record(path)
+        stored = record.get('checkpoint_sha256')
+        if stored is None:  # records older than checkpoint_sha256: the teacher only
+            sha = record.get('teacher_checkpoint_sha256')
+            stored = {entry.teacher_ckpt_option: sha} if sha else {}
         return (record['status'] == STATUS_FINISHED and record.get('config_hash') == cfg_hash
-                and record.get('teacher_checkpoint_sha256') == teacher_sha)
+                and record.get('teacher_checkpoint_sha256') == teacher_sha
+                and stored == (checkpoint_shas or {}))
 
     def _call(self, cmd: List[str], log_path: str, what: str, env: dict) -> float:
         """Run ``cmd`` with output to ``log_path``; wall seconds; RunError on failure."""
@@ -225,14 +238,16 @@ class BenchmarkRunner:
 
     # -- one run -----------------------------------------------------------
     def run_one(self, suite: Suite, entry: Entry, seed: int, force: bool = False,
-                collect: bool = False, teacher_seed: Optional[int] = None) -> Optional[dict]:
+                collect: bool = False,
+                source_seeds: Optional[Dict[str, int]] = None) -> Optional[dict]:
         """Train, test, measure one run and write its record (returned).
 
         Returns the existing record when the run is already finished.  With
         ``collect`` nothing is trained or tested: the record is made from a
         work dir that a cluster script filled (None while it has no test
-        metrics yet).  ``teacher_seed``: the teacher run to load (default:
-        :func:`~.suite.teacher_seed_of` over the suite's teacher seeds).
+        metrics yet).  ``source_seeds``: ``{entry name: seed}`` of the runs
+        whose checkpoints it loads (default, per entry:
+        :func:`~.suite.checkpoint_seed_of` over the suite's seeds).
         """
         path = record_path(self.results_dir, suite.name, entry.name, seed)
         record = new_record(suite.name, entry.name, seed, entry.method, entry.role,
@@ -246,14 +261,18 @@ class BenchmarkRunner:
             options = run_options(entry, seed)
             record['config_hash'] = cfg_hash = config_hash(
                 osp.join(self.repo_root, entry.config), options)
+            shas = record['checkpoint_sha256'] = {}
+            for option, source in entry.checkpoint_sources().items():
+                source_seed = (source_seeds or {}).get(source)
+                if source_seed is None:
+                    source_seed = checkpoint_seed_of(entry, source, seed,
+                                                     suite.entry(source).seeds)
+                options[option] = self._source_checkpoint(suite, entry, option, source_seed)
+                shas[option] = sha256_file(options[option])
             if entry.teacher:
-                if teacher_seed is None:
-                    teacher_seed = teacher_seed_of(entry, seed, suite.entry(entry.teacher).seeds)
-                teacher_ckpt = self._teacher_checkpoint(suite, entry, teacher_seed)
-                record['teacher_checkpoint_sha256'] = sha256_file(teacher_ckpt)
-                options[entry.teacher_ckpt_option] = teacher_ckpt
+                record['teacher_checkpoint_sha256'] = shas[entry.teacher_ckpt_option]
             if not force and self.is_finished(suite, entry, seed, cfg_hash,
-                                              record['teacher_checkpoint_sha256']):
+                                              record['teacher_checkpoint_sha256'], shas):
                 self.log(f'[skip] {suite.name}/{entry.name} seed {seed}: finished ({path})')
                 finished = load_record(path)
                 self._remember_measurement(suite, entry, options, finished)
@@ -339,9 +358,9 @@ class BenchmarkRunner:
     @staticmethod
     def _measure_key(suite: Suite, entry: Entry, options: dict) -> str:
         """What a measurement depends on: the run's options without its seed
-        and teacher weights (networks are built without loading weights)."""
-        kept = {k: v for k, v in options.items()
-                if k not in ('randomness.seed', entry.teacher_ckpt_option)}
+        and the checkpoints it loads (networks are built without loading weights)."""
+        dropped = {'randomness.seed', *entry.checkpoint_sources()}
+        kept = {k: v for k, v in options.items() if k not in dropped}
         return json.dumps([suite.name, entry.name, entry.config, kept,
                            suite.evaluation.get('input_shape')], sort_keys=True, default=repr)
 
@@ -382,12 +401,13 @@ class BenchmarkRunner:
     # -- whole suites ------------------------------------------------------
     def run(self, suite: Suite, entries: List[Entry], seeds: Optional[List[int]] = None,
             force: bool = False, collect: bool = False) -> List[dict]:
-        """Run ``entries`` (teachers first) for their seeds, or for ``seeds``
-        (every entry, as ``--seeds``); teachers also run the seeds their
-        students load (:func:`~.suite.run_plan`)."""
+        """Run ``entries`` (each after those whose checkpoints it loads) for
+        their seeds, or for ``seeds`` (every entry, as ``--seeds``); teachers and
+        other sources also run the seeds their dependents load
+        (:func:`~.suite.run_plan`)."""
         entries = override_seeds(entries, seeds)
         records, todo = [], set()
-        for entry, seed, teacher_seed in run_plan(suite, entries):
+        for entry, seed, source_seeds in run_plan(suite, entries):
             if entry.placeholder and not osp.isfile(osp.join(self.repo_root, entry.config)):
                 if entry.name not in todo:
                     todo.add(entry.name)
@@ -395,7 +415,7 @@ class BenchmarkRunner:
                              'not written yet), not run')
                 continue
             record = self.run_one(suite, entry, seed, force=force, collect=collect,
-                                  teacher_seed=teacher_seed)
+                                  source_seeds=source_seeds)
             if record is not None:
                 records.append(record)
         return records

@@ -20,7 +20,7 @@ A suite is a Python file under ``benchmarks/suites/`` read with mmengine's
     entries = [dict(name=..., role='teacher'|'student'|'distill'|'baseline', method=...,
                     config='configs/...py', seeds=None, teacher=None,
                     teacher_seed=None, teacher_ckpt_option='model.teacher_ckpt',
-                    cfg_options={},
+                    checkpoints={}, cfg_options={},
                     leaderboard=None, tags=[], budget_s=None, placeholder=False)]
 
 A collection file lists other suite files instead: ``suites = ['a.py', ...]``
@@ -46,7 +46,22 @@ run (``teacher_seed``, per entry or suite-wide):
 
 The runner adds the teacher seeds a selection needs (:func:`run_plan`).  A ``baseline``
 entry (another way to train the student) may name a teacher the same way,
-e.g. ``teacher_ckpt_option='load_from'`` to start from its weights.  ``placeholder=True``
+e.g. ``teacher_ckpt_option='load_from'`` to start from its weights.
+
+``checkpoints`` passes the checkpoints of several other entries, each
+through its own cfg-option: ``{'<cfg-option>': '<entry name>', ...}``, e.g.
+MTKD's three partition teachers and the student's starting point::
+
+    checkpoints={'model.teachers.small.ckpt': 'mtkd-teacher-small', ...,
+                 'model.student.init_cfg.checkpoint': 'student'}
+
+The named entries may have any role; ``teacher='t'`` is the one-item mapping
+``{teacher_ckpt_option: 't'}`` (both keys may be given, with different
+options).  Each checkpoint comes from the named entry's run chosen by the
+same ``teacher_seed`` rule (default: that entry's own first seed), the
+named entries run first (and run the seeds their dependents load), and the
+record stores ``checkpoint_sha256 = {option: sha256}``: a finished record is
+reused only while every one of them is unchanged.  ``placeholder=True``
 marks an entry whose config may not be written yet: while the file does not
 exist the entry is listed (and shows as ``missing`` in leaderboards) but not
 run; once it exists it runs like any other entry.
@@ -62,7 +77,7 @@ from .records import ROLES
 
 __all__ = ['SuiteError', 'SAME_SEED', 'DEFAULT_THREADS', 'Entry', 'Leaderboard', 'Suite',
            'load_suites', 'load_suite', 'select_entries', 'check_configs', 'override_seeds',
-           'teacher_seed_of', 'run_plan']
+           'teacher_seed_of', 'checkpoint_seed_of', 'run_plan']
 
 SAME_SEED = 'same'  # teacher_seed: the teacher run of the student's own seed
 DEFAULT_THREADS = 2
@@ -96,10 +111,28 @@ class Entry:
     teacher: Optional[str] = None
     teacher_seed: Union[int, str, None] = None  # int, or SAME_SEED (resolved per run)
     teacher_ckpt_option: str = 'model.teacher_ckpt'
+    checkpoints: Dict[str, str] = field(default_factory=dict)  # cfg-option -> entry name
     cfg_options: Dict = field(default_factory=dict)
     tags: List[str] = field(default_factory=list)
     budget_s: Optional[float] = None
     placeholder: bool = False
+    # resolved from the suite file, not a suite key: entry name -> the seed a fixed
+    # teacher_seed (None) loads, i.e. that entry's first seed as the file lists it
+    fixed_seeds: Dict[str, int] = field(default_factory=dict, repr=False)
+
+    def checkpoint_sources(self) -> Dict[str, str]:
+        """``{cfg-option: entry name}`` of every checkpoint this entry loads
+        (the ``teacher`` under ``teacher_ckpt_option``, then ``checkpoints``)."""
+        sources = {self.teacher_ckpt_option: self.teacher} if self.teacher else {}
+        sources.update(self.checkpoints)
+        return sources
+
+    def dependencies(self) -> List[str]:
+        """Names of the entries whose checkpoints this entry loads, in order."""
+        return list(dict.fromkeys(self.checkpoint_sources().values()))
+
+
+_INTERNAL_FIELDS = {'fixed_seeds'}  # Entry fields that are not suite keys
 
 
 @dataclass
@@ -139,7 +172,8 @@ class Suite:
             leaderboards=[vars(b) for b in self.leaderboards],
             entries=[dict(name=e.name, role=e.role, method=e.method, config=e.config,
                           seeds=list(e.seeds), leaderboard=e.leaderboard,
-                          teacher=e.teacher, placeholder=e.placeholder)
+                          teacher=e.teacher, checkpoints=dict(e.checkpoints),
+                          placeholder=e.placeholder)
                      for e in self.entries])
 
 
@@ -154,7 +188,7 @@ def _parse_entry(raw: dict, index: int, suite_cfg: Config, path: str,
     where = f'{path}: entries[{index}]'
     if not isinstance(raw, dict):
         raise SuiteError(f'{where}: must be a dict, got {type(raw).__name__}')
-    known = set(Entry.__dataclass_fields__)
+    known = set(Entry.__dataclass_fields__) - _INTERNAL_FIELDS
     unknown = sorted(set(raw) - known)
     if unknown:
         raise SuiteError(f'{where}: unknown key(s) {unknown}; allowed: {sorted(known)}')
@@ -162,8 +196,21 @@ def _parse_entry(raw: dict, index: int, suite_cfg: Config, path: str,
     role = _require(raw, 'role', where)
     if role not in ROLES:
         raise SuiteError(f'{where} ({name}): role must be one of {ROLES}, got {role!r}')
-    if role == 'distill' and not raw.get('teacher'):
-        raise SuiteError(f'{where} ({name}): a distill entry needs "teacher" (an entry name)')
+    checkpoints = raw.get('checkpoints') or {}
+    if not isinstance(checkpoints, dict) or not all(
+            isinstance(k, str) and k and isinstance(v, str) and v
+            for k, v in checkpoints.items()):
+        raise SuiteError(f'{where} ({name}): "checkpoints" must be a dict '
+                         "{'<cfg-option>': '<entry name>', ...} of non-empty strings, "
+                         f'got {checkpoints!r}')
+    if role == 'distill' and not (raw.get('teacher') or checkpoints):
+        raise SuiteError(f'{where} ({name}): a distill entry needs "teacher" (an entry name) '
+                         'or "checkpoints" ({cfg-option: entry name})')
+    teacher_ckpt_option = raw.get('teacher_ckpt_option', 'model.teacher_ckpt')
+    if raw.get('teacher') and teacher_ckpt_option in checkpoints:
+        raise SuiteError(f'{where} ({name}): "checkpoints" sets {teacher_ckpt_option!r}, the '
+                         f'option that already carries the teacher {raw["teacher"]!r}; list '
+                         'each cfg-option once')
     options = dict(suite_cfg.get('cfg_options', {}))
     options.update(raw.get('cfg_options') or {})
     teacher_seed = raw.get('teacher_seed', suite_cfg.get('teacher_seed'))
@@ -177,7 +224,7 @@ def _parse_entry(raw: dict, index: int, suite_cfg: Config, path: str,
         seeds=[int(s) for s in (raw.get('seeds') or suite_cfg.get('seeds', [0]))],
         leaderboard=raw.get('leaderboard') or default_board,
         teacher=raw.get('teacher'), teacher_seed=teacher_seed,
-        teacher_ckpt_option=raw.get('teacher_ckpt_option', 'model.teacher_ckpt'),
+        teacher_ckpt_option=teacher_ckpt_option, checkpoints=dict(checkpoints),
         cfg_options=options, tags=list(raw.get('tags') or []), budget_s=raw.get('budget_s'),
         placeholder=bool(raw.get('placeholder', False)))
 
@@ -226,21 +273,47 @@ def _check_references(suite: Suite):
         if entry.leaderboard not in boards:
             raise SuiteError(f'{suite.path}: entry {entry.name!r} names leaderboard '
                              f'{entry.leaderboard!r}; defined: {sorted(boards)}')
-        if entry.teacher is None:
-            continue
-        if entry.teacher not in names:
-            raise SuiteError(f'{suite.path}: entry {entry.name!r} names teacher '
-                             f'{entry.teacher!r}, which is not an entry of the suite')
-        teacher = suite.entry(entry.teacher)
-        if teacher.role != 'teacher':
-            raise SuiteError(f'{suite.path}: entry {entry.name!r} names {entry.teacher!r} '
-                             f'as teacher, but its role is {teacher.role!r}')
-        if entry.teacher_seed is None:  # fixed teacher: its first seed in the suite file
-            entry.teacher_seed = teacher.seeds[0]
-        elif entry.teacher_seed != SAME_SEED and entry.teacher_seed not in teacher.seeds:
-            raise SuiteError(f'{suite.path}: entry {entry.name!r} wants teacher seed '
-                             f'{entry.teacher_seed}, but {entry.teacher!r} runs seeds '
-                             f'{teacher.seeds}')
+        if entry.teacher is not None:
+            if entry.teacher not in names:
+                raise SuiteError(f'{suite.path}: entry {entry.name!r} names teacher '
+                                 f'{entry.teacher!r}, which is not an entry of the suite')
+            teacher = suite.entry(entry.teacher)
+            if teacher.role != 'teacher':
+                raise SuiteError(f'{suite.path}: entry {entry.name!r} names '
+                                 f'{entry.teacher!r} as teacher, but its role is '
+                                 f'{teacher.role!r}')
+        for option, source in entry.checkpoints.items():
+            if source not in names or source == entry.name:
+                raise SuiteError(f'{suite.path}: entry {entry.name!r} key "checkpoints" maps '
+                                 f'{option!r} to {source!r}, which is not another entry of '
+                                 f'the suite; entries: {names}')
+        for source in entry.dependencies():
+            seeds = suite.entry(source).seeds
+            entry.fixed_seeds[source] = seeds[0]  # fixed: its first seed in the suite file
+            if isinstance(entry.teacher_seed, int) and entry.teacher_seed not in seeds:
+                raise SuiteError(f'{suite.path}: entry {entry.name!r} wants teacher seed '
+                                 f'{entry.teacher_seed}, but {source!r} runs seeds {seeds}')
+    _check_acyclic(suite)
+
+
+def _check_acyclic(suite: Suite):
+    """Refuse entries that load their own checkpoint through a chain of others."""
+    state = {}  # name -> 'open' while visited, 'done' after
+
+    def visit(name: str, chain: List[str]):
+        if state.get(name) == 'done':
+            return
+        if state.get(name) == 'open':
+            loop = chain[chain.index(name):] + [name]
+            raise SuiteError(f'{suite.path}: entries load each other\'s checkpoints in a '
+                             f'loop ({" -> ".join(loop)}); no order can run them')
+        state[name] = 'open'
+        for source in suite.entry(name).dependencies():
+            visit(source, chain + [name])
+        state[name] = 'done'
+
+    for entry in suite.entries:
+        visit(entry.name, [])
 
 
 def _read(path: str) -> Config:
@@ -272,7 +345,8 @@ def load_suites(paths: List[str]) -> List[Suite]:
 def select_entries(suite: Suite, only: Optional[List[str]] = None,
                    tags: Optional[List[str]] = None) -> List[Entry]:
     """Entries named in ``only`` (all when None) carrying one of ``tags``,
-    plus the teachers they depend on, in suite order."""
+    plus the entries whose checkpoints they load (teachers and
+    ``checkpoints``, transitively), in suite order."""
     if only:
         unknown = sorted(set(only) - {e.name for e in suite.entries})
         if unknown:
@@ -280,7 +354,12 @@ def select_entries(suite: Suite, only: Optional[List[str]] = None,
                              f'{suite.name!r}; entries: {[e.name for e in suite.entries]}')
     chosen = {e.name for e in suite.entries
               if (not only or e.name in only) and (not tags or set(tags) & set(e.tags))}
-    chosen |= {e.teacher for e in suite.entries if e.name in chosen and e.teacher}
+    todo = list(chosen)
+    while todo:
+        for source in suite.entry(todo.pop()).dependencies():
+            if source not in chosen:
+                chosen.add(source)
+                todo.append(source)
     return [copy.copy(e) for e in suite.entries if e.name in chosen]
 
 
@@ -306,31 +385,68 @@ def override_seeds(entries: List[Entry], seeds: Optional[List[int]]) -> List[Ent
     return [replace(e, seeds=[int(s) for s in seeds]) for e in entries]
 
 
+def checkpoint_seed_of(entry: Entry, source: str, seed: int, source_seeds: List[int]) -> int:
+    """The seed of entry ``source`` whose checkpoint run ``(entry, seed)`` loads.
+
+    ``teacher_seed`` of ``entry``: ``'same'`` gives ``seed`` when ``source``
+    runs it (``source_seeds``), else its first seed; an int gives that seed;
+    None gives ``source``'s first seed as the suite file lists it.
+    """
+    if entry.teacher_seed == SAME_SEED:
+        return seed if seed in source_seeds else source_seeds[0]
+    if entry.teacher_seed is not None:
+        return entry.teacher_seed
+    return entry.fixed_seeds.get(source, source_seeds[0])
+
+
 def teacher_seed_of(entry: Entry, seed: int, teacher_seeds: List[int]) -> Optional[int]:
     """The teacher seed run ``(entry, seed)`` loads (None without a teacher)."""
     if not entry.teacher:
         return None
-    if entry.teacher_seed == SAME_SEED:
-        return seed if seed in teacher_seeds else teacher_seeds[0]
-    return entry.teacher_seed
+    return checkpoint_seed_of(entry, entry.teacher, seed, teacher_seeds)
 
 
-def run_plan(suite: Suite, entries: List[Entry]) -> List[Tuple[Entry, int, Optional[int]]]:
-    """``(entry, seed, teacher seed)`` of every run of ``entries``, teachers first.
+def _dependency_order(suite: Suite, entries: List[Entry]) -> List[Entry]:
+    """``entries`` with teachers first, then in suite order, except that an
+    entry comes after every selected entry whose checkpoint it loads."""
+    by_name = {e.name: e for e in entries}
+    ordered, done = [], set()
 
-    Each entry runs its ``seeds``; a teacher also runs the seeds its
-    selected students load (:func:`teacher_seed_of`), so they exist.
+    def add(entry: Entry):
+        if entry.name in done:
+            return
+        done.add(entry.name)  # acyclic: load_suite refuses loops
+        for source in entry.dependencies():
+            if source in by_name:
+                add(by_name[source])
+        ordered.append(entry)
+
+    for entry in sorted(entries, key=lambda e: e.role != 'teacher'):
+        add(entry)
+    return ordered
+
+
+def run_plan(suite: Suite, entries: List[Entry]) -> List[Tuple[Entry, int, Dict[str, int]]]:
+    """``(entry, seed, {source entry: seed})`` of every run of ``entries``,
+    each entry after the entries whose checkpoints it loads.
+
+    Each entry runs its ``seeds``; an entry whose checkpoint others load also
+    runs the seeds they load (:func:`checkpoint_seed_of`), so those exist.
     """
     by_name = {e.name: e for e in entries}
-    teacher_seeds, needed = {}, {}
-    for entry in entries:
-        if entry.teacher:
-            teacher = by_name.get(entry.teacher) or suite.entry(entry.teacher)
-            seeds = [teacher_seed_of(entry, s, teacher.seeds) for s in entry.seeds]
-            teacher_seeds[entry.name] = dict(zip(entry.seeds, seeds))
-            needed.setdefault(entry.teacher, set()).update(seeds)
+    order = _dependency_order(suite, entries)
+    runs, needed = {}, {}
+    for entry in reversed(order):  # dependents before the entries they load
+        runs[entry.name] = sorted(set(entry.seeds) | needed.get(entry.name, set()))
+        for source in entry.dependencies():
+            seeds = (by_name.get(source) or suite.entry(source)).seeds
+            needed.setdefault(source, set()).update(
+                checkpoint_seed_of(entry, source, s, seeds) for s in runs[entry.name])
     plan = []
-    for entry in sorted(entries, key=lambda e: e.role != 'teacher'):
-        for seed in sorted(set(entry.seeds) | needed.get(entry.name, set())):
-            plan.append((entry, seed, teacher_seeds.get(entry.name, {}).get(seed)))
+    for entry in order:
+        sources = {name: (by_name.get(name) or suite.entry(name)).seeds
+                   for name in entry.dependencies()}
+        for seed in runs[entry.name]:
+            plan.append((entry, seed, {name: checkpoint_seed_of(entry, name, seed, seeds)
+                                       for name, seeds in sources.items()}))
     return plan

@@ -1,0 +1,275 @@
+"""Entries that load checkpoints of several other entries (``checkpoints``):
+run order and seeds, cfg-options, recorded sha256, reuse, failures, cluster
+scripts, ``--list``, suite errors and the MTKD suite."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from _benchmark_paths import FIXTURES, REPO
+from mmkd_rs.benchmark.emit import emit_script
+from mmkd_rs.benchmark.provenance import sha256_file
+from mmkd_rs.benchmark.records import load_record, record_path, save_record
+from mmkd_rs.benchmark.runner import BenchmarkRunner
+from mmkd_rs.benchmark.suite import (SuiteError, check_configs, load_suite, load_suites,
+                                     run_plan, select_entries)
+
+FAKE = [sys.executable, str(FIXTURES / 'fake_tools.py')]
+MULTI = str(FIXTURES / 'suite_multi.py')
+# cfg-option of 'multi' -> (entry it loads, the seed a fixed teacher_seed loads)
+SOURCES = {'model.teacher_ckpt': ('teacher', 0), 'model.teachers.a.ckpt': ('part-a', 1),
+           'model.teachers.b.ckpt': ('part-b', 0),
+           'model.student.init_cfg.checkpoint': ('student', 0)}
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    calls = tmp_path / 'calls.jsonl'
+    calls.touch()
+    monkeypatch.setenv('FAKE_CALLS', str(calls))
+    monkeypatch.delenv('FAKE_FAIL_ON', raising=False)
+    results, work = tmp_path / 'results', tmp_path / 'work'
+
+    def make_runner():
+        return BenchmarkRunner(str(results), str(work), train_cmd=FAKE + ['train'],
+                               test_cmd=FAKE + ['test'], repo_root=str(REPO), measure=False,
+                               log=lambda s: None)
+
+    def read_calls():
+        return [json.loads(line) for line in calls.read_text().splitlines()]
+
+    def record(entry, seed):
+        return load_record(record_path(str(results), 'multi-suite', entry, seed))
+
+    return load_suite(MULTI), make_runner, read_calls, record, work
+
+
+def _options_of(calls, entry, mode='train'):
+    """{seed: {cfg-option: value}} of ``entry``'s ``mode`` calls."""
+    found = {}
+    for call in calls:
+        argv = call['argv']
+        work_dir = argv[argv.index('--work-dir') + 1]
+        if call['mode'] == mode and f'/{entry}/seed_' in work_dir:
+            seed = int(work_dir.split(f'/{entry}/seed_')[1].split('-')[0])
+            options = argv[argv.index('--cfg-options') + 1:]
+            found[seed] = dict(o.split('=', 1) for o in options)
+    return found
+
+
+def test_every_checkpoint_reaches_its_option_and_record(env):
+    suite, make_runner, read_calls, record, work = env
+    records = make_runner().run(suite, select_entries(suite, ['multi']))
+    assert [(r['entry'], r['seed'], r['status']) for r in records] == [
+        ('teacher', 0, 'finished'), ('part-a', 1, 'finished'), ('part-a', 2, 'finished'),
+        ('part-b', 0, 'finished'), ('part-b', 1, 'finished'), ('student', 0, 'finished'),
+        ('student', 1, 'finished'), ('multi', 0, 'finished'), ('multi', 1, 'finished')]
+    expected = {option: str(work / record(source, seed)['checkpoint'])
+                for option, (source, seed) in SOURCES.items()}
+    assert len(set(expected.values())) == 4  # four different files
+    for mode in ('train', 'test'):  # tested with the same options it trained with
+        calls = _options_of(read_calls(), 'multi', mode)
+        assert sorted(calls) == [0, 1]
+        for seed, options in calls.items():
+            assert {k: options[k] for k in SOURCES} == expected
+            assert options['randomness.seed'] == str(seed)
+    for seed in (0, 1):
+        multi = record('multi', seed)
+        assert multi['checkpoint_sha256'] == {k: sha256_file(p) for k, p in expected.items()}
+        assert multi['teacher_checkpoint_sha256'] == sha256_file(expected['model.teacher_ckpt'])
+    assert record('student', 0)['checkpoint_sha256'] == {}
+    assert record('student', 0)['teacher_checkpoint_sha256'] is None
+
+
+def test_seeds_of_the_loaded_runs():
+    suite = load_suite(MULTI)
+
+    def plan(seeds=None, same=False):
+        entries = select_entries(suite.with_seeds(seeds), ['multi'])
+        assert entries[0].name == 'multi'  # listed first in the suite file
+        entries[0].teacher_seed = 'same' if same else None
+        return [(e.name, s, loads) for e, s, loads in run_plan(suite, entries)]
+
+    fixed = {'teacher': 0, 'part-a': 1, 'part-b': 0, 'student': 0}
+    assert plan()[-2:] == [('multi', 0, fixed), ('multi', 1, fixed)]
+    # --seeds 5: every entry runs 5, the fixed runs stay those of the suite file
+    assert plan([5]) == [('teacher', 0, {}), ('teacher', 5, {}), ('part-a', 1, {}),
+                         ('part-a', 5, {}), ('part-b', 0, {}), ('part-b', 5, {}),
+                         ('student', 0, {}), ('student', 5, {}), ('multi', 5, fixed)]
+    # 'same': the run of the same seed where that entry runs it, else its first seed
+    same = plan(same=True)
+    assert same[-2:] == [
+        ('multi', 0, {'teacher': 0, 'part-a': 1, 'part-b': 0, 'student': 0}),
+        ('multi', 1, {'teacher': 0, 'part-a': 1, 'part-b': 1, 'student': 1})]
+    assert [(n, s) for n, s, _ in same[:-2]] == [
+        ('teacher', 0), ('part-a', 1), ('part-a', 2), ('part-b', 0), ('part-b', 1),
+        ('student', 0), ('student', 1)]
+
+
+def test_changed_source_checkpoint_reruns_its_dependent(env):
+    suite, make_runner, read_calls, record, work = env
+    make_runner().run(suite, suite.entries)
+    n_calls = len(read_calls())
+    make_runner().run(suite, suite.entries)
+    assert len(read_calls()) == n_calls  # all four unchanged: every record reused
+    before = record('multi', 0)['checkpoint_sha256']
+    (work / record('part-b', 0)['checkpoint']).write_bytes(b'retrained part-b')
+    make_runner().run(suite, suite.entries)
+    new = read_calls()[n_calls:]
+    assert {c['argv'][c['argv'].index('--work-dir') + 1].split('/multi-suite/')[1]
+            .split('/')[0] for c in new} == {'multi'}
+    assert len(new) == 4  # multi seeds 0 and 1, train + test; part-b itself is finished
+    after = record('multi', 0)['checkpoint_sha256']
+    assert after['model.teachers.b.ckpt'] == sha256_file(work / record('part-b', 0)['checkpoint'])
+    assert after['model.teachers.b.ckpt'] != before['model.teachers.b.ckpt']
+    assert {k: v for k, v in after.items() if k != 'model.teachers.b.ckpt'} == \
+        {k: v for k, v in before.items() if k != 'model.teachers.b.ckpt'}
+
+
+def test_records_without_checkpoint_sha256_are_still_reused(env):
+    """Records written before ``checkpoint_sha256`` existed hold the teacher's only."""
+    _, make_runner, read_calls, _, work = env
+    suite = load_suite(str(FIXTURES / 'suite_fake.py'))
+    make_runner().run(suite, select_entries(suite, ['kd']))
+    results = work.parent / 'results'
+    path = record_path(str(results), 'fake-suite', 'kd', 0)
+    old = load_record(path)
+    del old['checkpoint_sha256']
+    save_record(old, path)
+    n_calls = len(read_calls())
+    make_runner().run(suite, select_entries(suite, ['kd']))
+    assert len(read_calls()) == n_calls
+    old['teacher_checkpoint_sha256'] = '0' * 64  # another teacher: trained again
+    save_record(old, path)
+    make_runner().run(suite, select_entries(suite, ['kd']))
+    assert len(read_calls()) == n_calls + 2
+
+
+def test_missing_or_failed_source_fails_the_run_naming_it(env, monkeypatch):
+    suite, make_runner, read_calls, record, _ = env
+    monkeypatch.setenv('FAKE_FAIL_ON', '/part-b/seed_0')
+    without_a = [e for e in select_entries(suite, ['multi']) if e.name != 'part-a']
+    (multi, ) = [r for r in make_runner().run(suite, without_a, seeds=[0])
+                 if r['entry'] == 'multi']
+    assert multi['status'] == 'failed'
+    assert ("entry 'part-a' (checkpoint for model.teachers.a.ckpt) seed 1 has no result "
+            "record (<results>/multi-suite/part-a/seed_1.json); run it first") in multi['error']
+    assert not _options_of(read_calls(), 'multi')  # never trained
+    make_runner().run(suite, select_entries(suite, ['multi']), seeds=[0])
+    assert record('part-a', 1)['status'] == 'finished'
+    assert record('part-b', 0)['status'] == 'failed'
+    error = record('multi', 0)['error']
+    assert record('multi', 0)['status'] == 'failed'
+    assert "entry 'part-b' (checkpoint for model.teachers.b.ckpt) seed 0 did not finish" \
+        in error
+
+
+@pytest.mark.parametrize('kind', ['dist', 'slurm'])
+def test_emitted_script_passes_every_checkpoint(kind, tmp_path):
+    suite = load_suite(MULTI)
+    script = emit_script(kind, [(suite, select_entries(suite, ['multi']))], 'wd', 'res',
+                         ['suite_multi.py'], repo_root=str(REPO))
+    trains = [line for line in script.splitlines() if '_train.sh' in line]
+    assert len(trains) == 9  # teacher 0, part-a 1, 2, part-b 0, 1, student 0, 1, multi 0, 1
+    multi = [i for i, t in enumerate(trains) if '/multi/' in t]
+    assert multi == [7, 8]  # after every run it loads
+    for line in (trains[7], [t for t in script.splitlines() if '_test.sh' in t][-1]):
+        for option, (source, seed) in SOURCES.items():
+            assert f'{option}="$(cat wd/multi-suite/{source}/seed_{seed}-' in line
+    path = tmp_path / 'run.sh'
+    path.write_text(script)
+    assert subprocess.run(['bash', '-n', str(path)]).returncode == 0
+
+
+def test_list_shows_the_loaded_runs(capsys):
+    from test_suites_and_emit import _run_benchmark_tool
+    assert _run_benchmark_tool().main([MULTI, '--list', '--only', 'multi']) == 0
+    out = capsys.readouterr().out
+    assert 'multi                    distill  seeds [0, 1], teacher teacher seed 0' in out
+    for option, (source, seed) in list(SOURCES.items())[1:]:
+        assert f'{option} <- {source} seed {seed}\n' in out
+    assert 'part-a                   baseline seeds [1, 2]' in out
+
+
+def _write_suite(tmp_path, entries: str):
+    path = tmp_path / 'bad.py'
+    path.write_text("suite = 'bad'\nleaderboards = [dict(name='b', main_metric='F1')]\n"
+                    f"entries = [dict(name='s', role='student', config='x.py'),\n{entries}]\n")
+    return str(path)
+
+
+@pytest.mark.parametrize('entries, message', [
+    ("dict(name='d', role='distill', config='x.py', checkpoints={'load_from': 'nobody'})",
+     "entry 'd' key \"checkpoints\" maps 'load_from' to 'nobody', which is not another entry"),
+    ("dict(name='d', role='distill', config='x.py', checkpoints={'load_from': 'd'})",
+     "maps 'load_from' to 'd', which is not another entry"),
+    ("dict(name='d', role='distill', config='x.py', checkpoints=['s'])",
+     '"checkpoints" must be a dict'),
+    ("dict(name='d', role='distill', config='x.py', checkpoints={'load_from': 3})",
+     '"checkpoints" must be a dict'),
+    ("dict(name='t', role='teacher', config='x.py'),\n"
+     "dict(name='d', role='distill', config='x.py', teacher='t',\n"
+     "     checkpoints={'model.teacher_ckpt': 's'})",
+     "\"checkpoints\" sets 'model.teacher_ckpt', the option that already carries the teacher"),
+    ("dict(name='a', role='baseline', config='x.py', checkpoints={'load_from': 'b'}),\n"
+     "dict(name='b', role='baseline', config='x.py', checkpoints={'load_from': 'a'})",
+     'in a loop (a -> b -> a)'),
+    ("dict(name='d', role='distill', config='x.py', seeds=[0, 1], teacher_seed=1,\n"
+     "     checkpoints={'load_from': 's'})",
+     "wants teacher seed 1, but 's' runs seeds [0]"),
+    ("dict(name='d', role='distill', config='x.py', checkpoints={})",
+     'needs "teacher" (an entry name) or "checkpoints"'),
+])
+def test_bad_checkpoints_are_suite_errors(tmp_path, entries, message):
+    path = _write_suite(tmp_path, entries.replace("config='x.py')", "config='x.py', "
+                                                  "seeds=[0])", 1))
+    with pytest.raises(SuiteError) as err:
+        load_suite(path)
+    assert message in str(err.value) and 'bad.py' in str(err.value)
+
+
+def test_chains_are_selected_and_ordered(tmp_path):
+    path = _write_suite(tmp_path, (
+        "dict(name='c', role='baseline', config='x.py', checkpoints={'load_from': 'b'}),\n"
+        "dict(name='b', role='baseline', config='x.py', checkpoints={'load_from': 'a'}),\n"
+        "dict(name='a', role='baseline', config='x.py', seeds=[3])"))
+    suite = load_suite(path)
+    chosen = select_entries(suite, ['c'])
+    assert [e.name for e in chosen] == ['c', 'b', 'a']  # suite order; 'a' through 'b'
+    assert [(e.name, s, loads) for e, s, loads in run_plan(suite, chosen)] == [
+        ('a', 3, {}), ('b', 0, {'a': 3}), ('c', 0, {'b': 0})]
+
+
+def test_mtkd_suite():
+    path = str(REPO / 'benchmarks' / 'suites' / 'changedet_mtkd.py')
+    (suite, ) = load_suites([path])
+    (quick, ) = load_suites([str(REPO / 'benchmarks' / 'suites' / 'changedet_quick.py')])
+    check_configs(suite, str(REPO))
+    assert suite.name == 'changedet-mtkd' and suite.family == 'changedet'
+    assert (suite.dataset, suite.evaluation, suite.threads) == (
+        quick.dataset, quick.evaluation, quick.threads)
+    assert [(b.name, b.main_metric) for b in suite.leaderboards] == [('changedet-mtkd', 'F1')]
+    roles = {e.name: e.role for e in suite.entries}
+    assert roles == {'student': 'student', 'mtkd-teacher-small': 'baseline',
+                     'mtkd-teacher-medium': 'baseline', 'mtkd-teacher-large': 'baseline',
+                     'mtkd': 'distill'}
+    assert all(e.seeds == [0, 1, 2] for e in suite.entries)
+    assert suite.entry('student').config == quick.entry('student').config
+    assert all(e.cfg_options == quick.entry('student').cfg_options for e in suite.entries)
+    mtkd = suite.entry('mtkd')
+    assert mtkd.teacher is None and mtkd.checkpoint_sources() == {
+        'model.teachers.small.ckpt': 'mtkd-teacher-small',
+        'model.teachers.medium.ckpt': 'mtkd-teacher-medium',
+        'model.teachers.large.ckpt': 'mtkd-teacher-large',
+        'model.student.init_cfg.checkpoint': 'student'}
+    # every option replaces a checkpoint path the config already has
+    from mmengine.config import Config
+    cfg = Config.fromfile(str(REPO / mtkd.config))
+    for option in mtkd.checkpoints:
+        node = cfg
+        for key in option.split('.'):
+            node = node[key]
+        assert isinstance(node, str) and node.endswith('.pth'), option
+    quick_suites = load_suites([str(REPO / 'benchmarks' / 'suites' / 'quick.py')])
+    assert 'changedet-mtkd' not in {s.name for s in quick_suites}
