@@ -28,7 +28,10 @@ class DumpParamsPerRankHook(Hook):
         model = runner.model.module if hasattr(runner.model, 'module') else runner.model
         torch.save(dict(world_size=dist.get_world_size(), backend=dist.get_backend(),
                         iter=runner.iter, wrapper=type(runner.model).__name__,
-                        params={k: v.detach().clone() for k, v in model.named_parameters()}),
+                        # nn.Module's own listing: the algorithm's named_parameters()
+                        # leaves the frozen teachers out (they are not optimised)
+                        params={k: v.detach().clone()
+                                for k, v in torch.nn.Module.named_parameters(model)}),
                    f'{runner.work_dir}/rank{rank}.pth')
 '''
 
