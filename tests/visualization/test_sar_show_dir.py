@@ -17,7 +17,8 @@ CONFIG = osp.join(osp.dirname(__file__), '..', '..', 'configs', 'hfd',
 @pytest.mark.slow
 def test_test_run_writes_four_panel_pngs(tmp_path):
     root = str(tmp_path / 'sn6')
-    splits = generate_synthetic_spacenet6(root, num_tiles=4, size=32, seed=2)
+    splits = generate_synthetic_spacenet6(root, num_tiles=5, size=32, seed=2,
+                                          test_fraction=0.25)
     cfg = Config.fromfile(CONFIG)
     cfg.work_dir = str(tmp_path / 'work')
     cfg.test_dataloader.dataset.data_root = root
@@ -34,6 +35,6 @@ def test_test_run_writes_four_panel_pngs(tmp_path):
     metrics = runner.test()
     assert 'mIoU' in metrics and 'building_F1' in metrics
     pngs = glob.glob(str(tmp_path / 'show' / '**' / '*.png'), recursive=True)
-    assert len(pngs) == len(splits['val'])
+    assert len(pngs) == len(splits['test'])
     panel = mmcv.imread(pngs[0])
     assert panel.shape == (32, 4 * 32, 3)
