@@ -39,30 +39,81 @@ def _as_tuple(x):
     return tuple(_as_tuple(v) for v in x) if isinstance(x, (list, tuple)) else x
 
 
+class _RestoreAfterSkip:
+    """Proxy of a train loop's ``dataloader_iterator`` for a resumed run.
+
+    On resume mmengine's ``IterBasedTrainLoop`` draws the ``iter`` batches
+    that were already trained, in the main process, to skip them; with
+    ``num_workers=0`` their random transforms draw from the main process's
+    generators. The proxy passes those ``skip`` batches through, sets the
+    checkpoint's states just before the first new batch is drawn, and then
+    puts the loop's own iterator back.
+    """
+
+    def __init__(self, loop, state: dict, skip: int, logger):
+        self._loop, self._state, self._skip, self._logger = loop, state, skip, logger
+        self._inner = loop.dataloader_iterator
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._skip > 0:
+            self._skip -= 1
+            return next(self._inner)
+        set_rng_state(self._state)
+        self._loop.dataloader_iterator = self._inner
+        self._logger.info('Restored RNG states (python, numpy, torch) from checkpoint.')
+        return next(self._inner)
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
 @HOOKS.register_module()
 class RNGStateHook(Hook):
     """Store RNG states under ``checkpoint['meta']['rng_state']``.
 
-    The states are restored in ``before_train`` (after the runner resumed the
-    weights, optimizer and schedulers). The dataloader fast-forward that
-    mmengine performs on resume replays the same batches (worker seeds are
-    derived from the run's seed); with ``num_workers=0`` random transforms run
-    in the main process, so their draws shift by the replayed batches.
+    On resume the states are set where the uninterrupted run was when it
+    saved the checkpoint: just before the first batch after the skipped
+    ones is drawn (iteration-based loops, see :class:`_RestoreAfterSkip`),
+    or in ``before_train`` (epoch-based loops, which skip nothing).
+    Validation leaves the generators as it found them (creating its
+    dataloader iterator alone draws from torch's), so a run validated
+    right after a checkpoint continues from the saved states, and
+    ``val_interval`` does not change the training.
     """
 
     priority = 'VERY_LOW'
 
     def __init__(self):
         self._pending = None
+        self._before_val = None
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
-        checkpoint.setdefault('meta', {})['rng_state'] = get_rng_state()
+        # a checkpoint saved during validation (best_*.pth) gets the states
+        # training continues from
+        state = self._before_val if self._before_val is not None else get_rng_state()
+        checkpoint.setdefault('meta', {})['rng_state'] = state
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         self._pending = checkpoint.get('meta', {}).get('rng_state')
 
     def before_train(self, runner) -> None:
-        if self._pending is not None and runner._resume:
-            set_rng_state(self._pending)
+        state, self._pending = self._pending, None
+        if state is None or not runner._resume:
+            return
+        loop = runner.train_loop
+        if getattr(loop, 'iter', 0) > 0 and hasattr(loop, 'dataloader_iterator'):
+            loop.dataloader_iterator = _RestoreAfterSkip(loop, state, loop.iter, runner.logger)
+        else:
+            set_rng_state(state)
             runner.logger.info('Restored RNG states (python, numpy, torch) from checkpoint.')
-        self._pending = None
+
+    def before_val(self, runner) -> None:
+        self._before_val = get_rng_state()
+
+    def after_val(self, runner) -> None:
+        if self._before_val is not None:
+            set_rng_state(self._before_val)
+        self._before_val = None
