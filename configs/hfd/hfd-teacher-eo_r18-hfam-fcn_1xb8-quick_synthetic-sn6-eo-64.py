@@ -13,7 +13,11 @@ model = dict(
     data_preprocessor=data_preprocessor,
     backbone=dict(depth=18, in_channels=3),
     neck=dict(in_channels=[64, 128, 256, 512], channels=64),
-    decode_head=dict(in_channels=64, channels=64))
+    # CE + class-mean Dice (as the DisOptNet quick networks): with CE alone the quick
+    # runs often stayed at the all-background solution (building F1 0)
+    decode_head=dict(in_channels=64, channels=64, loss_decode=[
+        dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0),
+        dict(type='ClassMeanDiceLoss', loss_weight=1.0)]))
 # tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
 visualizer = dict(type='SAREOVisualizer', name='visualizer',
                   vis_backends=[dict(type='LocalVisBackend')])
