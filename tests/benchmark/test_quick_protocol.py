@@ -121,3 +121,16 @@ def test_tuned_weights_are_the_argmax_of_the_tuning_records(family):
                         board.higher_is_better)[method]
         expected = {} if chosen is None else chosen[1]
         assert dict(quick_cfg['tuned'][method]) == expected, method
+
+
+def test_committed_leaderboards_and_readme_tables_match_the_records():
+    """The committed boards and README tables are exactly what tools/leaderboard.py
+    makes of the committed records and the suite files (never edited by hand)."""
+    import subprocess
+    import sys
+    suites = [osp.join(SUITES, 'quick.py'), osp.join(SUITES, 'baselines_quick.py')]
+    proc = subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools', 'leaderboard.py'),
+         osp.join(REPO, 'benchmarks', 'results'), '--suite', *suites, '--check'],
+        cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
