@@ -79,9 +79,9 @@ PARAM_SCHEDULERS = Registry('parameter scheduler', parent=MMSEG_PARAM_SCHEDULERS
                             scope='mmkd_rs', locations=['mmseg.engine.schedulers'])
 
 METRICS = Registry('metric', parent=MMSEG_METRICS, scope='mmkd_rs',
-                   locations=['mmseg.evaluation', 'mmkd_rs.evaluation'])
+                   locations=['mmseg.evaluation', 'mmkd_rs.evaluation.metrics'])
 EVALUATOR = Registry('evaluator', parent=MMSEG_EVALUATOR, scope='mmkd_rs',
-                     locations=['mmseg.evaluation', 'mmkd_rs.evaluation'])
+                     locations=['mmseg.evaluation', 'mmkd_rs.evaluation.metrics'])
 TASK_UTILS = Registry('task util', parent=MMSEG_TASK_UTILS, scope='mmkd_rs',
                       locations=['mmseg.models'])
 

@@ -43,10 +43,11 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    import mmkd_rs  # noqa: F401  (mmcv.ops placeholder before anything imports mmseg)
-    from mmkd_rs.evaluation.graph import APLSSettings, RasterGeoref, TopoSettings, apls_score, \
-        topo_score
+    # numpy / scipy / rasterio / shapely only: the graph metrics never import torch
+    from mmkd_rs.evaluation.graph.apls import APLSSettings, apls_score
+    from mmkd_rs.evaluation.graph.geo_io import RasterGeoref
     from mmkd_rs.evaluation.graph.loaders import common_frame, load_road_graph
+    from mmkd_rs.evaluation.graph.topo import TopoSettings, topo_score
     try:
         t0 = time.perf_counter()
         ref = RasterGeoref.from_file(args.raster_ref) if args.raster_ref else None

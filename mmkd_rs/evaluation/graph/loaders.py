@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Optional
 
 from .geo_io import MetricFrame, RasterGeoref, load_geojson_graph, load_wkt_csv_graph
-from .skeleton_graph import mask_to_graph
 
 GEOJSON_EXT = ('.geojson', '.json')
 CSV_EXT = ('.csv',)
@@ -60,6 +59,7 @@ def load_road_graph(path, image_id: Optional[str] = None,
         return load_geojson_graph(path, frame=frame, georef=georef)
     if kind == 'csv':
         return load_wkt_csv_graph(path, image_id, georef=georef, frame=frame, gsd=gsd)
+    from .skeleton_graph import mask_to_graph  # scipy.ndimage + scikit-image: masks only
     mask, own = _read_mask(path)
     ref = own or georef
     if ref is not None and tuple(ref.shape) != tuple(mask.shape):

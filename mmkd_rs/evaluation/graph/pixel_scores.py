@@ -20,8 +20,6 @@ from typing import Dict
 import numpy as np
 from scipy import ndimage
 
-from mmkd_rs.evaluation.functional import count_scores, harmonic_f1, ratio
-
 
 def skeleton(mask: np.ndarray) -> np.ndarray:
     from skimage.morphology import skeletonize
@@ -58,6 +56,7 @@ def road_counts(pred: np.ndarray, gt: np.ndarray, valid: np.ndarray = None,
 def scores_from_counts(c: Dict[str, float]) -> Dict[str, float]:
     """Summed counts -> IoU, precision, recall, F1, relaxed P/R/F1, clDice
     (fractions in [0, 1], NaN where undefined)."""
+    from mmkd_rs.evaluation.functional import count_scores, harmonic_f1, ratio
     pixel = count_scores(c['tp'], c['fp'], c['fn'])
     r_prec = ratio(c['relaxed_tp_pred'], c['skel_pred'])
     r_rec = ratio(c['relaxed_tp_gt'], c['skel_gt'])
