@@ -1,6 +1,18 @@
-"""Speed of the road graph metrics (prints a table; not a test).
+"""Speed of the road graph metrics (prints tables; not a test).
 
-Rows:
+Whole process (first table): ``tools/analysis/apls.py`` on SpaceNet 3 img0
+(1300 x 1300 tile; GT GeoJSON vs the sample submission CSV, georeferenced by
+the tile's GeoTIFF, APLS and TOPO), started ``--repeat`` times as a fresh
+process: wall and CPU (user + system) seconds, the median and the best run.
+In the same run the same command is timed with torch, mmengine and mmseg
+imported first (what ``import mmkd_rs`` did before the graph metrics became
+torch-free), and both are compared with the reference's whole-process time
+read from ``REFERENCE_APLS.md`` (its lower bound, so the ratio is the
+smallest speed-up). Ratios from one run are what to compare across loaded
+machines; the absolute times move with the load.
+
+In-process rows (second table), imports excluded, best of ``--repeat`` after
+one warm-up run:
 
 * SpaceNet 3 img0, GT GeoJSON vs the sample submission CSV: reading both
   files (GeoTIFF georeference, projection to UTM), APLS and TOPO;
@@ -8,13 +20,17 @@ Rows:
 * mask -> graph -> APLS (+ TOPO) for a 1300 x 1300 prediction: a real SN3
   road mask and a dense synthetic road grid, each against a noisy copy.
 
-Times are the best of ``--repeat`` runs after one warm-up run, imports
-excluded. Usage::
+Usage::
 
     python benchmarks/apls_speed.py [--data /path/to/shared/data/real] [--repeat 3]
+        [--process-only]
 """
 import argparse
 import os
+import re
+import resource
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -27,6 +43,9 @@ from mmkd_rs.evaluation.graph import (APLSSettings, RasterGeoref, apls_score, lo
                                       load_wkt_csv_graph, mask_to_graph, topo_score)
 
 REPO = Path(__file__).resolve().parents[1]
+TOOL = REPO / 'tools' / 'analysis' / 'apls.py'
+#: imported before the tool in the "torch stack preloaded" rows
+HEAVY_IMPORTS = 'import torch, mmengine.runner, mmseg.registry, mmkd_rs.evaluation.metrics'
 
 
 def best_of(fn, repeat):
@@ -56,11 +75,61 @@ def road_grid(size=1300, step=110, width=11):
     return m
 
 
-def img0_rows(root, repeat):
+def img0_paths(root):
     apls_dir = root / 'spacenet3_roads_apls'
-    gt_path = apls_dir / 'gt_json_prop_wkt/ground_truth_randomized/AOI_2_Vegas_img0.geojson'
-    csv_path = apls_dir / 'gt_json_prop_wkt/proposal/sn3_sample_submission_albu.csv'
-    tif = apls_dir / 'images/RGB-PanSharpen_AOI_2_Vegas_img0.tif'
+    return (apls_dir / 'gt_json_prop_wkt/ground_truth_randomized/AOI_2_Vegas_img0.geojson',
+            apls_dir / 'gt_json_prop_wkt/proposal/sn3_sample_submission_albu.csv',
+            apls_dir / 'images/RGB-PanSharpen_AOI_2_Vegas_img0.tif')
+
+
+def reference_process_seconds(root):
+    """(low, high) whole-process seconds of the reference for img0, from REFERENCE_APLS.md."""
+    text = (root / 'spacenet3_roads_apls' / 'REFERENCE_APLS.md').read_text()
+    found = re.search(r'img0, whole process: ([0-9.]+)-([0-9.]+) s', text)
+    if not found:
+        raise ValueError('REFERENCE_APLS.md: no "img0, whole process: A-B s" line')
+    return float(found.group(1)), float(found.group(2))
+
+
+def time_process(cmd):
+    """(wall s, CPU s) of one child process; raises when it fails."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode:
+        raise RuntimeError(f'{" ".join(map(str, cmd))} failed:\n{proc.stderr}')
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def process_rows(root, repeat):
+    """Whole-process rows of ``tools/analysis/apls.py`` on img0 (see the module docstring)."""
+    gt, csv, tif = img0_paths(root)
+    args = [str(gt), str(csv), '--image-id', 'AOI_2_Vegas_img0', '--raster-ref', str(tif)]
+    heavy = (f'{HEAVY_IMPORTS}; import runpy, sys; sys.argv = {[str(TOOL)] + args!r}; '
+             f'runpy.run_path({str(TOOL)!r}, run_name="__main__")')
+    variants = [('apls.py, whole process', [sys.executable, str(TOOL)] + args),
+                ('same, torch stack preloaded (before)', [sys.executable, '-c', heavy])]
+    times = {name: [] for name, _ in variants}
+    for _ in range(repeat):            # interleaved, so both see the same load
+        for name, cmd in variants:
+            times[name].append(time_process(cmd))
+    low, high = reference_process_seconds(root)
+    ours_cpu = float(np.median([c for _, c in times[variants[0][0]]]))
+    rows = []
+    for name, _ in variants:
+        wall, cpu = np.array(times[name]).T
+        rows.append([name, f'{np.median(wall):.2f} ({wall.min():.2f})',
+                     f'{np.median(cpu):.2f} ({cpu.min():.2f})', f'{low / np.median(wall):.1f} x',
+                     f'{np.median(cpu) / ours_cpu:.1f} x'])
+    rows.append(['reference (REFERENCE_APLS.md), whole process', f'{low:.1f}-{high:.1f}', '-',
+                 '1.0 x', '-'])
+    return rows
+
+
+def img0_rows(root, repeat):
+    gt_path, csv_path, tif = img0_paths(root)
 
     def load():
         ref = RasterGeoref.from_file(tif)
@@ -115,10 +184,20 @@ def main():
     parser.add_argument('--data', default=os.environ.get(
         'MMKD_RS_REAL_DATA', str(REPO.parent / 'shared' / 'data' / 'real')))
     parser.add_argument('--repeat', type=int, default=3)
+    parser.add_argument('--process-only', action='store_true',
+                        help='only the whole-process table')
     args = parser.parse_args()
     root = Path(args.data)
     rows = []
     if (root / 'spacenet3_roads_apls').is_dir():
+        print(tabulate(process_rows(root, max(args.repeat, 3)),
+                       headers=['img0 (1300 x 1300), GeoJSON vs CSV, APLS + TOPO',
+                                'wall s median (best)', 'CPU s median (best)',
+                                'faster than reference (wall)', 'CPU / ours'],
+                       tablefmt='github'))
+        print()
+        if args.process_only:
+            return
         rows += img0_rows(root, args.repeat)
         rows += pair_rows(root, args.repeat)
     else:
