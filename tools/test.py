@@ -85,8 +85,13 @@ def main(argv=None):
         setup_launcher(cfg, args.launcher)
 
         from mmengine.registry import RUNNERS
-        from mmengine.runner import Runner
-        runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+
+        from mmkd_rs.engine.strict_loading import StrictLoadRunner
+
+        # strict: a checkpoint of another model is refused (load_strict=False loads
+        # the matching tensors only)
+        runner = StrictLoadRunner.from_cfg(cfg) if 'runner_type' not in cfg \
+            else RUNNERS.build(cfg)
         runner.test()
 
 

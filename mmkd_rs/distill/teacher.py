@@ -15,11 +15,15 @@ from mmengine.logging import print_log
 from mmengine.runner.checkpoint import CheckpointLoader
 from torch import nn
 
+from ..utils.errors import UserError
 from .wiring import DistillConfigError
 
 
-class TeacherCheckpointError(RuntimeError):
-    """A teacher checkpoint is missing or does not match the teacher model."""
+class TeacherCheckpointError(UserError, RuntimeError):
+    """A teacher checkpoint is missing or does not match the teacher model.
+
+    A user error: the tools print it as one paragraph and exit with status 2.
+    """
 
 
 def resolve_model_cfg(cfg: Union[str, dict], where: str) -> dict:

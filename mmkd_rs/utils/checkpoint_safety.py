@@ -17,6 +17,9 @@ whose default is ``weights_only=False``.
 
 A file that cannot be read because it is incomplete (e.g. a run killed while
 writing it) raises :class:`DamagedCheckpointError` naming the file.
+
+Nothing here imports ``mmengine.runner`` at import time: ``import mmkd_rs``
+calls :func:`install` once ``mmengine.runner`` is imported.
 """
 import io
 import os
@@ -34,15 +37,13 @@ import torch
 from mmengine.dist import get_dist_info
 from mmengine.fileio import get_file_backend
 from mmengine.logging import HistoryBuffer
-from mmengine.runner import checkpoint as mm_ckpt
-from mmengine.runner.checkpoint import CheckpointLoader
 
 from .errors import UserError
 
 __all__ = ['UnsafeCheckpointError', 'DamagedCheckpointError', 'allow_mmengine_globals',
            'safe_globals', 'safe_torch_load', 'load_from_local', 'load_from_http',
            'safe_load_from_local', 'checkpoint_damage', 'previous_intact_checkpoint',
-           'SCHEMES', 'install']
+           'damaged_message', 'SCHEMES', 'install']
 
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
@@ -111,8 +112,9 @@ def checkpoint_damage(path: str) -> Optional[str]:
             with zipfile.ZipFile(path) as archive:
                 archive.infolist()
         except (zipfile.BadZipFile, OSError):
-            return (f'its zip archive is incomplete ({size} bytes, no zip directory at the '
-                    'end): it was cut off while being written (a killed run) or copied')
+            return (f'its zip archive is incomplete ({size} bytes without the zip directory '
+                    'that ends a complete file), so it was cut off while being written (a '
+                    'killed run) or copied')
         return None
     if head[:1] != b'\x80':
         return 'it is not a PyTorch checkpoint (neither a zip archive nor a pickle)'
@@ -180,6 +182,7 @@ def _explained(name: str, path: Optional[str] = None):
         path (str, optional): The local file read, checked for damage when
             loading fails.
     """
+    allow_mmengine_globals()     # a set: adding again changes nothing
     try:
         yield
     except pickle.UnpicklingError as err:
@@ -251,15 +254,22 @@ def load_from_http(filename, map_location=None, model_dir=None, progress=os.isat
     return checkpoint
 
 
+def _mm_ckpt():
+    """mmengine's checkpoint module (imported when first needed)."""
+    from mmengine.runner import checkpoint
+    return checkpoint
+
+
 def load_from_torchvision(filename, map_location=None):
     """``torchvision://NAME`` / ``modelzoo://NAME``: torchvision's model URL."""
     name = filename.split('://', 1)[1]
-    return load_from_http(mm_ckpt.get_torchvision_models()[name], map_location=map_location)
+    url = _mm_ckpt().get_torchvision_models()[name]
+    return load_from_http(url, map_location=map_location)
 
 
 def load_from_openmmlab(filename, map_location=None):
     """``open-mmlab://NAME`` / ``openmmlab://NAME``: mmengine's model-zoo index."""
-    name = filename.split('://', 1)[1]
+    mm_ckpt, name = _mm_ckpt(), filename.split('://', 1)[1]
     name = mm_ckpt.get_deprecated_model_names().get(name, name)
     url = mm_ckpt.get_external_models()[name]
     if url.startswith(('http://', 'https://')):
@@ -269,6 +279,7 @@ def load_from_openmmlab(filename, map_location=None):
 
 def load_from_mmcls(filename, map_location=None):
     """``mmcls://NAME``: an mmcls model-zoo checkpoint, keys renamed as mmengine does."""
+    mm_ckpt = _mm_ckpt()
     url = mm_ckpt.get_mmcls_models()[filename[len('mmcls://'):]]
     return mm_ckpt._process_mmcls_checkpoint(load_from_http(url, map_location=map_location))
 
@@ -307,6 +318,7 @@ SCHEMES = {
 
 def install():
     """Allow-list mmengine's globals and route every scheme through us."""
+    from mmengine.runner.checkpoint import CheckpointLoader
     allow_mmengine_globals()
     for prefixes, loader in SCHEMES.items():
         CheckpointLoader.register_scheme(prefixes=prefixes, loader=loader, force=True)
