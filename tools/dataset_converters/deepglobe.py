@@ -6,7 +6,10 @@ masks RGB 0/255, binarised at 128). Output (see mmkd_rs.datasets.roads.layout)::
     python tools/dataset_converters/deepglobe.py data/deepglobe/train -o data/deepglobe_roads \
         --val-ratio 0.1
 
-Connectivity labels come from the skeleton graph of each mask.
+Connectivity labels come from the skeleton graph of each mask. The output must
+lie outside the input; an existing, non-empty output folder is refused unless
+``--overwrite`` is given (its layout folders are then deleted first), and so is
+a split that would be empty.
 """
 import argparse
 import glob
@@ -20,6 +23,10 @@ from tqdm import tqdm
 
 import mmkd_rs  # noqa: F401
 from mmkd_rs.datasets.roads.layout import raster_tile_labels, split_names, write_road_sample
+from mmkd_rs.utils.errors import UserError, user_errors
+
+#: The folders ``write_road_sample`` fills (see mmkd_rs.datasets.roads.layout).
+LAYOUT_DIRS = ('img_dir', 'ann_dir', 'conn_dir', 'graph_dir', 'centreline_dir', 'junction_dir')
 
 
 def parse_args(argv=None):
@@ -32,6 +39,8 @@ def parse_args(argv=None):
     parser.add_argument('--scheme', default='topology', choices=['topology', 'direction'])
     parser.add_argument('--junction-radius', type=float, default=8.0, help='px')
     parser.add_argument('--dead-end-radius', type=float, default=6.0, help='px')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='replace the converted data in an existing output folder')
     return parser.parse_args(argv)
 
 
@@ -50,15 +59,48 @@ def read_pair(src, name, threshold):
     return image[..., ::-1], (mask >= threshold).astype(np.uint8)
 
 
+def _inside(path, folder):
+    path, folder = osp.realpath(path), osp.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def claim_output(src, out, overwrite):
+    """Refuse an output overlapping the input, or holding data without ``overwrite``."""
+    if _inside(out, src) or _inside(src, out):
+        raise UserError(f'the output "{out}" overlaps the input "{src}"; a converter never '
+                        'writes into its input: choose an output folder outside it (-o).')
+    if not osp.isdir(out) or not os.listdir(out):
+        return
+    if not overwrite:
+        raise UserError(f'the output folder "{out}" already exists and is not empty; '
+                        'converting would overwrite it. Choose a new output folder (-o) or '
+                        'pass --overwrite to replace the converted data in it.')
+    for folder in LAYOUT_DIRS:
+        shutil.rmtree(osp.join(out, folder), ignore_errors=True)
+
+
 def main(argv=None):
     args = parse_args(argv)
+    with user_errors('deepglobe'):
+        convert(args)
+
+
+def convert(args):
     names = [osp.basename(p)[:-len('_sat.jpg')]
              for p in glob.glob(osp.join(args.src, '*_sat.jpg'))]
     if not names:
-        raise SystemExit(f'no *_sat.jpg found in "{args.src}"')
+        raise UserError(f'no *_sat.jpg found in "{args.src}"')
+    splits = split_names(names, args.val_ratio, args.seed)
+    for split, split_list in splits.items():
+        if not split_list:
+            raise UserError(f'the {split} split would be empty: "{args.src}" holds '
+                            f'{len(names)} sample(s), split with --val-ratio '
+                            f'{args.val_ratio}. Both splits need a sample: give at least 2 '
+                            'and a --val-ratio between 0 and 1.')
+    claim_output(args.src, args.out, args.overwrite)
     conn_cfg = dict(scheme=args.scheme, junction_radius_px=args.junction_radius,
                     dead_end_radius_px=args.dead_end_radius)
-    for split, split_list in split_names(names, args.val_ratio, args.seed).items():
+    for split, split_list in splits.items():
         for name in tqdm(split_list, desc=f'deepglobe {split}'):
             _, mask = read_pair(args.src, name, args.threshold)
             write_road_sample(args.out, split, name, raster_tile_labels(mask, conn_cfg),

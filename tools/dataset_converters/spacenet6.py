@@ -11,8 +11,14 @@ tiles whose SAR has no valid pixel are left out of both lists. It also
 writes ``splits/stats.json`` with per-band mean / std of the training SAR
 (valid pixels, after the config's dB handling and clip) and PS-RGB, to paste
 into the configs' data preprocessor.
+
+Nothing is overwritten: a list folder that already holds split lists (e.g. the
+dataset's own ``splits/``) is refused unless ``--overwrite`` is given (or write
+them elsewhere with ``--out-dir``), the lists never go into the challenge's
+own folders, and a split that would be empty is an error.
 """
 import argparse
+import glob
 import os.path as osp
 import random
 
@@ -21,7 +27,10 @@ from mmkd_rs.datasets.sar_optical.prepare import (SN6_VAL_MIN_EASTING,
                                                   band_stats, split_spacenet6,
                                                   write_splits)
 from mmkd_rs.datasets.sar_optical.spacenet6 import index_tiles
-from mmkd_rs.utils.errors import DatasetNotFoundError, user_errors
+from mmkd_rs.utils.errors import DatasetNotFoundError, UserError, user_errors
+
+#: The challenge's folders the converter reads (never written to).
+INPUT_DIRS = ('SAR-Intensity', 'PS-RGB', 'geojson_buildings', 'SummaryData')
 
 
 def parse_args(argv=None):
@@ -36,7 +45,42 @@ def parse_args(argv=None):
                         metavar=('LOW', 'HIGH'), help='dB clip range of the config')
     parser.add_argument('--stats-tiles', type=int, default=200,
                         help='training tiles sampled for the statistics (0 = none)')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='replace split lists already in the list folder')
     return parser.parse_args(argv)
+
+
+def check_splits(splits, dropped, val_min_easting):
+    """Raise :class:`UserError` if the train or the val list would be empty."""
+    kept = len(splits['train']) + len(splits['val'])
+    where = {'val': 'at or east of', 'train': 'west of'}
+    fix = {'val': 'lower it', 'train': 'raise it'}
+    for name in ('train', 'val'):
+        if not splits[name]:
+            raise UserError(
+                f'the {name} split would be empty: none of the {kept} tiles with valid SAR '
+                f'({len(dropped)} without were dropped) has its west edge {where[name]} '
+                f'--val-min-easting {val_min_easting} m (UTM 31N); {fix[name]}.')
+
+
+def check_out_dir(root, out_dir, overwrite):
+    """Refuse writing into an input folder, or over existing lists without ``overwrite``."""
+    for folder in INPUT_DIRS:
+        folder = osp.realpath(osp.join(root, folder))
+        target = osp.realpath(out_dir)
+        if target == folder or target.startswith(folder + osp.sep):
+            raise UserError(f'--out-dir "{out_dir}" lies in the input folder "{folder}"; a '
+                            'converter never writes into its input: choose another one.')
+    existing = sorted(osp.basename(p) for p in glob.glob(osp.join(out_dir, '*.txt')) +
+                      glob.glob(osp.join(out_dir, 'stats.json')))
+    if existing and not overwrite:
+        raise UserError(
+            f'"{out_dir}" already holds split lists ({", ".join(existing)}), maybe the '
+            "dataset's own; they are kept. Write the new lists elsewhere with --out-dir DIR "
+            '(and point the configs at them with --cfg-options '
+            'train_dataloader.dataset.ann_file=DIR/train.txt '
+            'val_dataloader.dataset.ann_file=DIR/val.txt) or pass --overwrite to replace '
+            'them.')
 
 
 def main(argv=None):
@@ -46,7 +90,10 @@ def main(argv=None):
         if not osp.isdir(sar_dir):
             raise DatasetNotFoundError('SpaceNet 6', sar_dir,
                                        'ROOT/{SAR-Intensity,PS-RGB,geojson_buildings,SummaryData}')
+        out_dir = args.out_dir or osp.join(args.root, 'splits')
+        check_out_dir(args.root, out_dir, args.overwrite)
         splits, dropped = split_spacenet6(args.root, val_min_easting=args.val_min_easting)
+        check_splits(splits, dropped, args.val_min_easting)
         stats = None
         if args.stats_tiles:
             ids = random.Random(0).sample(splits['train'],
@@ -58,7 +105,6 @@ def main(argv=None):
                                args.sar_clip),
                 eo=band_stats([eo[i] for i in ids if i in eo], nodata_from_nan=False),
                 tiles=len(ids))
-        out_dir = args.out_dir or osp.join(args.root, 'splits')
         write_splits(out_dir, splits, stats)
         print(f'train {len(splits["train"])} / val {len(splits["val"])} tiles, '
               f'{len(dropped)} without valid SAR dropped -> {out_dir}')
