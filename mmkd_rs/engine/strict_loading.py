@@ -7,6 +7,11 @@ partly random network. :class:`StrictLoadRunner` refuses it with
 :class:`CheckpointMismatchError` (one paragraph: how many tensors are
 missing, unexpected or of another shape, the first few, and how to load
 partially on purpose) unless the config sets ``load_strict=False``.
+
+It also drops ``meta['config']`` from a loaded checkpoint: ``Runner.resume``
+would execute that text as a Python config (to compare GPU counts), so a
+checkpoint holding only strings could run code on ``--resume``. mmengine
+itself never writes that key (it stores the config as ``meta['cfg']``).
 """
 import re
 from collections import OrderedDict
@@ -121,7 +126,8 @@ class StrictLoadRunner(Runner):
 
     ``load_from``, ``resume`` and the checkpoint of ``tools/test.py`` all go
     through :meth:`load_checkpoint`; ``strict`` defaults to the config's
-    ``load_strict`` (True when absent).
+    ``load_strict`` (True when absent). ``meta['config']`` is dropped before
+    ``resume`` could execute it.
     """
 
     def load_checkpoint(self, filename: str, map_location='cpu', strict=None,
@@ -129,6 +135,10 @@ class StrictLoadRunner(Runner):
         if strict is None:
             strict = self.cfg.get('load_strict', True)
         checkpoint = _load_checkpoint(filename, map_location=map_location)
+        if isinstance(checkpoint.get('meta'), dict) and 'config' in checkpoint['meta']:
+            del checkpoint['meta']['config']
+            self.logger.warning(f'Ignored meta["config"] of checkpoint {filename}: resuming '
+                                'would run it as Python code.')
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
         model = self.model.module if is_model_wrapper(self.model) else self.model
         load_checkpoint_to_model(model, checkpoint, filename, strict, revise_keys)

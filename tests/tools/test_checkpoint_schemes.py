@@ -154,3 +154,22 @@ def test_test_tool_refuses_url_payload(tiny, hub):
     assert 'Refused to load checkpoint "https://example.invalid/evil.pth"' in res.stderr
     assert 'Traceback' not in res.stderr
     assert not marker.exists()
+
+
+def test_resume_does_not_run_the_config_text_of_a_checkpoint(tiny, monkeypatch):
+    """mmengine's resume parsed meta['config'] as a Python config: strings only, yet code."""
+    from conftest import REPO
+    sys.path.insert(0, str(REPO / 'tools'))
+    from train import main
+    monkeypatch.setenv('OMP_NUM_THREADS', '1')
+    tmp, cfg = tiny
+    main([cfg, '--work-dir', str(tmp / 'a'), '--cfg-options', 'train_cfg.max_iters=2',
+          'experiment_name=meta-config-a', 'visualizer.name=meta-config-a'])
+    marker = tmp / 'PWNED'
+    ckpt = torch.load(tmp / 'a' / 'iter_2.pth', weights_only=True)
+    ckpt['meta']['config'] = f'x = __import__("os").system("touch {marker}")\n'
+    torch.save(ckpt, tmp / 'shared.pth')
+    main([cfg, '--work-dir', str(tmp / 'b'), '--resume', str(tmp / 'shared.pth'),
+          '--cfg-options', 'experiment_name=meta-config-b', 'visualizer.name=meta-config-b'])
+    assert (tmp / 'b' / 'iter_4.pth').exists()
+    assert not marker.exists()
