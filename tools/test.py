@@ -5,6 +5,7 @@ Examples::
     python tools/test.py CONFIG CHECKPOINT
     python tools/test.py CONFIG CHECKPOINT --work-dir work_dirs/eval --show-dir vis
     python tools/test.py CONFIG CHECKPOINT --out preds/        # label PNGs per image
+    python tools/test.py CONFIG CHECKPOINT --cfg-options load_strict=False  # partial load
     bash tools/dist_test.sh CONFIG CHECKPOINT 8
 """
 import argparse
@@ -87,9 +88,7 @@ def main(argv=None):
         from mmengine.registry import RUNNERS
 
         from mmkd_rs.engine.strict_loading import StrictLoadRunner
-
-        # strict: a checkpoint of another model is refused (load_strict=False loads
-        # the matching tensors only)
+        # a checkpoint of another model is refused (load_strict=False: matching tensors)
         runner = StrictLoadRunner.from_cfg(cfg) if 'runner_type' not in cfg \
             else RUNNERS.build(cfg)
         runner.test()

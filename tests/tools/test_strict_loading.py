@@ -82,7 +82,7 @@ def test_test_tool_refuses_checkpoint_of_another_model(tiny):
     assert 'Iter(test)' not in res.stdout      # nothing was evaluated
 
 
-def test_resume_and_load_from_are_strict(tiny):
+def test_resume_is_strict(tiny):
     tmp, cfg = tiny
     ckpt = _other_model_checkpoint(tmp / 'roads.pth')
     torch.save(dict(torch.load(ckpt), meta={'epoch': 0, 'iter': 2}), tmp / 'resume.pth')
