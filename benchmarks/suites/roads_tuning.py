@@ -43,12 +43,12 @@ grids = dict(
          for a, t in ((1.0, 1.0), (1.0, 4.0), (3.0, 1.0), (3.0, 4.0))},
 )
 entries = [
-    dict(name=_teacher, role='teacher', method='teacher', budget_s=120,
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=400,
          config='configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py'),
-    dict(name='student', role='student', method='student', budget_s=45,
+    dict(name='student', role='student', method='student', budget_s=90,
          config='configs/tskd/linknet-r18-w32_student_quick_synthetic-64x64.py'),
 ] + [
-    dict(name=f'{m}@{label}', role='distill', method=m, teacher=_teacher, budget_s=70,
+    dict(name=f'{m}@{label}', role='distill', method=m, teacher=_teacher, budget_s=160,
          config=_config[m], cfg_options=options)
     for m, points in grids.items() for label, options in points.items()
 ]
