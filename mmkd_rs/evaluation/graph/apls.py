@@ -106,7 +106,12 @@ class ControlledGraph:
 
 
 def with_control_points(graph: RoadGraph, settings: APLSSettings) -> ControlledGraph:
-    """Nodes + spaced edge points of ``graph``, as a split graph."""
+    """Nodes + spaced edge points of ``graph``, as a split graph (kept with the graph)."""
+    key = ('control_points', settings.control_spacing, settings.curved_eps)
+    return graph.memo(key, lambda g: _with_control_points(g, settings))
+
+
+def _with_control_points(graph: RoadGraph, settings: APLSSettings) -> ControlledGraph:
     edge, s = spaced_positions(graph, settings.control_spacing, settings.curved_eps)
     adj, mid_index = split_graph(graph, edge, s)
     ctrl = np.concatenate([np.arange(graph.num_nodes), mid_index])

@@ -20,12 +20,16 @@ from .road_graph import RoadGraph, length_adjacency, polyline_length
 
 
 def edge_segments(graph: RoadGraph):
-    """Flatten all polylines into segments.
+    """Flatten all polylines into segments (kept with the graph, read only).
 
     Returns:
         tuple: seg_a (S, 2), seg_b (S, 2), seg_edge (S,), seg_s0 (S,) arc length
         of the segment start along its edge, edge_len (E,).
     """
+    return graph.memo('edge_segments', _edge_segments)
+
+
+def _edge_segments(graph: RoadGraph):
     seg_a, seg_b, seg_edge, seg_s0, edge_len = [], [], [], [], []
     for e, poly in enumerate(graph.polylines):
         steps = np.sqrt((np.diff(poly, axis=0) ** 2).sum(1))
@@ -47,7 +51,13 @@ class PolylineIndex:
 
     Edge ``e`` occupies ``[offset[e], offset[e] + length[e]]``; consecutive
     edges are separated by a gap of 1 so positions never straddle two edges.
+    :meth:`of` keeps one index with the graph.
     """
+
+    @classmethod
+    def of(cls, graph: RoadGraph) -> 'PolylineIndex':
+        """The graph's index, built once."""
+        return graph.memo(cls, cls)
 
     def __init__(self, graph: RoadGraph):
         cums, offsets, total = [], [], 0.0
@@ -73,7 +83,21 @@ class PolylineIndex:
 
 def interpolate(graph: RoadGraph, edge: np.ndarray, s: np.ndarray) -> np.ndarray:
     """(M,) positions -> (M, 2) coordinates."""
-    return PolylineIndex(graph).interpolate(edge, s)
+    return PolylineIndex.of(graph).interpolate(edge, s)
+
+
+def _segment_pieces(graph: RoadGraph, piece: float):
+    """Segments cut into pieces of at most ``piece`` m: a KD-tree of their centres."""
+    seg_a, seg_b = edge_segments(graph)[:2]
+    seg_vec = seg_b - seg_a
+    seg_len = np.sqrt((seg_vec ** 2).sum(1))
+    n_piece = np.maximum(1, np.ceil(seg_len / piece).astype(np.int64))
+    piece_seg = np.repeat(np.arange(len(seg_a)), n_piece)
+    first = np.cumsum(n_piece) - n_piece
+    frac = (np.arange(len(piece_seg)) - first[piece_seg] + 0.5) / n_piece[piece_seg]
+    centres = seg_a[piece_seg] + frac[:, None] * seg_vec[piece_seg]
+    half = (seg_len / n_piece).max() / 2.0
+    return seg_vec, seg_len, piece_seg, cKDTree(centres), half
 
 
 def locate_points(graph: RoadGraph, points: np.ndarray,
@@ -96,15 +120,9 @@ def locate_points(graph: RoadGraph, points: np.ndarray,
     if m == 0 or len(seg_a) == 0:
         return edge, s, dist
     piece = max(float(max_distance), 1e-3)
-    seg_vec = seg_b - seg_a
-    seg_len = np.sqrt((seg_vec ** 2).sum(1))
-    n_piece = np.maximum(1, np.ceil(seg_len / piece).astype(np.int64))
-    piece_seg = np.repeat(np.arange(len(seg_a)), n_piece)
-    first = np.cumsum(n_piece) - n_piece
-    frac = (np.arange(len(piece_seg)) - first[piece_seg] + 0.5) / n_piece[piece_seg]
-    centres = seg_a[piece_seg] + frac[:, None] * seg_vec[piece_seg]
-    half = (seg_len / n_piece).max() / 2.0
-    hits = cKDTree(centres).query_ball_point(points, max_distance + half + 1e-9)
+    seg_vec, seg_len, piece_seg, tree, half = graph.memo(
+        ('segment_pieces', piece), lambda g: _segment_pieces(g, piece))
+    hits = tree.query_ball_point(points, max_distance + half + 1e-9)
     counts = np.array([len(h) for h in hits])
     if counts.sum() == 0:
         return edge, s, dist

@@ -42,7 +42,7 @@ happens to be the very first edge the reference enumerates, it keeps that
 copy.
 """
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence
+from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -59,12 +59,20 @@ class RoadGraph:
 
     ``lengths`` (E,) optional edge lengths in metres; ``None`` means the
     polyline lengths.
+
+    A graph is not changed after construction (every operation returns a new
+    one), so what the metrics derive from it (polyline lengths, segment
+    tables, control points, TOPO neighbourhoods) is computed once per graph
+    and kept with it (:meth:`memo`); a ground-truth graph that is scored
+    again keeps them too.
     """
 
     nodes: np.ndarray
     edges: np.ndarray
     polylines: List[np.ndarray] = field(default_factory=list)
     lengths: Optional[np.ndarray] = None
+    _memo: Dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False,
+                                       compare=False)
 
     def __post_init__(self):
         self.nodes = np.asarray(self.nodes, dtype=np.float64).reshape(-1, 2)
@@ -90,9 +98,16 @@ class RoadGraph:
     def num_edges(self) -> int:
         return len(self.edges)
 
+    def memo(self, key: Hashable, build: Callable[['RoadGraph'], Any]) -> Any:
+        """``build(self)``, computed on the first call with ``key`` and kept (read only)."""
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        return self._memo[key]
+
     def geometry_lengths(self) -> np.ndarray:
         """(E,) polyline lengths in metres."""
-        return np.array([polyline_length(p) for p in self.polylines], dtype=np.float64)
+        return self.memo('geometry_lengths', lambda g: np.array(
+            [polyline_length(p) for p in g.polylines], dtype=np.float64)).copy()
 
     def edge_lengths(self) -> np.ndarray:
         """(E,) edge lengths in metres: ``lengths`` when set, else the polylines'."""

@@ -3,11 +3,11 @@
 :func:`mask_to_graph` returns a :class:`~.road_graph.RoadGraph` in pixel
 units (x = column, y = row); scale it with ``graph.scaled(gsd)`` to metres.
 
-Tracing (sknw-like, numpy + a single linear walk): skeleton pixels with
-exactly two 8-neighbours are chain pixels; all others (ends, junctions) are
-node pixels, and 8-connected node pixels form one node placed at their mean.
-Each chain becomes an edge between the nodes it touches; a closed loop
-without node pixels gets a node at one of its pixels.
+Tracing (:func:`~.skeleton_trace.trace_skeleton`, sknw-like): skeleton
+pixels with exactly two 8-neighbours are chain pixels; all others (ends,
+junctions) are node pixels, and 8-connected node pixels form one node placed
+at their mean. Each chain becomes an edge between the nodes it touches; a
+closed loop without node pixels gets a node at one of its pixels.
 """
 from typing import Optional
 
@@ -15,8 +15,7 @@ import numpy as np
 from scipy import ndimage
 
 from .road_graph import RoadGraph, polyline_length, subgraph
-
-_OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
+from .skeleton_trace import trace_skeleton  # noqa: F401  (re-exported)
 
 
 def clean_mask(mask: np.ndarray, min_object_area: int = 0, max_hole_area: int = 0) -> np.ndarray:
@@ -41,88 +40,28 @@ def clean_mask(mask: np.ndarray, min_object_area: int = 0, max_hole_area: int = 
     return mask
 
 
-def trace_skeleton(skel: np.ndarray) -> RoadGraph:
-    """Skeleton (H, W) bool -> RoadGraph in pixel units (unsimplified polylines)."""
-    skel = np.pad(np.asarray(skel, bool), 1)
-    h, w = skel.shape
-    flat = np.flatnonzero(skel)
-    if len(flat) == 0:
-        return RoadGraph.empty()
-    idx = -np.ones(h * w, np.int64)
-    idx[flat] = np.arange(len(flat))
-    nbr = np.stack([idx[flat + dy * w + dx] for dy, dx in _OFFSETS], axis=1)  # (P, 8)
-    degree = (nbr >= 0).sum(1)
-    rows, cols = np.divmod(flat, w)
-    xy = np.stack([cols - 1, rows - 1], axis=1).astype(np.float64)
-    is_node = degree != 2
-    node_img = np.zeros_like(skel)
-    node_img.flat[flat[is_node]] = True
-    labels, n_nodes = ndimage.label(node_img, structure=np.ones((3, 3)))
-    node_of = labels.flat[flat] - 1                    # (P,) node id or -1
-    node_xy = np.zeros((n_nodes, 2))
-    if n_nodes:
-        counts = np.bincount(node_of[is_node], minlength=n_nodes)
-        node_xy[:, 0] = np.bincount(node_of[is_node], xy[is_node, 0], n_nodes) / counts
-        node_xy[:, 1] = np.bincount(node_of[is_node], xy[is_node, 1], n_nodes) / counts
-    nbr_list = [[j for j in row if j >= 0] for row in nbr.tolist()]
-    node_list = node_of.tolist()
-    visited = np.zeros(len(flat), bool)
-    edges, polylines = [], []
-    node_xy = list(map(tuple, node_xy))
+def cleaned_skeleton(road: np.ndarray, cleaned: np.ndarray,
+                     road_skeleton: np.ndarray) -> np.ndarray:
+    """Skeleton of ``cleaned`` (:func:`clean_mask` of ``road``) from ``road_skeleton``.
 
-    def walk(start_node, first):
-        path = [first]
-        visited[first] = True
-        prev, cur = -1, first
-        while True:
-            nxt = None
-            for j in nbr_list[cur]:
-                if j == prev:
-                    continue
-                if node_list[j] >= 0:
-                    if node_list[j] != start_node or len(path) > 1:
-                        return path, node_list[j]
-                    continue
-                if not visited[j]:
-                    nxt = j
-                    break
-            if nxt is None:
-                return path, -1
-            visited[nxt] = True
-            path.append(nxt)
-            prev, cur = cur, nxt
-
-    for p in np.flatnonzero(is_node).tolist():
-        for q in nbr_list[p]:
-            if node_list[q] < 0 and not visited[q]:
-                start = node_list[p]
-                path, end = walk(start, q)
-                if end < 0:
-                    continue
-                pts = np.concatenate([[node_xy[start]], xy[path], [node_xy[end]]])
-                edges.append((start, end))
-                polylines.append(pts)
-    # closed loops made only of chain pixels
-    for p in np.flatnonzero(~visited & ~is_node).tolist():
-        if visited[p]:
-            continue
-        node_xy.append(tuple(xy[p]))
-        loop_node = len(node_xy) - 1
-        visited[p] = True
-        path = [p]
-        cur, prev = p, -1
-        while True:
-            nxt = [j for j in nbr_list[cur] if j != prev and not visited[j]]
-            if not nxt:
-                break
-            prev, cur = cur, nxt[0]
-            visited[cur] = True
-            path.append(cur)
-        if len(path) > 2:
-            edges.append((loop_node, loop_node))
-            polylines.append(np.concatenate([xy[path], xy[path[:1]]]))
-    return RoadGraph(np.asarray(node_xy, np.float64).reshape(-1, 2),
-                     np.asarray(edges, np.int64).reshape(-1, 2), polylines)
+    Thinning decides each pixel from its 3 x 3 neighbourhood, so 8-connected
+    components are thinned independently: components that cleaning dropped
+    lose their skeleton, untouched ones keep theirs, and only components with
+    filled holes are thinned again (each on its bounding box). The result
+    equals ``skeletonize(cleaned)``.
+    """
+    skel = road_skeleton & cleaned
+    filled = cleaned & ~road
+    if not filled.any():
+        return skel
+    from skimage.morphology import skeletonize
+    labels, _ = ndimage.label(cleaned, structure=np.ones((3, 3)))
+    boxes = ndimage.find_objects(labels)
+    for lab in np.unique(labels[filled]).tolist():
+        box = boxes[lab - 1]
+        own = labels[box] == lab
+        skel[box] = np.where(own, skeletonize(own), skel[box])
+    return skel
 
 
 def prune_spurs(graph: RoadGraph, min_spur_length: float, iterations: int = 2) -> RoadGraph:
@@ -201,7 +140,8 @@ def simplify_polylines(graph: RoadGraph, tolerance: float) -> RoadGraph:
 def mask_to_graph(mask: np.ndarray, threshold: Optional[float] = None,
                   min_object_area: int = 20, max_hole_area: int = 20,
                   min_spur_length: float = 10.0, simplify_tolerance: float = 1.0,
-                  min_edge_length: float = 0.0) -> RoadGraph:
+                  min_edge_length: float = 0.0,
+                  skeleton: Optional[np.ndarray] = None) -> RoadGraph:
     """Binary (or probability) road mask (H, W) -> RoadGraph in pixels.
 
     Args:
@@ -212,17 +152,26 @@ def mask_to_graph(mask: np.ndarray, threshold: Optional[float] = None,
         simplify_tolerance: Douglas-Peucker tolerance (px).
         min_edge_length: isolated edges (both ends dead) shorter than this
             (px) are dropped.
+        skeleton: skeleton of ``mask > threshold`` before cleaning, when the
+            caller has it (the pixel scores need it too); the cleaned mask's
+            skeleton is then derived from it (:func:`cleaned_skeleton`)
+            instead of thinning the whole mask again. Same graph either way.
     """
-    from skimage.morphology import skeletonize
     mask = np.asarray(mask)
     if mask.ndim != 2:
         raise ValueError(f'mask_to_graph: expected a (H, W) mask, got shape {mask.shape}')
     if threshold is None:
         threshold = 0.5 if np.issubdtype(mask.dtype, np.floating) else 0
-    road = clean_mask(mask > threshold, min_object_area, max_hole_area)
+    raw = mask > threshold
+    road = clean_mask(raw, min_object_area, max_hole_area)
     if not road.any():
         return RoadGraph.empty()
-    graph = trace_skeleton(skeletonize(road))
+    if skeleton is None:
+        from skimage.morphology import skeletonize
+        skeleton = skeletonize(road)
+    else:
+        skeleton = cleaned_skeleton(raw, road, np.asarray(skeleton, bool))
+    graph = trace_skeleton(skeleton)
     graph = merge_degree2(graph)
     if min_spur_length > 0:
         graph = prune_spurs(graph, min_spur_length)

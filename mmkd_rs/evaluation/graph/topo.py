@@ -38,7 +38,10 @@ Start nodes, ``TopoSettings.mode``:
 
 Every start node's counts depend on that node only, so they are computed once
 per distinct node (:func:`topo_node_counts`) and summed with the drawn
-multiplicities.
+multiplicities. The matching of all start nodes runs at once
+(:func:`~.topo_match.match_counts`, the same counts as start by start), and
+a graph's holes around each node are kept with the graph, so a ground truth
+scored again does not rebuild them.
 """
 from dataclasses import dataclass
 from typing import Dict, Optional
@@ -48,6 +51,7 @@ from scipy.spatial import cKDTree
 
 from .control_points import PolylineIndex
 from .road_graph import RoadGraph
+from .topo_match import match_count, match_counts  # noqa: F401  (match_count re-exported)
 
 TOPO_MODES = ('deterministic', 'reference')
 #: The reference's k-d tree queries return at most this many nodes.
@@ -97,8 +101,20 @@ class TopoResult:
 class LocalGraph:
     """One graph prepared for local sub-graphs: node k-d tree, neighbours, edge points.
 
-    ``points(s)`` returns the (P, 2) holes (or marbles) around node ``s``.
+    Every local point is one of the graph's catalogue points (``catalogue``,
+    (N + 2Q, 2)): the N nodes, then the Q edge points measured from each
+    edge's first node, then the same Q points measured from its second
+    node; ``order_key`` (N + 2Q,) ranks them as ``points`` lists them (node
+    index, then edge point index, whichever end it is measured from).
+    ``point_ids(s)`` gives the catalogue ids of the holes (or marbles) around
+    node ``s`` and ``points(s)`` their (P, 2) positions. :meth:`of` keeps one
+    per graph and settings, so a ground truth scored again keeps its holes.
     """
+
+    @classmethod
+    def of(cls, graph: RoadGraph, settings: TopoSettings) -> 'LocalGraph':
+        key = (cls, settings.radius, settings.interval)
+        return graph.memo(key, lambda g: cls(g, settings))
 
     def __init__(self, graph: RoadGraph, settings: TopoSettings):
         self.graph, self.settings = graph, settings
@@ -114,16 +130,31 @@ class LocalGraph:
         self.owner = np.repeat(np.arange(graph.num_edges), count)
         dist = (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count) + 1) \
             * settings.interval
-        index = PolylineIndex(graph)
+        index = PolylineIndex.of(graph)
         self.from_u = index.interpolate(self.owner, dist)
         self.from_v = index.interpolate(self.owner, index.length[self.owner] - dist)
-        self._cache: Dict[int, np.ndarray] = {}
+        n, q = graph.num_nodes, len(self.owner)
+        self.catalogue = np.concatenate([graph.nodes, self.from_u, self.from_v])
+        self.order_key = np.r_[np.arange(n + q), n + np.arange(q)]
+        self._tree = None
+        self._ids: Dict[int, np.ndarray] = {}
 
-    def component(self, s: int) -> np.ndarray:
-        """(N,) bool: nodes within the radius of ``s`` connected to it among themselves."""
+    @property
+    def catalogue_tree(self) -> cKDTree:
+        """k-d tree of ``catalogue`` (built once)."""
+        if self._tree is None:
+            self._tree = cKDTree(self.catalogue)
+        return self._tree
+
+    def component(self, s: int, ball: Optional[list] = None) -> np.ndarray:
+        """(N,) bool: nodes within the radius of ``s`` connected to it among themselves.
+
+        ``ball``: the nodes within the radius when already queried (any order).
+        """
         nodes = self.graph.nodes
-        ball = self.tree.query_ball_point(nodes[s], self.settings.radius)
-        if len(ball) > MAX_BALL_NODES:
+        if ball is None or len(ball) > MAX_BALL_NODES:
+            ball = self.tree.query_ball_point(nodes[s], self.settings.radius)
+        if len(ball) > MAX_BALL_NODES:     # the reference's 500 nearest, ties in tree order
             d = np.linalg.norm(nodes[ball] - nodes[s], axis=1)
             ball = np.asarray(ball)[np.argsort(d, kind='stable')[:MAX_BALL_NODES]].tolist()
         inside, seen, stack = set(ball), {s}, [s]
@@ -136,46 +167,35 @@ class LocalGraph:
         keep[list(seen)] = True
         return keep
 
+    def prepare(self, starts) -> None:
+        """Find the local points of several start nodes (one k-d tree query for all)."""
+        todo = [s for s in dict.fromkeys(np.asarray(starts).tolist()) if s not in self._ids]
+        if todo:
+            balls = self.tree.query_ball_point(self.graph.nodes[todo], self.settings.radius)
+            for s, ball in zip(todo, balls):
+                self._ids[s] = self._point_ids(s, ball)
+
+    def point_ids(self, s: int) -> np.ndarray:
+        """Catalogue ids of the local points of ``s``: sub-graph nodes, then edge points."""
+        if s not in self._ids:
+            self._ids[s] = self._point_ids(s)
+        return self._ids[s]
+
+    def _point_ids(self, s: int, ball: Optional[list] = None) -> np.ndarray:
+        g = self.graph
+        keep = self.component(s, ball)
+        in_sub = keep[g.edges[:, 0]] & keep[g.edges[:, 1]]
+        origin = g.nodes[s]
+        d_u = np.linalg.norm(g.nodes[g.edges[:, 0]] - origin, axis=1)
+        d_v = np.linalg.norm(g.nodes[g.edges[:, 1]] - origin, axis=1)
+        sel = np.flatnonzero(in_sub[self.owner])
+        flip = (d_v < d_u)[self.owner[sel]]
+        ids = np.concatenate([np.flatnonzero(keep), g.num_nodes + sel + len(self.owner) * flip])
+        return ids.astype(np.int32)
+
     def points(self, s: int) -> np.ndarray:
         """(P, 2) local points of start node ``s``: sub-graph nodes, then edge points."""
-        if s not in self._cache:
-            g = self.graph
-            keep = self.component(s)
-            in_sub = keep[g.edges[:, 0]] & keep[g.edges[:, 1]]
-            origin = g.nodes[s]
-            d_u = np.linalg.norm(g.nodes[g.edges[:, 0]] - origin, axis=1)
-            d_v = np.linalg.norm(g.nodes[g.edges[:, 1]] - origin, axis=1)
-            sel = in_sub[self.owner]
-            flip = (d_v < d_u)[self.owner[sel]]
-            pts = np.where(flip[:, None], self.from_v[sel], self.from_u[sel])
-            self._cache[s] = np.concatenate([g.nodes[keep], pts])
-        return self._cache[s]
-
-
-def match_count(holes: np.ndarray, marbles: np.ndarray, radius: float) -> int:
-    """Marbles in order each fill the nearest empty hole within ``radius``; filled holes."""
-    if len(holes) == 0 or len(marbles) == 0:
-        return 0
-    pairs = cKDTree(marbles).sparse_distance_matrix(cKDTree(holes), radius,
-                                                    output_type='ndarray')
-    if len(pairs) == 0:
-        return 0
-    pairs = pairs[np.lexsort((pairs['j'], pairs['v'], pairs['i']))]
-    first = np.r_[True, pairs['i'][1:] != pairs['i'][:-1]]
-    if len(np.unique(pairs['j'][first])) == int(first.sum()):
-        return int(first.sum())            # every marble's nearest hole is its own
-    filled, n = set(), 0
-    marble, hole = pairs['i'].tolist(), pairs['j'].tolist()
-    k = 0
-    while k < len(marble):                 # candidates of one marble, nearest first
-        j, taken = marble[k], False
-        while k < len(marble) and marble[k] == j:
-            if not taken and hole[k] not in filled:
-                filled.add(hole[k])
-                taken = True
-                n += 1
-            k += 1
-    return n
+        return self.catalogue[self.point_ids(s)]
 
 
 def topo_node_counts(gt: RoadGraph, prop: RoadGraph,
@@ -186,16 +206,20 @@ def topo_node_counts(gt: RoadGraph, prop: RoadGraph,
     if gt.num_nodes == 0 or prop.num_nodes == 0:
         return counts
     starts = np.arange(gt.num_nodes) if starts is None else np.unique(starts)
-    holes_of, marbles_of = LocalGraph(gt, settings), LocalGraph(prop, settings)
+    holes_of, marbles_of = LocalGraph.of(gt, settings), LocalGraph.of(prop, settings)
     d, near = marbles_of.tree.query(gt.nodes[starts], distance_upper_bound=settings.hole_radius)
-    for s, dist, p in zip(starts.tolist(), d.tolist(), near.tolist()):
-        holes = holes_of.points(s)
-        if not dist <= settings.hole_radius:
-            counts[s] = (0, 0, len(holes))
-            continue
-        marbles = marbles_of.points(p)
-        tp = match_count(holes, marbles, settings.hole_radius)
-        counts[s] = (tp, len(marbles) - tp, len(holes) - tp)
+    matched = d <= settings.hole_radius
+    holes_of.prepare(starts)
+    marbles_of.prepare(near[matched])
+    holes = [holes_of.point_ids(s) for s in starts.tolist()]
+    counts[starts, 2] = [len(h) for h in holes]
+    if matched.any():
+        holes = [h for h, m in zip(holes, matched.tolist()) if m]
+        marbles = [marbles_of.point_ids(p) for p in near[matched].tolist()]
+        tp = match_counts(holes_of, holes, marbles_of, marbles, settings.hole_radius)
+        n_marbles = np.array([len(m) for m in marbles])
+        n_holes = np.array([len(h) for h in holes])
+        counts[starts[matched]] = np.stack([tp, n_marbles - tp, n_holes - tp], axis=1)
     return counts
 
 

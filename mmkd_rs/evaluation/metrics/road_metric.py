@@ -17,6 +17,13 @@ the graph of the ground-truth mask. Pixel coordinates become metres with
 ``gsd`` (metres per pixel), so APLS/TOPO distances (50 m control spacing,
 4 m snapping, ...) keep their physical meaning.
 
+Ground truth is prepared once per tile and reused by later evaluations:
+its skeleton (pixel scores) and, when the sample has no ``gt_graph``, its
+road graph, kept in a bounded cache keyed by the mask's content
+(:class:`~mmkd_rs.evaluation.graph.truth_cache.TruthCache`,
+``gt_cache_size`` tiles). Each prediction is skeletonised once, for the
+pixel scores and its graph. The scores are the same as without the cache.
+
 APLS for images whose ground truth or prediction has no road follows the
 reference: 0. ``skip_empty_gt_graph=True`` leaves images without
 ground-truth road out of the APLS mean instead (NaN when that leaves none).
@@ -45,10 +52,11 @@ from mmengine.logging import MMLogger
 from mmkd_rs.evaluation.functional import (class_mean, class_scores, confusion_matrix,
                                            count_scores, percent)
 from mmkd_rs.evaluation.graph.apls import APLSSettings, apls_score
-from mmkd_rs.evaluation.graph.pixel_scores import road_counts, scores_from_counts
+from mmkd_rs.evaluation.graph.pixel_scores import road_counts, scores_from_counts, skeleton
 from mmkd_rs.evaluation.graph.road_graph import RoadGraph, graph_from_polylines
 from mmkd_rs.evaluation.graph.skeleton_graph import mask_to_graph
 from mmkd_rs.evaluation.graph.topo import TopoSettings, topo_score
+from mmkd_rs.evaluation.graph.truth_cache import TileTruth, TruthCache
 from mmkd_rs.registry import METRICS
 
 _CONN_BINS = 256
@@ -91,14 +99,17 @@ class RoadMetric(BaseMetric):
         skip_empty_gt_graph (bool): leave images without ground-truth road
             out of the APLS mean.
         seed (int): TOPO start-node sampling seed (per image: seed + index).
+        gt_cache_size (int): ground-truth tiles whose skeleton and graph are
+            kept between evaluations (least recently used dropped first;
+            0 = prepare them at every evaluation).
     """
 
     def __init__(self, road_class: int = 1, ignore_index: int = 255, rho: float = 3.0,
                  gsd: float = 1.0, graph_interval: int = 1,
                  apls_settings: Optional[dict] = None, topo_settings: Optional[dict] = None,
                  graph_cfg: Optional[dict] = None, skip_empty_gt_graph: bool = False,
-                 seed: int = 0, collect_device: str = 'cpu', prefix: Optional[str] = None,
-                 **kwargs):
+                 seed: int = 0, gt_cache_size: int = 1024, collect_device: str = 'cpu',
+                 prefix: Optional[str] = None, **kwargs):
         super().__init__(collect_device=collect_device, prefix=prefix, **kwargs)
         if gsd <= 0:
             raise ValueError(f'RoadMetric: gsd must be > 0 metres/pixel, got {gsd}')
@@ -114,6 +125,7 @@ class RoadMetric(BaseMetric):
         self.graph_cfg = dict(graph_cfg or {})
         self.skip_empty_gt_graph = skip_empty_gt_graph
         self.seed = seed
+        self.gt_cache = TruthCache(gt_cache_size)
         self._evaluations = 0
         self._seen = 0
 
@@ -122,17 +134,25 @@ class RoadMetric(BaseMetric):
         """Whether the evaluation in progress computes graph metrics."""
         return self.graph_interval > 0 and self._evaluations % self.graph_interval == 0
 
-    def _gt_graph(self, sample: dict, gt_road: np.ndarray) -> RoadGraph:
+    def _mask_graph(self, road: np.ndarray, road_skeleton: np.ndarray) -> RoadGraph:
+        """Graph of a road mask in metres; ``road_skeleton`` is the mask's skeleton."""
+        cfg = dict(self.graph_cfg)
+        if 'threshold' not in cfg:  # the skeleton is of ``road`` itself
+            cfg['skeleton'] = road_skeleton
+        return mask_to_graph(road, **cfg).scaled(self.gsd)
+
+    def _gt_graph(self, sample: dict, gt_road: np.ndarray, truth: TileTruth) -> RoadGraph:
+        """Ground-truth graph in metres: the sample's ``gt_graph``, else the cached mask graph."""
         graph = sample.get('gt_graph')
         if graph is None:
-            return mask_to_graph(gt_road, **self.graph_cfg)
-        if isinstance(graph, RoadGraph):
-            return graph
-        try:
-            return graph_from_polylines([np.asarray(p, float) for p in graph])
-        except (TypeError, ValueError) as err:
-            raise ValueError(f'{sample.get("img_path", "sample")}: gt_graph must be a RoadGraph '
-                             'or a list of (K, 2) pixel polylines') from err
+            return truth.road_graph(gt_road, self._mask_graph)
+        if not isinstance(graph, RoadGraph):
+            try:
+                graph = graph_from_polylines([np.asarray(p, float) for p in graph])
+            except (TypeError, ValueError) as err:
+                raise ValueError(f'{sample.get("img_path", "sample")}: gt_graph must be a '
+                                 'RoadGraph or a list of (K, 2) pixel polylines') from err
+        return graph.scaled(self.gsd)
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
@@ -149,7 +169,12 @@ class RoadMetric(BaseMetric):
             valid = gt != self.ignore_index
             pred_road = pred == self.road_class
             gt_road = (gt == self.road_class) & valid
-            result = dict(counts=road_counts(pred_road, gt_road, valid, self.rho))
+            truth = self.gt_cache.get(gt_road)
+            pred_scored = pred_road & valid
+            pred_skeleton = skeleton(pred_scored)
+            result = dict(counts=road_counts(pred_road, gt_road, valid, self.rho,
+                                             pred_skeleton=pred_skeleton,
+                                             gt_skeleton=truth.skeleton()))
             pred_conn = _field(sample, 'pred_conn')
             gt_conn = _field(sample, 'gt_conn_map', 'gt_conn')
             if pred_conn is not None and gt_conn is not None:
@@ -160,13 +185,16 @@ class RoadMetric(BaseMetric):
                 result['conn_hist'] = confusion_matrix(
                     pc.astype(np.int64), gc.astype(np.int64), _CONN_BINS, self.ignore_index)
             if self.graph_due:
-                result.update(self._graph_scores(sample, pred_road, gt_road))
+                # the prediction's skeleton serves its graph too when no road was ignored
+                same = not np.any(pred_road & ~valid)
+                pred_graph = self._mask_graph(pred_road, pred_skeleton if same else
+                                              skeleton(pred_road))
+                result.update(self._graph_scores(self._gt_graph(sample, gt_road, truth),
+                                                 pred_graph))
             self._seen += 1
             self.results.append(result)
 
-    def _graph_scores(self, sample, pred_road, gt_road) -> dict:
-        gt_graph = self._gt_graph(sample, gt_road).scaled(self.gsd)
-        pred_graph = mask_to_graph(pred_road, **self.graph_cfg).scaled(self.gsd)
+    def _graph_scores(self, gt_graph: RoadGraph, pred_graph: RoadGraph) -> dict:
         out = dict()
         if not (self.skip_empty_gt_graph and gt_graph.num_edges == 0):
             out['apls'] = apls_score(gt_graph, pred_graph, self.apls_settings).apls
