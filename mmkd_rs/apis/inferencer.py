@@ -140,11 +140,16 @@ class RSInferencer:
             needs).
         cfg_options (dict, optional): Config overrides.
         show_progress (bool): Progress bar over windows (stderr).
+        gdal_cache_mb (int): GDAL's raster block cache while reading and
+            writing (MiB). GDAL's default, 5 % of the machine's memory, would
+            keep blocks of large rasters and grow with them.
     """
 
     def __init__(self, config, checkpoint: Optional[str] = None, device: str = 'cpu',
                  tile_size: int = 1024, margin: int = 128,
-                 cfg_options: Optional[dict] = None, show_progress: bool = True):
+                 cfg_options: Optional[dict] = None, show_progress: bool = True,
+                 gdal_cache_mb: int = 64):
+        self.gdal_cache_mb = int(gdal_cache_mb)
         self.model = init_model(config, checkpoint, device, cfg_options)
         cfg = self.model.cfg
         loader = cfg.get('test_dataloader') or cfg.get('val_dataloader')
@@ -248,6 +253,11 @@ class RSInferencer:
             sink((rspan.core_start, rspan.core_stop), (cspan.core_start, cspan.core_stop),
                  mask[core], None if prob is None else prob[(slice(None), ) + core])
 
+    def _gdal_env(self):
+        """A bounded GDAL block cache for the reads and writes of one sample."""
+        import rasterio
+        return rasterio.Env(GDAL_CACHEMAX=self.gdal_cache_mb * 2**20)
+
     def _open(self, paths: Sequence[str]) -> List[RasterInput]:
         rasters = [RasterInput(p) for p in paths]
         try:
@@ -270,6 +280,10 @@ class RSInferencer:
             float32 or None).
         """
         paths = (paths, ) if isinstance(paths, str) else tuple(paths)
+        with self._gdal_env():
+            return self._predict(paths, probs)
+
+    def _predict(self, paths: tuple, probs: bool) -> dict:
         rasters = self._open(paths)
         try:
             height, width = rasters[0].shape
@@ -291,7 +305,12 @@ class RSInferencer:
     def predict_to_files(self, paths: Sequence[str], out_dir: str, stem: str,
                          probs: bool = False, vectors: bool = True) -> Dict[str, str]:
         """Predict one sample into files under ``out_dir``; return ``{kind: path}``."""
-        rasters = self._open(tuple(paths))
+        with self._gdal_env():
+            return self._predict_to_files(tuple(paths), out_dir, stem, probs, vectors)
+
+    def _predict_to_files(self, paths: tuple, out_dir: str, stem: str, probs: bool,
+                          vectors: bool) -> Dict[str, str]:
+        rasters = self._open(paths)
         try:
             ref = rasters[0]
             num_prob_bands = 1 if getattr(self.model, 'out_channels', 2) == 1 else None

@@ -3,7 +3,6 @@ docs/your_own_data.md: 4-band uint16 GeoTIFF pairs with 0/1 labels, SAR + EO pai
 road masks. Each template reads its example data and trains one step on it."""
 import importlib.util
 import json
-import os.path as osp
 import re
 import sys
 from pathlib import Path
