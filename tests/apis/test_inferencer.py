@@ -56,6 +56,19 @@ def test_windows_reproduce_whole_raster_slide_inference_and_only_windows_are_rea
     assert all(h <= 52 and w <= 58 for h, w in reads)
 
 
+def test_reads_and_writes_run_with_a_bounded_gdal_block_cache(change, monkeypatch):
+    # GDAL's default cache (5 % of the machine's memory) keeps the blocks of large
+    # rasters: peak memory then grew with the raster (1.0 GB at 8000 px vs 0.75 GB)
+    from rasterio.env import get_gdal_config
+    seen = []
+    original = RasterInput.read
+    monkeypatch.setattr(RasterInput, 'read', lambda self, rows, cols: seen.append(
+        get_gdal_config('GDAL_CACHEMAX')) or original(self, rows, cols))
+    RSInferencer(change['config'], tile_size=64, show_progress=False,
+                 gdal_cache_mb=32).predict(change['pair'])
+    assert seen and set(seen) == {32 * 2**20}
+
+
 def test_geotiff_mask_probabilities_and_polygons_keep_the_georeference(change):
     inferencer = RSInferencer(change['config'], change['ckpt'], tile_size=32,
                               show_progress=False)
