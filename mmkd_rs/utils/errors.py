@@ -10,11 +10,26 @@ import re
 import sys
 from contextlib import contextmanager
 
-__all__ = ['UserError', 'DatasetNotFoundError', 'user_errors', 'explain_unknown_type']
+__all__ = ['UserError', 'DataFileError', 'DataFileNotFoundError', 'DatasetNotFoundError',
+           'user_errors', 'explain_unknown_type']
 
 
 class UserError(Exception):
     """An error caused by the user's input, printed without a traceback."""
+
+
+class DataFileError(UserError, ValueError):
+    """A data file that cannot be used as it is (unreadable, truncated, wrong
+    size, bands or values); the message names the file and what was expected.
+
+    A ``ValueError`` too, so that code catching the former plain errors keeps
+    working; a user error, so that the tools print it as one paragraph (also
+    when it is raised in a dataloader worker process).
+    """
+
+
+class DataFileNotFoundError(UserError, FileNotFoundError):
+    """A file a sample needs (a partner date, a label, a mask) is missing."""
 
 
 class DatasetNotFoundError(UserError, FileNotFoundError):
@@ -81,6 +96,27 @@ def explain_unknown_type(message: str):
     return text
 
 
+_WORKER_TRACEBACK = 'Original Traceback (most recent call last):\n'
+# mmcv's LoadImageFromFile asserts this when OpenCV cannot decode a file
+_MMCV_UNDECODABLE = re.compile(r'^failed to load image: (.+)$', re.S)
+
+
+def _without_worker_traceback(text: str, exc: BaseException) -> str:
+    """The original message of an error re-raised from a dataloader worker.
+
+    torch re-raises a worker's exception in the main process with the same
+    type and a message holding the worker's whole traceback; the user error
+    is its last entry (``module.Type: message``, possibly several lines).
+    """
+    if _WORKER_TRACEBACK not in text:
+        return text
+    tail = text.split(_WORKER_TRACEBACK, 1)[1]
+    match = None
+    for match in re.finditer(rf'^(?:[\w.]+\.)?{type(exc).__name__}: ', tail, re.M):
+        pass
+    return tail[match.end():].rstrip('\n') if match else text
+
+
 def _describe(exc: BaseException):
     """Return a user-facing paragraph for ``exc`` or None if it is a bug."""
     from mmkd_rs.utils.checkpoint_safety import UnsafeCheckpointError
@@ -88,7 +124,13 @@ def _describe(exc: BaseException):
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
         if isinstance(exc, (UserError, UnsafeCheckpointError)):
-            return str(exc)
+            return _without_worker_traceback(str(exc), exc)
+        if isinstance(exc, AssertionError):
+            match = _MMCV_UNDECODABLE.match(_without_worker_traceback(str(exc), exc))
+            if match:
+                return (f'cannot decode image file "{match.group(1)}": it is empty, '
+                        'truncated or not an image of a format OpenCV reads. Replace the '
+                        'file or remove the sample from the dataset.')
         if isinstance(exc, KeyError):
             text = explain_unknown_type(str(exc))
             if text:

@@ -11,6 +11,7 @@ import subprocess
 import torch
 from mmengine.config import Config
 
+from .cfg_options import check_cfg_options
 from .errors import DatasetNotFoundError, UserError
 
 __all__ = ['load_config', 'set_work_dir', 'setup_launcher', 'check_checkpoint',
@@ -21,7 +22,9 @@ def load_config(path: str, cfg_options=None) -> Config:
     """Read a config file (with ``_base_`` inheritance) and merge overrides.
 
     Raises:
-        UserError: the file does not exist (close matches are suggested).
+        UserError: the file does not exist (close matches are suggested), or
+            an override names a key the config does not have (see
+            :func:`~mmkd_rs.utils.cfg_options.check_cfg_options`).
     """
     if not osp.isfile(path):
         msg = f'config file "{path}" does not exist.'
@@ -33,6 +36,7 @@ def load_config(path: str, cfg_options=None) -> Config:
         raise UserError(msg)
     cfg = Config.fromfile(path)
     if cfg_options:
+        check_cfg_options(cfg._cfg_dict, cfg_options, path)
         cfg.merge_from_dict(cfg_options)
     return cfg
 
