@@ -175,28 +175,26 @@ class RSInferencer:
             else {}
 
     # ----------------------------------------------------------- description
+    def _dataset_class(self):
+        from mmkd_rs.registry import DATASETS
+        dataset_type = self.dataset_cfg.get('type')
+        return DATASETS.get(dataset_type) if isinstance(dataset_type, str) else dataset_type
+
     def _task(self, cfg) -> str:
         """``'change'``, ``'roads'`` or ``'segmentation'``."""
         from mmkd_rs.datasets.roads import RoadSegDataset
-        from mmkd_rs.datasets.synthetic.catalog import dataset_class
         if self.pipeline.kind == 'LoadBiTemporalImages':
             return 'change'
         evaluator = cfg.get('test_evaluator') or {}
         if isinstance(evaluator, dict) and evaluator.get('type') == 'RoadMetric':
             return 'roads'
-        try:
-            cls = dataset_class(self.dataset_cfg.get('type'))
-        except KeyError:
-            return 'segmentation'
-        return 'roads' if issubclass(cls, RoadSegDataset) else 'segmentation'
+        cls = self._dataset_class()
+        return 'roads' if isinstance(cls, type) and issubclass(cls, RoadSegDataset) \
+            else 'segmentation'
 
     def _metainfo(self) -> tuple:
-        from mmkd_rs.datasets.synthetic.catalog import dataset_class
-        meta = {}
-        try:
-            meta.update(getattr(dataset_class(self.dataset_cfg.get('type')), 'METAINFO', {}))
-        except KeyError:
-            pass
+        """Class names and RGB palette: the dataset's, then the config's ``metainfo``."""
+        meta = dict(getattr(self._dataset_class(), 'METAINFO', None) or {})
         meta.update(self.dataset_cfg.get('metainfo') or {})
         num_classes = int(getattr(self.model.decode_head, 'num_classes', 0) or
                           len(meta.get('classes', ())) or 2)

@@ -58,6 +58,9 @@ class RasterInput:
         self.height, self.width, self.count = src.height, src.width, src.count
         self.dtype = src.dtypes[0]
         self.nodata = src.nodata
+        alpha = [i for i, c in enumerate(src.colorinterp) if c.name == 'alpha']
+        #: index of an alpha band (0 = no data), as in 8-bit RGBA GeoTIFFs
+        self.alpha_band = alpha[0] if alpha else None
         geo = src.crs is not None and not src.transform.is_identity
         self.crs = src.crs if geo else None
         self.transform = src.transform if geo else None
@@ -138,7 +141,12 @@ class _BiTemporal:
 
 
 class _Image:
-    """mmcv ``LoadImageFromFile`` with OpenCV decoding of 8-bit images (BGR)."""
+    """mmcv ``LoadImageFromFile`` with OpenCV decoding of 8-bit images (BGR).
+
+    1, 3 or 4 bands (the 4th an alpha band, whose 0 marks nodata): OpenCV's
+    ``'color'`` gives BGR (1 band repeated, RGBA composited onto black), its
+    ``'unchanged'`` BGR(A).
+    """
 
     num_inputs = 1
 
@@ -150,18 +158,26 @@ class _Image:
 
     def check(self, rasters):
         raster = rasters[0]
-        if raster.dtype != 'uint8' or raster.count not in (1, 3):
+        rgba = raster.count == 4 and raster.alpha_band == 3
+        if raster.dtype != 'uint8' or not (raster.count in (1, 3) or rgba):
             raise UserError(
                 f'"{raster.path}" has {raster.count} band(s) of {raster.dtype}; the config '
                 'loads images with LoadImageFromFile (OpenCV), which reads 8-bit 1- or '
-                '3-band images. Convert the image to 8-bit RGB first (e.g. gdal_translate '
-                '-ot Byte -scale -b 1 -b 2 -b 3).')
+                '3-band images (or RGB + alpha). Convert the image to 8-bit RGB first (e.g. '
+                'gdal_translate -ot Byte -scale -b 1 -b 2 -b 3).')
 
     def read(self, rasters, rows, cols):
-        image = rasters[0].read(rows, cols)
-        nodata = rasters[0].declared_nodata(image)
-        if image.shape[2] == 3:
-            image = np.ascontiguousarray(image[..., ::-1])
+        raster = rasters[0]
+        image = raster.read(rows, cols)
+        nodata = raster.declared_nodata(image)
+        if raster.alpha_band is not None:
+            nodata = _or(nodata, image[..., raster.alpha_band] == 0)
+        if image.shape[2] == 4 and self.color_type == 'color':
+            # OpenCV composites RGBA onto black: round(v * alpha / 255)
+            alpha = image[..., 3:].astype(np.uint16)
+            image = ((image[..., :3] * alpha + 127) // 255).astype(np.uint8)
+        if image.shape[2] >= 3:
+            image = np.ascontiguousarray(image[..., [2, 1, 0] + list(range(3, image.shape[2]))])
         elif self.color_type == 'color':
             image = np.repeat(image, 3, axis=2)
         else:

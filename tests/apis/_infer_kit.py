@@ -64,8 +64,11 @@ def random_checkpoint(config: str, path, sample=None, seed: int = 0, prefix: str
 
 
 def write_raster(path, array, crs='EPSG:32631', origin=(600000.0, 5800000.0), res=0.5,
-                 nodata=None):
-    """Write ``(C, H, W)`` ``array`` as a GeoTIFF (``crs=None``: plain TIFF / PNG by suffix)."""
+                 nodata=None, **creation):
+    """Write ``(C, H, W)`` ``array`` as a GeoTIFF (``crs=None``: plain TIFF / PNG by suffix).
+
+    ``creation``: GDAL creation options (e.g. ``photometric='RGB', alpha='YES'``).
+    """
     import warnings
 
     import rasterio
@@ -80,6 +83,7 @@ def write_raster(path, array, crs='EPSG:32631', origin=(600000.0, 5800000.0), re
             profile.update(crs=crs, transform=from_origin(*origin, res, res))
     if nodata is not None:
         profile['nodata'] = nodata
+    profile.update(creation)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         with rasterio.open(str(path), 'w', **profile) as dst:

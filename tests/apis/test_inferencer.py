@@ -119,6 +119,16 @@ def test_window_reader_loads_as_the_config_pipeline(change, tmp_path):
         [RasterInput(road)], (0, 40), (0, 48))
     assert torch.equal(packed['inputs'], _config_pipeline_inputs(config, dict(img_path=road)))
 
+    rgba = np.concatenate([scene(rng, 3, 40, 48), np.full((1, 40, 48), 255, np.uint8)])
+    rgba[3, :2] = 0                                   # alpha 0: no data
+    rgba[3, 2:4] = np.arange(1, 97).reshape(2, 48)    # partly transparent
+    rgba_path = write_raster(tmp_path / 'rgba.tif', rgba, photometric='RGB', alpha='YES')
+    packed, nodata = RSInferencer(config, show_progress=False).pipeline(
+        [RasterInput(rgba_path)], (0, 40), (0, 48))
+    assert torch.equal(packed['inputs'],
+                       _config_pipeline_inputs(config, dict(img_path=rgba_path)))
+    assert nodata.sum() == 2 * 48
+
     sar = scene(rng, 4, 40, 48).astype(np.float32) / 4 - 40
     sar[:, :5] = 0                                    # the config's sar_nodata_value
     sar[:, 10, 10] = np.nan
