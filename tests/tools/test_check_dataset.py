@@ -110,18 +110,31 @@ def write_sar_example(root, tiles=(('train', 2), ('val', 1), ('test', 1)), size=
 
 
 def write_road_example(root, splits=(('train', 2), ('val', 1), ('test', 1)), size=64):
-    """8-bit RGB GeoTIFF tiles and 0/255 PNG road masks (a cross)."""
+    """8-bit RGB GeoTIFF tiles (the first one RGB + alpha, alpha 0 on 4 rows) and 0/255
+    PNG road masks (a cross); returns the valid RGB pixels of the training tiles."""
     import cv2
     rng = np.random.default_rng(2)
+    train = []
     for split, count in splits:
         for folder in ('img_dir', 'ann_dir'):
             (Path(root) / folder / split).mkdir(parents=True, exist_ok=True)
         for name in range(count):
-            write_raster(Path(root) / 'img_dir' / split / f'r{name}.tif', scene(rng, 3, size, size),
-                         origin=ORIGIN, res=0.5)
+            rgb = scene(rng, 3, size, size)
+            path = Path(root) / 'img_dir' / split / f'r{name}.tif'
+            if split == 'train' and name == 0:
+                alpha = np.full((1, size, size), 255, np.uint8)
+                alpha[:, :4] = 0
+                write_raster(path, np.concatenate([rgb, alpha]), origin=ORIGIN, res=0.5,
+                             photometric='RGB', alpha='YES')
+                rgb = rgb[:, 4:]
+            else:
+                write_raster(path, rgb, origin=ORIGIN, res=0.5)
+            if split == 'train':
+                train.append(rgb.reshape(3, -1))
             mask = np.zeros((size, size), np.uint8)
             mask[30:36], mask[:, 20:26] = 255, 255
             cv2.imwrite(str(Path(root) / 'ann_dir' / split / f'r{name}.png'), mask)
+    return np.concatenate(train, axis=1)
 
 
 # ---------------------------------------------------------------------- tests
@@ -215,11 +228,16 @@ def test_sar_eo_template_and_the_derived_teacher_and_distillation_configs(tmp_pa
 
 
 def test_roads_template_reads_8bit_tiles_and_0_255_masks(tmp_path, capsys):
-    write_road_example(tmp_path / 'data')
+    rgb = write_road_example(tmp_path / 'data')
     config = copy_template('roads_own-data.py', tmp_path, tmp_path / 'data')
-    assert _tool().main([config, '--no-progress']) == 0
+    assert _tool().main([config, '--no-progress', '--json', str(tmp_path / 'r.json')]) == 0
     printed = capsys.readouterr().out
     assert 'label values (% of pixels): 0: ' in printed and '255: ' in printed
+    image = json.loads((tmp_path / 'r.json').read_text())['splits']['train']['modalities'][
+        'image']
+    assert image['bands'] == {'3+alpha': 1, '3': 1}
+    np.testing.assert_allclose(image['mean'], rgb.mean(1), atol=1e-3)   # alpha 0 left out
+    np.testing.assert_allclose(image['std'], rgb.std(1), atol=1e-3)
     losses = one_training_step(config)
     # 0/255 masks are read as road (binarize_threshold=1): a mask left at 255 would be
     # ignored and the loss would see background only

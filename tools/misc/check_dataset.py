@@ -141,10 +141,15 @@ def _strips(src):
 
 
 def read_image(path, stats: BandStats, sar_db=None, extra_nodata=None) -> dict:
-    """Grid, bands and dtype of ``path``; its pixels go into ``stats``."""
+    """Grid, bands and dtype of ``path``; its pixels go into ``stats``.
+
+    Nodata (left out of the statistics): the declared nodata or
+    ``extra_nodata`` in every band, NaN in any band, alpha 0.
+    """
     with _open(path) as src:
         geo = src.crs is not None and not src.transform.is_identity
         info = dict(shape=(src.height, src.width), bands=src.count, dtype=src.dtypes[0],
+                    alpha=src.count == 4 and src.colorinterp[3].name == 'alpha',
                     crs=src.crs.to_string() if geo else None,
                     transform=tuple(src.transform)[:6] if geo else None)
         for window in _strips(src):
@@ -156,6 +161,9 @@ def read_image(path, stats: BandStats, sar_db=None, extra_nodata=None) -> dict:
                         else (block == value).all(1)
             if np.issubdtype(block.dtype, np.floating):
                 nodata |= np.isnan(block).any(1)
+            if info['alpha']:          # RGB + alpha: alpha 0 = nodata, statistics of RGB
+                nodata |= block[:, 3] == 0
+                block = block[:, :3]
             if sar_db is not None:
                 block = sar_db({'img': block[:, None], 'student_modality': 'sar'})['img'][:, 0]
             stats.add(block, nodata)
@@ -209,7 +217,7 @@ def inspect_split(dataset, ds_cfg, progress) -> dict:
             entry = files.setdefault(name, dict(sizes=Counter(), bands=Counter(),
                                                 dtypes=Counter(), crs=Counter()))
             entry['sizes']['x'.join(map(str, grids[name]['shape']))] += 1
-            entry['bands'][grids[name]['bands']] += 1
+            entry['bands'][grids[name]['bands'] if not grids[name]['alpha'] else '3+alpha'] += 1
             entry['dtypes'][grids[name]['dtype']] += 1
             entry['crs'][str(grids[name]['crs'])] += 1
         if len(grids) > 1 and not _same_grid(grids):
@@ -247,7 +255,7 @@ def config_problems(cfg, report: dict) -> list:
         if isinstance(found, str):
             continue
         mods = found['modalities']
-        bands = {n: sorted(m['bands']) for n, m in mods.items()}
+        bands = {n: sorted(m['bands'], key=str) for n, m in mods.items()}
         dtypes = {n: sorted(m['dtypes']) for n, m in mods.items()}
         if 'LoadBiTemporalImages' in transforms:
             expected = transforms['LoadBiTemporalImages'].get('channels_per_date')
@@ -269,9 +277,10 @@ def config_problems(cfg, report: dict) -> list:
                     problems.append(f'{split}: {name} has {bands[name]} bands, the config '
                                     f'expects {name.lower()}_bands={want}')
         if 'LoadImageFromFile' in transforms and (dtypes['image'] != ['uint8'] or
-                                                  not set(bands['image']) <= {1, 3}):
+                                                  not set(bands['image']) <= {1, 3, '3+alpha'}):
             problems.append(f'{split}: images are {dtypes["image"]} with {bands["image"]} '
-                            'bands; LoadImageFromFile (OpenCV) reads 8-bit 1- or 3-band images')
+                            'bands; LoadImageFromFile (OpenCV) reads 8-bit 1- or 3-band images '
+                            '(or RGB + alpha)')
         if 'LoadRoadAnnotations' in transforms and \
                 transforms['LoadRoadAnnotations'].get('binarize_threshold') is None and \
                 not set(found['label_values']) <= {0, 1, 255}:
@@ -296,7 +305,8 @@ def config_problems(cfg, report: dict) -> list:
         inputs = dict(A='A', B='B', image='image')
         if 'LoadPairedModalities' in transforms:   # the network's input is the student's
             inputs = {transforms['LoadPairedModalities'].get('student', 'sar').upper(): 1}
-        found = [max(m['bands']) for n, m in train['modalities'].items() if n in inputs]
+        found = [max(3 if b == '3+alpha' else b for b in m['bands'])
+                 for n, m in train['modalities'].items() if n in inputs]
         if (transforms.get('LoadImageFromFile') or {}).get('color_type', 'color') == 'color' \
                 and 'LoadImageFromFile' in transforms:
             found = [3]                             # OpenCV 'color' gives 3 bands
