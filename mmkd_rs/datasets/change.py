@@ -20,6 +20,7 @@ import mmengine
 from mmseg.datasets import BaseSegDataset
 
 from mmkd_rs.registry import DATASETS
+from mmkd_rs.utils.errors import DataFileError, DataFileNotFoundError
 
 Suffixes = Union[str, Sequence[str]]
 
@@ -31,14 +32,14 @@ def _as_tuple(suffixes: Suffixes) -> tuple:
 def _index_folder(folder: str, suffixes: tuple) -> Dict[str, str]:
     """Map file stem -> file name for the files of ``folder`` with ``suffixes``."""
     if not osp.isdir(folder):
-        raise FileNotFoundError(f'bi-temporal dataset folder not found: {folder}')
+        raise DataFileNotFoundError(f'bi-temporal dataset folder not found: {folder}')
     index = {}
     for name in sorted(os.listdir(folder)):
         for suffix in suffixes:
             if name.lower().endswith(suffix.lower()):
                 stem = name[:-len(suffix)]
                 if stem in index:
-                    raise ValueError(f'{folder}: two files share the stem {stem!r} '
+                    raise DataFileError(f'{folder}: two files share the stem {stem!r} '
                                      f'({index[stem]}, {name})')
                 index[stem] = name
                 break
@@ -52,7 +53,8 @@ class BiTemporalDataset(BaseSegDataset):
     Every date-A file must have a date-B partner and (unless
     ``seg_map_path`` is None, e.g. for inference) a label with the same stem;
     a missing partner or an unpaired date-B/label file raises
-    ``FileNotFoundError`` naming it.
+    ``FileNotFoundError`` (:class:`~mmkd_rs.utils.errors.DataFileNotFoundError`,
+    a user error) naming it.
 
     Args:
         img_suffix (str | Sequence[str]): Suffix(es) of date-A/B images.
@@ -98,12 +100,12 @@ class BiTemporalDataset(BaseSegDataset):
         stems = sorted(files_a)
         if self.ann_file:
             if not osp.isfile(self.ann_file):
-                raise FileNotFoundError(f'ann_file not found: {self.ann_file}')
+                raise DataFileNotFoundError(f'ann_file not found: {self.ann_file}')
             stems = [line.strip() for line in mmengine.list_from_file(self.ann_file)
                      if line.strip()]
             missing = [s for s in stems if s not in files_a]
             if missing:
-                raise FileNotFoundError(
+                raise DataFileNotFoundError(
                     f'{self.ann_file} lists {len(missing)} sample(s) without a date-A '
                     f'image in {dir_a}, e.g. {missing[0]!r} (suffixes {img_suffixes})')
         else:
@@ -111,20 +113,20 @@ class BiTemporalDataset(BaseSegDataset):
             if files_label is not None:
                 self._check_unpaired(files_label, files_a, dir_label, dir_a)
         if not stems:
-            raise FileNotFoundError(f'no date-A image with suffix {img_suffixes} in {dir_a}')
+            raise DataFileNotFoundError(f'no date-A image with suffix {img_suffixes} in {dir_a}')
 
         data_list = []
         for stem in stems:
             path_a = osp.join(dir_a, files_a[stem])
             if stem not in files_b:
-                raise FileNotFoundError(
+                raise DataFileNotFoundError(
                     f'{path_a} has no date-B partner {stem}{img_suffixes} in {dir_b}')
             info = dict(img_path=path_a, img_path2=osp.join(dir_b, files_b[stem]),
                         label_map=self.label_map, reduce_zero_label=self.reduce_zero_label,
                         seg_fields=[])
             if files_label is not None:
                 if stem not in files_label:
-                    raise FileNotFoundError(
+                    raise DataFileNotFoundError(
                         f'{path_a} has no change label {stem}'
                         f'{_as_tuple(self.seg_map_suffix)} in {dir_label}')
                 info['seg_map_path'] = osp.join(dir_label, files_label[stem])
@@ -135,7 +137,7 @@ class BiTemporalDataset(BaseSegDataset):
     def _check_unpaired(files: dict, files_a: dict, folder: str, dir_a: str) -> None:
         orphans = sorted(set(files) - set(files_a))
         if orphans:
-            raise FileNotFoundError(
+            raise DataFileNotFoundError(
                 f'{osp.join(folder, files[orphans[0]])} has no date-A partner in {dir_a} '
                 f'({len(orphans)} unpaired file(s) in {folder})')
 

@@ -24,6 +24,8 @@ from mmseg.datasets.transforms import (LoadAnnotations, PackSegInputs,
                                        RandomFlip, RandomRotate, Resize)
 
 from mmkd_rs.registry import TRANSFORMS
+from mmkd_rs.utils.errors import DataFileError, DataFileNotFoundError
+from mmkd_rs.utils.image_io import imread, is_utf8_path, raster_errors, unreadable_message
 
 GEOTIFF_SUFFIXES = ('.tif', '.tiff')
 
@@ -32,7 +34,8 @@ def read_raster(path: str) -> Tuple[np.ndarray, Optional[object], Optional[objec
     """Read an image as H x W x C in file band order (RGB for PNG/JPG).
 
     GeoTIFFs are read with rasterio (all bands, native dtype) and keep their
-    georeferencing; other formats are decoded by OpenCV.
+    georeferencing; other formats are decoded by OpenCV. File names that are
+    not valid UTF-8 are read too (:mod:`mmkd_rs.utils.image_io`).
 
     Args:
         path (str): Image file.
@@ -40,24 +43,22 @@ def read_raster(path: str) -> Tuple[np.ndarray, Optional[object], Optional[objec
     Returns:
         tuple: ``(array, crs, transform)``; ``crs`` (rasterio CRS) and
         ``transform`` (affine.Affine) are None when the file has none.
+
+    Raises:
+        DataFileNotFoundError: ``path`` does not exist.
+        DataFileError: the file is empty, truncated or cannot be decoded.
     """
     if not osp.isfile(path):
-        raise FileNotFoundError(f'image file not found: {path}')
+        raise DataFileNotFoundError(f'image file not found: {path}')
     if path.lower().endswith(GEOTIFF_SUFFIXES):
-        import rasterio
-        from rasterio.errors import NotGeoreferencedWarning
-        with warnings.catch_warnings():
-            # Plain TIFFs are fine: they simply get no crs/transform.
-            warnings.simplefilter('ignore', NotGeoreferencedWarning)
-            src = rasterio.open(path)
-        with src:
-            array = np.moveaxis(src.read(), 0, -1)
-            crs = src.crs
-            transform = None if src.transform.is_identity else src.transform
-        return array, crs, transform
-    array = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+        try:
+            return _read_geotiff(path)
+        except raster_errors() as err:
+            raise DataFileError(unreadable_message(path, err)) from None
+    array = imread(path, cv2.IMREAD_UNCHANGED)
     if array is None:
-        raise ValueError(f'cannot decode image file: {path}')
+        raise DataFileError(f'cannot decode image file: {path} (empty, truncated or not an '
+                            'image OpenCV reads)')
     if array.ndim == 2:
         array = array[..., None]
     elif array.shape[2] == 3:
@@ -65,6 +66,46 @@ def read_raster(path: str) -> Tuple[np.ndarray, Optional[object], Optional[objec
     elif array.shape[2] == 4:
         array = array[..., [2, 1, 0, 3]]
     return np.ascontiguousarray(array), None, None
+
+
+def _read_geotiff(path: str):
+    import rasterio
+    from rasterio.errors import NotGeoreferencedWarning
+    memfile = None
+    with warnings.catch_warnings():
+        # Plain TIFFs are fine: they simply get no crs/transform.
+        warnings.simplefilter('ignore', NotGeoreferencedWarning)
+        if is_utf8_path(path):
+            src = rasterio.open(path)
+        else:   # GDAL takes UTF-8 names: read the bytes here
+            with open(path, 'rb') as f:
+                memfile = rasterio.MemoryFile(f.read())
+            src = memfile.open()
+    with src:
+        array = np.moveaxis(src.read(), 0, -1)
+        crs = src.crs
+        transform = None if src.transform.is_identity else src.transform
+    if memfile is not None:
+        memfile.close()
+    return array, crs, transform
+
+
+def _misregistration(grids, tol_px: float = 0.01):
+    """Why two dates' ``(crs, transform)`` differ (None when they agree).
+
+    Transforms agree when their coefficients differ by at most ``tol_px`` of
+    date A's pixel size; a date without georeference differs from one with.
+    """
+    (crs_a, tf_a), (crs_b, tf_b) = grids
+    if (crs_a is None) != (crs_b is None) or (tf_a is None) != (tf_b is None):
+        return 'one date is georeferenced and the other is not'
+    if crs_a is not None and crs_a != crs_b:
+        return f'their CRS differ ({crs_a} vs {crs_b})'
+    if tf_a is not None:
+        tol = tol_px * max(abs(tf_a.a), abs(tf_a.e))
+        if max(abs(x - y) for x, y in zip(tuple(tf_a)[:6], tuple(tf_b)[:6])) > tol:
+            return f'their pixel grids differ ({tuple(tf_a)[:6]} vs {tuple(tf_b)[:6]})'
+    return None
 
 
 @TRANSFORMS.register_module()
@@ -76,32 +117,41 @@ class LoadBiTemporalImages(BaseTransform):
     ``channels_per_date`` and, for georeferenced GeoTIFFs, ``crs`` and
     ``transform`` of date A.
 
+    The two dates must be co-registered: GeoTIFFs whose CRS or pixel grid
+    (affine transform, to 1/100 pixel) differ raise ``DataFileError``, as do
+    dates of different sizes or band counts.
+
     Args:
         channels_per_date (tuple[int, int], optional): Expected band counts
             ``(Ca, Cb)``; a file with another count raises ``ValueError``.
         to_float32 (bool): Cast both dates to float32. Defaults to False.
+        allow_misregistered (bool): Accept dates whose georeferences differ
+            (only date A's is kept). Defaults to False.
     """
 
     replay_keys = ()
 
     def __init__(self,
                  channels_per_date: Optional[Sequence[int]] = None,
-                 to_float32: bool = False):
+                 to_float32: bool = False,
+                 allow_misregistered: bool = False):
         if channels_per_date is not None and len(channels_per_date) != 2:
             raise ValueError('channels_per_date must be (Ca, Cb), got '
                              f'{channels_per_date}')
         self.channels_per_date = (tuple(channels_per_date)
                                   if channels_per_date is not None else None)
         self.to_float32 = to_float32
+        self.allow_misregistered = allow_misregistered
 
     def transform(self, results: dict) -> dict:
         paths = (results['img_path'], results['img_path2'])
-        images = []
+        images, grids = [], []
         for date, path in enumerate(paths):
             image, crs, geo_transform = read_raster(path)
+            grids.append((crs, geo_transform))
             if self.channels_per_date is not None and \
                     image.shape[2] != self.channels_per_date[date]:
-                raise ValueError(
+                raise DataFileError(
                     f'{path}: {image.shape[2]} bands, but the config expects '
                     f'{self.channels_per_date[date]} for date {"AB"[date]} '
                     f'(channels_per_date={self.channels_per_date})')
@@ -113,9 +163,17 @@ class LoadBiTemporalImages(BaseTransform):
             if date == 0 and geo_transform is not None:
                 results['transform'] = geo_transform
         if images[0].shape[:2] != images[1].shape[:2]:
-            raise ValueError(
+            raise DataFileError(
                 f'date A and date B differ in size: {paths[0]} is '
                 f'{images[0].shape[:2]}, {paths[1]} is {images[1].shape[:2]} (H, W)')
+        misregistered = not self.allow_misregistered and _misregistration(grids)
+        if misregistered:
+            raise DataFileError(
+                f'date A "{paths[0]}" and date B "{paths[1]}" are not co-registered: '
+                f'{misregistered}. Change detection compares the two dates pixel by pixel; '
+                'resample date B onto date A\'s grid (e.g. gdalwarp with -t_srs, -te and '
+                '-tr of date A), or set allow_misregistered=True in LoadBiTemporalImages to '
+                'use them as they are.')
         results['img'], results['img2'] = images
         results['img_shape'] = images[0].shape[:2]
         results['ori_shape'] = images[0].shape[:2]
@@ -124,7 +182,8 @@ class LoadBiTemporalImages(BaseTransform):
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(channels_per_date='
-                f'{self.channels_per_date}, to_float32={self.to_float32})')
+                f'{self.channels_per_date}, to_float32={self.to_float32}, '
+                f'allow_misregistered={self.allow_misregistered})')
 
 
 @TRANSFORMS.register_module()
@@ -158,7 +217,7 @@ class LoadBiTemporalAnnotations(LoadAnnotations):
         label, _, _ = read_raster(path)
         if label.shape[2] > 1:
             if not (label == label[..., :1]).all():
-                raise ValueError(f'{path}: change label has {label.shape[2]} '
+                raise DataFileError(f'{path}: change label has {label.shape[2]} '
                                  'differing bands; expected a single-band mask')
         label = label[..., 0]
         if self.label_format == '0-255-lossy':
@@ -169,11 +228,11 @@ class LoadBiTemporalAnnotations(LoadAnnotations):
             label_format = '0-1' if 1 in values else '0-255'
         allowed = (0, 1, 255) if label_format == '0-1' else (0, 255)
         if not np.isin(values, allowed).all():
-            raise ValueError(
+            raise DataFileError(
                 f'{path}: change label values {values.tolist()} are outside '
                 f'{list(allowed)} (label_format={label_format!r})')
         if 'img' in results and label.shape != results['img'].shape[:2]:
-            raise ValueError(f'{path}: label size {label.shape} differs from the '
+            raise DataFileError(f'{path}: label size {label.shape} differs from the '
                              f'image size {results["img"].shape[:2]} (H, W)')
         change = np.zeros(label.shape, np.uint8)
         if label_format != '0-1':
