@@ -242,14 +242,10 @@ class RSInferencer:
         plan = self.plan(rasters[0].shape)
         for rspan, cspan in tqdm(plan, total=len(plan), desc=desc, unit='window',
                                  disable=not self.show_progress, leave=False):
-            mask, prob = self.predict_window(rasters, (rspan.read_start, rspan.read_stop),
-                                             (cspan.read_start, cspan.read_stop), probs)
-            core = (slice(rspan.core_offset, rspan.core_offset + rspan.core_stop -
-                          rspan.core_start),
-                    slice(cspan.core_offset, cspan.core_offset + cspan.core_stop -
-                          cspan.core_start))
-            sink((rspan.core_start, rspan.core_stop), (cspan.core_start, cspan.core_stop),
-                 mask[core], None if prob is None else prob[(slice(None), ) + core])
+            mask, prob = self.predict_window(rasters, rspan.read, cspan.read, probs)
+            core = (rspan.core_in_read, cspan.core_in_read)
+            sink(rspan.core, cspan.core, mask[core],
+                 None if prob is None else prob[(slice(None), ) + core])
 
     def _gdal_env(self):
         """A bounded GDAL block cache for the reads and writes of one sample."""

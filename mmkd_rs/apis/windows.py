@@ -41,6 +41,21 @@ class Span:
         """Where the core starts inside the read window."""
         return self.core_start - self.read_start
 
+    @property
+    def core_in_read(self) -> slice:
+        """The core as a slice of the read window."""
+        return slice(self.core_offset, self.core_offset + self.core_stop - self.core_start)
+
+    @property
+    def read(self) -> tuple:
+        """``(read_start, read_stop)``."""
+        return self.read_start, self.read_stop
+
+    @property
+    def core(self) -> tuple:
+        """``(core_start, core_stop)``."""
+        return self.core_start, self.core_stop
+
 
 def _ceil_to(value: int, step: int) -> int:
     return -(-value // step) * step
