@@ -91,13 +91,14 @@ class RasterInput:
         self._src.close()
 
 
-def _check_same_grid(rasters: Sequence[RasterInput], what: str) -> None:
+def _check_same_grid(rasters: Sequence[RasterInput], what: str,
+                     georeference: bool = True) -> None:
     first = rasters[0]
     for other in rasters[1:]:
         if other.shape != first.shape:
             raise UserError(f'{what}: "{first.path}" is {first.shape} and "{other.path}" is '
                             f'{other.shape} pixels (H, W); they must share one pixel grid.')
-        if first.is_geo and other.is_geo and (
+        if georeference and first.is_geo and other.is_geo and (
                 other.crs != first.crs or not other.transform.almost_equals(first.transform)):
             raise UserError(f'{what}: "{first.path}" ({first.crs}, {tuple(first.transform)[:6]}) '
                             f'and "{other.path}" ({other.crs}, {tuple(other.transform)[:6]}) '
@@ -111,16 +112,18 @@ def _or(a, b):
 
 
 class _BiTemporal:
-    """``LoadBiTemporalImages``: two dates, bands in file order."""
+    """``LoadBiTemporalImages``: two dates, bands in file order; with
+    ``allow_misregistered`` their CRS and transform may differ (not their size)."""
 
     num_inputs = 2
 
-    def __init__(self, channels_per_date=None, to_float32=False):
+    def __init__(self, channels_per_date=None, to_float32=False, allow_misregistered=False):
         self.channels_per_date = tuple(channels_per_date) if channels_per_date else None
         self.to_float32 = to_float32
+        self.allow_misregistered = allow_misregistered
 
     def check(self, rasters):
-        _check_same_grid(rasters, 'bi-temporal pair')
+        _check_same_grid(rasters, 'bi-temporal pair', not self.allow_misregistered)
         if self.channels_per_date is not None:
             for date, raster in enumerate(rasters):
                 if raster.count != self.channels_per_date[date]:

@@ -238,6 +238,9 @@ def test_user_errors_name_the_problem(change, tmp_path):
                            origin=(ORIGIN[0] + 10, ORIGIN[1]), res=RES)
     with pytest.raises(UserError, match='differ in CRS or transform'):
         inferencer.predict((change['pair'][0], shifted))
+    lenient = RSInferencer(change['config'], show_progress=False, cfg_options={
+        'test_dataloader.dataset.pipeline.0.allow_misregistered': True})
+    assert lenient.predict((change['pair'][0], shifted))['mask'].shape == (100, 90)
 
 
 def test_collect_inputs_pairs_files_and_folders(tmp_path):
