@@ -10,7 +10,8 @@ edge is at or east of ``--val-min-easting``, as the SpaceNet 6 baseline);
 tiles whose SAR has no valid pixel are left out of both lists. It also
 writes ``splits/stats.json`` with per-band mean / std of the training SAR
 (valid pixels, after the config's dB handling and clip) and PS-RGB, to paste
-into the configs' data preprocessor.
+into the configs' data preprocessor. A SAR-only folder (no ``PS-RGB/``) converts
+too: its statistics hold ``"eo": null``.
 
 Nothing is overwritten: a list folder that already holds split lists (e.g. the
 dataset's own ``splits/``) is refused unless ``--overwrite`` is given (or write
@@ -100,17 +101,22 @@ def main(argv=None):
                                           min(args.stats_tiles, len(splits['train'])))
             sar, eo = index_tiles(sar_dir, '.tif'), index_tiles(
                 osp.join(args.root, 'PS-RGB'), '.tif')
+            eo_paths = [eo[i] for i in ids if i in eo]   # none in a SAR-only folder
             stats = dict(
                 sar=band_stats([sar[i] for i in ids], args.sar_unit == 'linear',
                                args.sar_clip),
-                eo=band_stats([eo[i] for i in ids if i in eo], nodata_from_nan=False),
+                eo=band_stats(eo_paths, nodata_from_nan=False) if eo_paths else None,
                 tiles=len(ids))
         write_splits(out_dir, splits, stats)
         print(f'train {len(splits["train"])} / val {len(splits["val"])} tiles, '
               f'{len(dropped)} without valid SAR dropped -> {out_dir}')
         if stats:
             print(f'SAR mean {stats["sar"]["mean"]} std {stats["sar"]["std"]}')
-            print(f'EO  mean {stats["eo"]["mean"]} std {stats["eo"]["std"]}')
+            if stats['eo'] is not None:
+                print(f'EO  mean {stats["eo"]["mean"]} std {stats["eo"]["std"]}')
+            else:
+                print('EO  no PS-RGB tile among the training tiles: SAR statistics only '
+                      '(stats.json "eo": null)')
 
 
 if __name__ == '__main__':

@@ -33,6 +33,7 @@ from rasterio.warp import transform_geom
 from shapely.geometry import shape
 
 from mmkd_rs.utils.errors import UserError
+from mmkd_rs.utils.image_io import raster_errors, unreadable_message
 
 
 class SARDataError(UserError, ValueError):
@@ -77,20 +78,40 @@ def read_raster(path: str,
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
-        ValueError: the band count differs from ``expected_bands``.
+        ValueError: the band count differs from ``expected_bands``, the file
+            cannot be read (empty, truncated) or holds complex values.
     """
     if not osp.isfile(path):
         raise SARFileNotFoundError(f'Raster not found: {path}')
-    with rasterio.open(path) as src:
-        if expected_bands is not None and src.count != expected_bands:
-            raise SARDataError(
-                f'{path}: expected {expected_bands} band(s), found '
-                f'{src.count}. Check the band order / modality settings '
-                '(sar_bands / eo_bands) of the loading transform.')
-        array = src.read()
-        grid = GeoGrid(src.crs, src.transform, src.height, src.width)
-        nodata = src.nodata
+    try:
+        with rasterio.open(path) as src:
+            if expected_bands is not None and src.count != expected_bands:
+                raise SARDataError(
+                    f'{path}: expected {expected_bands} band(s), found '
+                    f'{src.count}. Check the band order / modality settings '
+                    '(sar_bands / eo_bands) of the loading transform.')
+            array = src.read()
+            grid = GeoGrid(src.crs, src.transform, src.height, src.width)
+            nodata = src.nodata
+    except raster_errors() as err:
+        raise SARDataError(unreadable_message(path, err)) from None
+    except UnicodeEncodeError:
+        raise SARDataError(f'{path!r}: the file name is not valid UTF-8, which GDAL '
+                           'needs to open it; rename the file.') from None
+    if np.iscomplexobj(array):
+        raise SARDataError(complex_sar_message(path, array.dtype))
     return np.ascontiguousarray(array.transpose(1, 2, 0)), grid, nodata
+
+
+def complex_sar_message(path: str, dtype) -> str:
+    """Why a complex-valued (SLC) raster is refused, and how to convert it."""
+    return (f'{path}: complex-valued pixels ({dtype}), i.e. a single-look complex (SLC) '
+            'product. The SAR loaders expect detected intensity, one real band per '
+            'polarisation (SpaceNet 6 SAR-Intensity, Sentinel-1 GRD), in dB '
+            "(SARToDecibel(input_unit='db')) or linear power (input_unit='linear'); "
+            'casting complex values to real keeps only the real part. Convert it first: '
+            'intensity = |z|^2 per band (numpy: np.abs(z) ** 2), ideally calibrated and '
+            'multilooked (e.g. with ESA SNAP), then 10 * log10 for dB.')
 
 
 def sar_nodata_mask(sar: np.ndarray,
@@ -140,10 +161,16 @@ def read_geojson(path: str) -> Tuple[list, CRS]:
     A missing ``crs`` member means EPSG:4326 (RFC 7946).
     """
     with open(path) as f:
-        collection = json.load(f)
-    if collection.get('type') != 'FeatureCollection':
+        try:
+            collection = json.load(f)
+        except ValueError as err:  # JSONDecodeError, UnicodeDecodeError
+            raise SARDataError(f'{path}: not valid JSON ({err}); expected a GeoJSON '
+                               'FeatureCollection (empty or truncated file?).') from None
+    kind = collection.get('type') if isinstance(collection, dict) else \
+        type(collection).__name__
+    if kind != 'FeatureCollection':
         raise SARDataError(f'{path}: expected a GeoJSON FeatureCollection, got '
-                         f'type={collection.get("type")!r}.')
+                         f'type={kind!r}.')
     crs_name = (collection.get('crs') or {}).get('properties', {}).get(
         'name', 'EPSG:4326')
     geoms = [feat['geometry'] for feat in collection['features']

@@ -1,12 +1,17 @@
 """Per-modality radiometry for paired SAR / EO samples: dB scaling, nodata
 masking and band selection. They act on whichever of ``img`` /
 ``teacher_img`` holds the named modality (see ``LoadPairedModalities``)."""
+import warnings
 from typing import Optional, Sequence, Tuple
 
 import numpy as np
 from mmcv.transforms import BaseTransform
 
+from mmkd_rs.datasets.sar_optical.geo_io import SARDataError, complex_sar_message
 from mmkd_rs.registry import TRANSFORMS
+
+#: |value| above which a SAR value cannot be backscatter in dB (1e10 in power).
+MAX_ABS_DB = 100.0
 
 
 def modality_keys(results: dict, modality: str) -> list:
@@ -29,6 +34,12 @@ class SARToDecibel(BaseTransform):
     The result is clipped to ``clip_range`` (dB). NaN stays NaN (the nodata
     mask is taken at load time and applied by :class:`MaskSARNoData`).
 
+    Complex (SLC) input raises ``ValueError`` (a user error naming the file).
+    Values that cannot be in the declared unit give one ``UserWarning`` per
+    transform (naming the first such file): under ``'db'`` a valid value
+    beyond +-100, or no negative value with most below 1 (linear power);
+    under ``'linear'`` a negative value (dB). The values are used as they are.
+
     Args:
         input_unit (str): 'linear' or 'db'.
         clip_range (tuple[float, float], optional): dB range kept.
@@ -45,10 +56,44 @@ class SARToDecibel(BaseTransform):
             raise ValueError(f"input_unit must be 'linear' or 'db', got "
                              f'{input_unit!r}.')
         self.input_unit, self.clip_range, self.eps = input_unit, clip_range, eps
+        self._unit_warned = False
+
+    def _check_unit(self, x: np.ndarray, nodata, path: str) -> None:
+        """Warn once when the values of ``x`` cannot be in ``input_unit``."""
+        if nodata is not None and nodata.shape == x.shape[:2]:
+            x = x[~nodata]
+        x = x[np.isfinite(x)]
+        if not x.size:
+            return
+        low, high = float(x.min()), float(x.max())
+        if self.input_unit == 'db':
+            if max(-low, high) > MAX_ABS_DB or (
+                    low >= 0 and np.count_nonzero(x < 1) * 2 > x.size):
+                why = (f'values {low:.4g}..{high:.4g}, no negative one and most below 1'
+                       if max(-low, high) <= MAX_ABS_DB else
+                       f'values reach {max(-low, high):.4g}, beyond +-{MAX_ABS_DB:g} dB')
+                self._warn(path, why, 'linear intensity (or amplitude / digital numbers)',
+                           "input_unit='linear'")
+        elif low < 0:
+            self._warn(path, f'negative values (down to {low:.4g})', 'already in dB',
+                       "input_unit='db'")
+
+    def _warn(self, path: str, why: str, looks: str, fix: str) -> None:
+        self._unit_warned = True
+        warnings.warn(
+            f'SARToDecibel(input_unit={self.input_unit!r}): {path} has {why}, which '
+            f'cannot be {"backscatter in dB" if self.input_unit == "db" else "linear power"}'
+            f'; it is probably {looks}. Set {fix} if so (further files are not reported).',
+            UserWarning)
 
     def transform(self, results: dict) -> dict:
         for key in modality_keys(results, 'sar'):
+            path = results.get('img_path' if key == 'img' else 'teacher_img_path', key)
+            if np.iscomplexobj(results[key]):
+                raise SARDataError(complex_sar_message(path, results[key].dtype))
             x = results[key].astype(np.float32)
+            if not self._unit_warned:
+                self._check_unit(x, results.get('sar_nodata'), path)
             if self.input_unit == 'linear':
                 with np.errstate(invalid='ignore'):
                     x = 10.0 * np.log10(np.maximum(x, self.eps))
