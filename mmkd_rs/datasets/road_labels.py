@@ -26,6 +26,8 @@ import networkx as nx
 import numpy as np
 from scipy import ndimage
 
+from mmkd_rs.utils.errors import DataFileError
+
 CONN_CLASSES_TOPOLOGY = ('background', 'road body', 'centreline band', 'junction zone',
                          'dead-end zone')
 CONN_CLASSES_DIRECTION = ('background', 'direction 0', 'direction 45', 'direction 90',
@@ -143,7 +145,11 @@ def save_graph(graph, path, height, width):
 def load_graph(path):
     """Read a road graph written by :func:`save_graph`; returns (graph, (height, width))."""
     with open(path) as f:
-        data = json.load(f)
+        try:
+            data = json.load(f)
+        except ValueError as err:  # JSONDecodeError, UnicodeDecodeError
+            raise DataFileError(f'road graph file "{path}" is not valid JSON ({err}); '
+                                'empty or truncated?') from None
     missing = {'nodes', 'edges', 'height', 'width'} - set(data)
     if missing:
         raise KeyError(f'road graph file "{path}" lacks keys {sorted(missing)}')

@@ -2,6 +2,7 @@
 import importlib.util
 import json
 import os.path as osp
+import re
 
 import cv2
 import numpy as np
@@ -118,20 +119,23 @@ def test_synthetic_formats_through_converters(tmp_path):
     assert sn_mask.any()
 
 
-def test_converters_report_bad_pairs(tmp_path):
+def test_converters_report_bad_pairs(tmp_path, capsys):
     write_massachusetts(str(tmp_path / 'ma'), num=1, size=64, seed=0)
     gt = tmp_path / 'ma' / 'training' / 'map' / '10078660_15.tif'
     cv2.imwrite(str(gt), np.zeros((32, 64), np.uint8))
-    with pytest.raises(ValueError, match='is 64x64 but .* is 32x64'):
+    with pytest.raises(SystemExit) as exit_:
         _tool('massachusetts').main([str(tmp_path / 'ma'), '-o', str(tmp_path / 'out')])
+    assert exit_.value.code == 2
+    assert re.search('is 64x64 but .* is 32x64', capsys.readouterr().err)
     write_spacenet3(str(tmp_path / 'sn'), num=1, size=64, seed=0)
     for p in (tmp_path / 'sn' / 'geojson' / 'spacenetroads').glob('*'):
         p.unlink()
-    with pytest.raises(FileNotFoundError, match='have no GeoJSON'):
+    with pytest.raises(SystemExit) as exit_:
         _tool('spacenet3').main(['--img-dir', str(tmp_path / 'sn' / 'RGB-PanSharpen'),
                                  '--geojson-dir',
                                  str(tmp_path / 'sn' / 'geojson' / 'spacenetroads'),
                                  '-o', str(tmp_path / 'out2')])
+    assert exit_.value.code == 2 and 'have no GeoJSON' in capsys.readouterr().err
 
 
 def test_spacenet3_converter_labels_only_on_reference_grid(tmp_path):

@@ -23,7 +23,8 @@ from tqdm import tqdm
 
 import mmkd_rs  # noqa: F401
 from mmkd_rs.datasets.roads.layout import raster_tile_labels, split_names, write_road_sample
-from mmkd_rs.utils.errors import UserError, user_errors
+from mmkd_rs.utils.errors import DataFileError, DataFileNotFoundError, UserError, user_errors
+from mmkd_rs.utils.image_io import imread
 
 #: The folders ``write_road_sample`` fills (see mmkd_rs.datasets.roads.layout).
 LAYOUT_DIRS = ('img_dir', 'ann_dir', 'conn_dir', 'graph_dir', 'centreline_dir', 'junction_dir')
@@ -48,13 +49,13 @@ def read_pair(src, name, threshold):
     img_path = osp.join(src, f'{name}_sat.jpg')
     mask_path = osp.join(src, f'{name}_mask.png')
     if not osp.isfile(mask_path):
-        raise FileNotFoundError(f'"{img_path}" has no mask "{mask_path}"')
-    image = cv2.imread(img_path, cv2.IMREAD_COLOR)
-    mask = cv2.imread(mask_path, cv2.IMREAD_GRAYSCALE)
+        raise DataFileNotFoundError(f'"{img_path}" has no mask "{mask_path}"')
+    image = imread(img_path, cv2.IMREAD_COLOR)
+    mask = imread(mask_path, cv2.IMREAD_GRAYSCALE)
     if image is None or mask is None:
-        raise ValueError(f'could not decode "{img_path}" or "{mask_path}"')
+        raise DataFileError(f'could not decode "{img_path}" or "{mask_path}"')
     if image.shape[:2] != mask.shape:
-        raise ValueError(f'"{img_path}" is {image.shape[0]}x{image.shape[1]} but '
+        raise DataFileError(f'"{img_path}" is {image.shape[0]}x{image.shape[1]} but '
                          f'"{mask_path}" is {mask.shape[0]}x{mask.shape[1]}')
     return image[..., ::-1], (mask >= threshold).astype(np.uint8)
 

@@ -18,6 +18,8 @@ from tqdm import tqdm
 
 import mmkd_rs  # noqa: F401
 from mmkd_rs.datasets.roads.layout import raster_tile_labels, write_road_sample
+from mmkd_rs.utils.errors import DataFileError, DataFileNotFoundError, UserError, user_errors
+from mmkd_rs.utils.image_io import imread
 
 SPLITS = {'training': 'train', 'validation': 'val', 'test': 'test'}
 
@@ -34,6 +36,11 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    with user_errors('massachusetts'):
+        convert(args)
+
+
+def convert(args):
     conn_cfg = dict(scheme=args.scheme, junction_radius_px=args.junction_radius,
                     dead_end_radius_px=args.dead_end_radius)
     total = 0
@@ -43,19 +50,19 @@ def main(argv=None):
             name = osp.basename(sat)[:-len('.tiff')]
             gt = osp.join(args.root, src_split, 'map', name + '.tif')
             if not osp.isfile(gt):
-                raise FileNotFoundError(f'"{sat}" has no road map "{gt}"')
-            image, mask = cv2.imread(sat, cv2.IMREAD_COLOR), cv2.imread(gt, cv2.IMREAD_GRAYSCALE)
+                raise DataFileNotFoundError(f'"{sat}" has no road map "{gt}"')
+            image, mask = imread(sat, cv2.IMREAD_COLOR), imread(gt, cv2.IMREAD_GRAYSCALE)
             if image is None or mask is None:
-                raise ValueError(f'could not decode "{sat}" or "{gt}"')
+                raise DataFileError(f'could not decode "{sat}" or "{gt}"')
             if image.shape[:2] != mask.shape:
-                raise ValueError(f'"{sat}" is {image.shape[0]}x{image.shape[1]} but "{gt}" is '
-                                 f'{mask.shape[0]}x{mask.shape[1]}')
+                raise DataFileError(f'"{sat}" is {image.shape[0]}x{image.shape[1]} but "{gt}" '
+                                    f'is {mask.shape[0]}x{mask.shape[1]}')
             mask = (mask >= 128).astype(np.uint8)
             write_road_sample(args.out, split, name, raster_tile_labels(mask, conn_cfg),
                               image=image[..., ::-1])
             total += 1
     if total == 0:
-        raise SystemExit(f'no <split>/sat/*.tiff found under "{args.root}"')
+        raise UserError(f'no <split>/sat/*.tiff found under "{args.root}"')
     print(f'wrote {total} samples to {args.out}')
 
 

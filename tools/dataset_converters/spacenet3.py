@@ -9,9 +9,12 @@ pixel coordinates); see mmkd_rs.datasets.roads.layout for the folders::
         --img-dir AOI_2_Vegas_Train/RGB-PanSharpen \
         --geojson-dir AOI_2_Vegas_Train/geojson/spacenetroads -o data/spacenet3_roads
 
-Images and GeoJSONs are paired by their ``AOI_<n>_<city>_img<k>`` token. With
-``--labels-only`` the GeoTIFFs only provide the grid (e.g. reference masks) and no
-image is written.
+Images and GeoJSONs are paired by their ``AOI_<n>_<city>_img<k>`` token, also when
+other words separate ``img<k>`` from the city, as in the names the dataset ships
+(``SN3_roads_train_AOI_2_Vegas_PS-RGB_img1.tif`` and
+``SN3_roads_train_AOI_2_Vegas_geojson_roads_img1.geojson``, both ``AOI_2_Vegas_img1``).
+With ``--labels-only`` the GeoTIFFs only provide the grid (e.g. reference masks) and
+no image is written.
 """
 import argparse
 import glob
@@ -24,8 +27,16 @@ import mmkd_rs  # noqa: F401
 from mmkd_rs.datasets.roads.geo import read_geotiff_rgb
 from mmkd_rs.datasets.roads.layout import split_names, write_road_sample
 from mmkd_rs.datasets.roads.tile_labels import geo_tile_labels
+from mmkd_rs.utils.errors import DataFileError, DataFileNotFoundError, user_errors
 
-TILE_ID = re.compile(r'(AOI_\d+_[A-Za-z]+_img\d+)')
+# AOI_<n>_<city>, then (after any other words) img<k>
+TILE_ID = re.compile(r'(AOI_\d+_[A-Za-z]+)_(?:\S*?_)?(img\d+)(?!\d)')
+
+
+def tile_id(name):
+    """``'AOI_<n>_<city>_img<k>'`` of a file name, or None."""
+    match = TILE_ID.search(name)
+    return f'{match.group(1)}_{match.group(2)}' if match else None
 
 
 def parse_args(argv=None):
@@ -56,24 +67,36 @@ def pair_tiles(img_dir, geojson_dir):
     def index(paths, kind):
         out = {}
         for p in paths:
-            m = TILE_ID.search(osp.basename(p))
-            if m is None:
-                raise ValueError(f'{kind} "{p}" has no AOI_<n>_<city>_img<k> token in its name')
-            out[m.group(1)] = p
+            key = tile_id(osp.basename(p))
+            if key is None:
+                raise DataFileError(
+                    f'{kind} "{p}" has no AOI_<n>_<city>_img<k> token in its name (e.g. '
+                    'RGB-PanSharpen_AOI_2_Vegas_img1.tif or '
+                    'SN3_roads_train_AOI_2_Vegas_PS-RGB_img1.tif): images and GeoJSONs are '
+                    'paired by it. Rename the file or move it out of the folder.')
+            if key in out:
+                raise DataFileError(f'{kind}s "{out[key]}" and "{p}" are both tile {key}')
+            out[key] = p
         return out
     tifs = index(sorted(glob.glob(osp.join(img_dir, '*.tif'))), 'image')
     jsons = index(sorted(glob.glob(osp.join(geojson_dir, '*.geojson'))), 'GeoJSON')
     if not tifs:
-        raise FileNotFoundError(f'no *.tif in "{img_dir}"')
+        raise DataFileNotFoundError(f'no *.tif in "{img_dir}"')
     missing = sorted(set(tifs) - set(jsons))
     if missing:
-        raise FileNotFoundError(f'{len(missing)} tile(s) have no GeoJSON in "{geojson_dir}", '
-                                f'e.g. {missing[:3]}')
+        raise DataFileNotFoundError(
+            f'{len(missing)} tile(s) have no GeoJSON in "{geojson_dir}", e.g. '
+            f'{", ".join(tifs[k] for k in missing[:3])}')
     return {k: (tifs[k], jsons[k]) for k in tifs}
 
 
 def main(argv=None):
     args = parse_args(argv)
+    with user_errors('spacenet3'):
+        convert(args)
+
+
+def convert(args):
     tiles = pair_tiles(args.img_dir, args.geojson_dir)
     conn_cfg = dict(scheme=args.scheme, junction_radius_m=args.junction_radius_m,
                     dead_end_radius_m=args.dead_end_radius_m)

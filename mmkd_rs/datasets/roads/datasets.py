@@ -12,13 +12,18 @@ massachusetts}.py``::
 ``data_prefix`` may name ``conn_path`` and ``graph_path`` folders; each data info
 then carries ``conn_map_path`` / ``graph_path``. A listed image whose mask,
 connectivity or graph file is missing raises :class:`FileNotFoundError` at
-dataset build time.
+dataset build time; a file OpenCV cannot decode (e.g. empty) raises
+:class:`ValueError` naming it when the sample is loaded (both user errors).
 """
 import os.path as osp
 
+import cv2
 from mmseg.datasets import BaseSegDataset
 
 from mmkd_rs.registry import DATASETS
+from mmkd_rs.utils.errors import DataFileError, DataFileNotFoundError
+
+_SAMPLE_FILES = ('img_path', 'seg_map_path', 'conn_map_path')
 
 
 @DATASETS.register_module()
@@ -53,7 +58,7 @@ class RoadSegDataset(BaseSegDataset):
             ('conn_map_path', 'conn_path', self.conn_suffix),
             ('graph_path', 'graph_path', self.graph_suffix))]
         if not data_list and img_dir and not osp.isdir(img_dir):
-            raise FileNotFoundError(f'{type(self).__name__}: image folder "{img_dir}" does '
+            raise DataFileNotFoundError(f'{type(self).__name__}: image folder "{img_dir}" does '
                                     'not exist')
         for info in data_list:
             stem = osp.relpath(info['img_path'], img_dir)[:-len(self.img_suffix)]
@@ -62,10 +67,29 @@ class RoadSegDataset(BaseSegDataset):
                     info[key] = osp.join(folder, stem + suffix)
             for key in ('seg_map_path', 'conn_map_path', 'graph_path'):
                 if key in info and not osp.isfile(info[key]):
-                    raise FileNotFoundError(
+                    raise DataFileNotFoundError(
                         f'{type(self).__name__}: image "{info["img_path"]}" has no {key[:-5]} '
                         f'file "{info[key]}" (run the dataset converter, or check suffixes)')
         return data_list
+
+    def prepare_data(self, idx):
+        """The sample through the pipeline; an undecodable file is named.
+
+        OpenCV's ``imdecode`` (mmcv's image loading) fails on an empty file
+        without saying which one.
+        """
+        try:
+            return super().prepare_data(idx)
+        except cv2.error as err:
+            if 'imdecode' not in str(err):
+                raise
+            info = self.get_data_info(idx)
+            paths = [info[k] for k in _SAMPLE_FILES if info.get(k)]
+            empty = [p for p in paths if osp.isfile(p) and osp.getsize(p) == 0]
+            raise DataFileError(
+                f'cannot decode {" or ".join(f"{p!r}" for p in empty or paths)}: '
+                + ('the file is empty (0 bytes)' if empty else 'not an image OpenCV reads')
+                + '; replace it or leave the sample out.') from None
 
 
 @DATASETS.register_module()

@@ -27,6 +27,9 @@ from rasterio.warp import transform_geom
 from shapely.geometry import LineString, box, mapping, shape as to_shape
 from shapely.ops import unary_union
 
+from mmkd_rs.utils.errors import DataFileError
+from mmkd_rs.utils.image_io import raster_errors, unreadable_message
+
 LONLAT = CRS.from_user_input('OGC:CRS84')
 
 
@@ -59,20 +62,25 @@ def read_geotiff_rgb(path, bands=None, low=2.0, high=98.0):
         tuple: ``(image, profile)`` where ``profile`` has ``transform``, ``crs``,
         ``height``, ``width``.
     """
-    with rasterio.open(path) as src:
-        if bands is None:
-            bands = [1, 2, 3] if src.count >= 3 else [1]
-        if max(bands) > src.count:
-            raise ValueError(f'"{path}" has {src.count} band(s), cannot read bands {bands}')
-        image = np.moveaxis(src.read(bands), 0, -1)
-        profile = dict(transform=src.transform, crs=src.crs, height=src.height,
-                       width=src.width)
+    try:
+        with rasterio.open(path) as src:
+            if bands is None:
+                bands = [1, 2, 3] if src.count >= 3 else [1]
+            if max(bands) > src.count:
+                raise DataFileError(f'"{path}" has {src.count} band(s), cannot read bands '
+                                    f'{bands}')
+            image = np.moveaxis(src.read(bands), 0, -1)
+            profile = dict(transform=src.transform, crs=src.crs, height=src.height,
+                           width=src.width)
+    except raster_errors() as err:
+        raise DataFileError(unreadable_message(path, err)) from None
     if image.dtype != np.uint8:
         image = percentile_stretch(image, low, high)
     if image.shape[2] == 1:
         image = np.repeat(image, 3, axis=2)
     if profile['crs'] is None:
-        raise ValueError(f'"{path}" has no CRS: cannot place geographic road labels on it')
+        raise DataFileError(f'"{path}" has no CRS: cannot place geographic road labels on '
+                            'it')
     return image, profile
 
 
@@ -83,7 +91,7 @@ def _geojson_crs(data, path):
     try:
         return CRS.from_user_input(crs['properties']['name'])
     except Exception as err:  # noqa: BLE001 - report the bad member, whatever rasterio says
-        raise ValueError(f'"{path}": unreadable "crs" member {crs!r} ({err})') from None
+        raise DataFileError(f'"{path}": unreadable "crs" member {crs!r} ({err})') from None
 
 
 def read_road_lines(path):
@@ -97,11 +105,12 @@ def read_road_lines(path):
     with open(path) as f:
         try:
             data = json.load(f)
-        except json.JSONDecodeError as err:
-            raise ValueError(f'"{path}" is not valid JSON: {err}') from None
-    if data.get('type') != 'FeatureCollection':
-        raise ValueError(f'"{path}": expected a GeoJSON FeatureCollection, got type '
-                         f'{data.get("type")!r}')
+        except ValueError as err:  # JSONDecodeError, UnicodeDecodeError
+            raise DataFileError(f'"{path}" is not valid JSON: {err}') from None
+    kind = data.get('type') if isinstance(data, dict) else type(data).__name__
+    if kind != 'FeatureCollection':
+        raise DataFileError(f'"{path}": expected a GeoJSON FeatureCollection, got type '
+                            f'{kind!r}')
     crs = _geojson_crs(data, path)
     lines, props = [], []
     for i, feat in enumerate(data.get('features', [])):
@@ -114,8 +123,8 @@ def read_road_lines(path):
         elif geom.geom_type == 'MultiLineString':
             parts = list(geom.geoms)
         else:
-            raise ValueError(f'"{path}" feature {i}: expected LineString or '
-                             f'MultiLineString, got {geom.geom_type}')
+            raise DataFileError(f'"{path}" feature {i}: expected LineString or '
+                                f'MultiLineString, got {geom.geom_type}')
         for part in parts:
             if len(part.coords) >= 2:
                 lines.append(part)
@@ -123,7 +132,7 @@ def read_road_lines(path):
     if crs.is_geographic and lines:
         x0, y0, x1, y1 = unary_union(lines).bounds
         if x0 < -180 or x1 > 180 or y0 < -90 or y1 > 90:
-            raise ValueError(
+            raise DataFileError(
                 f'"{path}" declares (or defaults to) lon/lat coordinates but they span '
                 f'x {x0:.1f}..{x1:.1f}, y {y0:.1f}..{y1:.1f}: projected coordinates '
                 'need a "crs" member naming their CRS')
@@ -173,7 +182,7 @@ def check_overlap(lines, src_crs, profile, path='<lines>'):
     tile = box(*array_bounds(profile['height'], profile['width'], profile['transform']))
     merged = _reproject(unary_union(lines), src_crs, profile['crs'])
     if not merged.intersects(tile):
-        raise ValueError(
+        raise DataFileError(
             f'"{path}": no road line overlaps the tile (lines span {merged.bounds}, tile '
             f'spans {tile.bounds} in {profile["crs"]}); wrong image/label pairing or CRS?')
 

@@ -12,8 +12,9 @@ Layout under ``out_root`` (one sub-folder per split)::
 import os
 import os.path as osp
 
-import cv2
 import numpy as np
+
+from mmkd_rs.utils.image_io import imwrite
 
 from ..road_labels import (centreline_mask, connectivity_label, disk_mask, junction_nodes,
                            mask_to_graph, save_graph)
@@ -42,7 +43,7 @@ def raster_tile_labels(mask, conn_cfg=None, min_spur_px=10):
 
 def _write_png(path, array):
     os.makedirs(osp.dirname(path), exist_ok=True)
-    if not cv2.imwrite(path, array):
+    if not imwrite(path, array):
         raise OSError(f'could not write "{path}"')
 
 

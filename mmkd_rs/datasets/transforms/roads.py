@@ -7,18 +7,23 @@ from mmengine.structures import PixelData
 from mmseg.datasets.transforms import LoadAnnotations, PackSegInputs
 
 from mmkd_rs.registry import TRANSFORMS
+from mmkd_rs.utils.errors import DataFileError
 
 from ..road_labels import load_graph
 
 
 def _read_label(path, backend_args, backend):
-    arr = mmcv.imfrombytes(fileio.get(path, backend_args=backend_args), flag='unchanged',
-                           backend=backend)
+    data = fileio.get(path, backend_args=backend_args)
+    try:
+        arr = mmcv.imfrombytes(data, flag='unchanged', backend=backend)
+    except Exception as err:  # the decoder's own error on an empty or truncated file
+        raise DataFileError(f'could not decode label file "{path}" ({type(err).__name__}: '
+                            f'{err}); it is empty, truncated or not an image') from None
     if arr is None:
-        raise ValueError(f'could not decode label file "{path}"')
+        raise DataFileError(f'could not decode label file "{path}"')
     if arr.ndim == 3:
         if not all((arr[..., c] == arr[..., 0]).all() for c in range(1, arr.shape[2])):
-            raise ValueError(f'label file "{path}" has {arr.shape[2]} channels that differ; '
+            raise DataFileError(f'label file "{path}" has {arr.shape[2]} channels that differ; '
                              'expected a single-channel (or grey RGB) label')
         arr = arr[..., 0]
     return arr
@@ -56,7 +61,7 @@ class LoadRoadAnnotations(LoadAnnotations):
         img_shape = results.get('ori_shape')
         if self.check_size and img_shape is not None and tuple(label.shape[:2]) != tuple(
                 img_shape[:2]):
-            raise ValueError(f'label "{path}" is {label.shape[0]}x{label.shape[1]} but image '
+            raise DataFileError(f'label "{path}" is {label.shape[0]}x{label.shape[1]} but image '
                              f'"{results.get("img_path")}" is {img_shape[0]}x{img_shape[1]}')
 
     def _load_seg_map(self, results):
