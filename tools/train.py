@@ -62,7 +62,7 @@ def apply_amp(cfg) -> None:
     if wrapper in ('AmpOptimWrapper', 'CPUAmpOptimWrapper'):
         return
     if wrapper != 'OptimWrapper':
-        raise SystemExit(f'--amp needs optim_wrapper.type="OptimWrapper", got "{wrapper}"')
+        raise UserError(f'--amp needs optim_wrapper.type="OptimWrapper", got "{wrapper}"')
     if torch.cuda.is_available():
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.loss_scale = 'dynamic'

@@ -8,9 +8,12 @@ import difflib
 import inspect
 from typing import Iterable, List
 
+from ..utils.errors import UserError
 
-class DistillConfigError(ValueError):
-    """The distillation part of a config is inconsistent."""
+
+class DistillConfigError(UserError, ValueError):
+    """The distillation part of a config is inconsistent (a user error: the tools
+    print it as one paragraph and exit with status 2)."""
 
 
 def suggest(name: str, choices: Iterable[str], max_listed: int = 30) -> str:

@@ -164,3 +164,16 @@ def test_train_tool_stops_at_the_bad_pair(levir, tmp_path, capsys):
         *[f'{k}={v}' for k, v in options(levir).items()], 'train_dataloader.batch_size=1',
         'experiment_name=bad-cd', 'visualizer.name=bad-cd']),
         'date A and date B differ in size', 'train/B/train_0.png')
+
+
+def test_data_preprocessor_for_other_band_counts(levir, tmp_path, capsys):
+    """Config and data disagree on the bands per date: named at the first batch."""
+    from train import main
+    user_error(capsys, lambda: main([
+        str(CONFIG), '--work-dir', str(tmp_path / 'wd'), '--cfg-options',
+        *[f'{k}={v}' for k, v in options(levir).items()], 'train_dataloader.batch_size=1',
+        'train_dataloader.dataset.pipeline.0.channels_per_date=None',
+        'model.data_preprocessor.mean=[[0,0,0,0],[0,0,0]]',
+        'model.data_preprocessor.std=[[1,1,1,1],[1,1,1]]',
+        'experiment_name=bad-cd-channels', 'visualizer.name=bad-cd-channels']),
+        'train/A/train_', '6 input channels', '(4, 3) bands per date')

@@ -6,6 +6,7 @@ import torch
 from mmseg.models.data_preprocessor import SegDataPreProcessor
 
 from mmkd_rs.registry import MODELS
+from mmkd_rs.utils.errors import DataFileError
 
 
 @MODELS.register_module()
@@ -25,7 +26,8 @@ class BiTemporalDataPreProcessor(SegDataPreProcessor):
             ``SegDataPreProcessor``.
 
     Date band counts come from ``mean``; a batch whose channel count or
-    ``channels_per_date`` metainfo disagrees raises ``ValueError``.
+    ``channels_per_date`` metainfo disagrees raises ``ValueError`` (a user
+    error naming the sample's file).
     """
 
     def __init__(self,
@@ -53,13 +55,13 @@ class BiTemporalDataPreProcessor(SegDataPreProcessor):
         expected = sum(self.channels_per_date)
         for i, inputs in enumerate(data['inputs']):
             if inputs.shape[0] != expected:
-                raise ValueError(
+                raise DataFileError(
                     f'{self._describe(data, i)}: {inputs.shape[0]} input channels, but the '
                     f'data preprocessor normalises {self.channels_per_date} bands per date')
         for i, sample in enumerate(data.get('data_samples') or []):
             per_date = sample.metainfo.get('channels_per_date')
             if per_date is not None and tuple(per_date) != self.channels_per_date:
-                raise ValueError(
+                raise DataFileError(
                     f'{self._describe(data, i)}: channels_per_date {tuple(per_date)} differs '
                     f'from the data preprocessor\'s {self.channels_per_date}')
         return super().forward(data, training)
