@@ -239,8 +239,8 @@ def check_cfg_options(cfg: dict, options: dict, config_path: str = 'the config')
     problems = cfg_option_problems(cfg, options)
     if problems:
         raise UserError(
-            ' '.join(problems) + f' (config "{config_path}"). A --cfg-options key must exist '
-            'in the config; new keys are accepted only for the runner\'s own settings '
+            f'config "{config_path}": ' + ' '.join(problems) + ' A --cfg-options key must '
+            'exist in the config; new keys are accepted only for the runner\'s own settings '
             '(randomness, load_from, load_strict, resume, env_cfg, ...), for arguments a '
             'component takes but the config leaves at their default (e.g. a loss\'s '
             'temperature), and for documented keys of plain dicts. To add another key, '

@@ -61,7 +61,17 @@ def raster_errors() -> tuple:
 
 
 def unreadable_message(path: str, err: BaseException) -> str:
-    """One sentence for a raster file that cannot be read (empty, truncated, ...)."""
-    reason = str(err).strip() or type(err).__name__
+    """One sentence for a raster file that cannot be read (empty, truncated, ...).
+
+    The reason is GDAL's first complaint: rasterio chains its errors and the
+    last one only says "See previous exception for details".
+    """
+    reason, seen = type(err).__name__, set()
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        text = str(err).strip().rstrip('.')
+        if text and 'previous exception' not in text:
+            reason = text
+        err = err.__cause__ or err.__context__
     return (f'cannot read "{path}": {reason}. The file is empty, truncated or not a raster '
             'GDAL reads; replace it or leave the sample out.')
