@@ -181,9 +181,9 @@ class LoadBiTemporalImages(BaseTransform):
         return results
 
     def __repr__(self) -> str:
+        extra = ', allow_misregistered=True' if self.allow_misregistered else ''
         return (f'{self.__class__.__name__}(channels_per_date='
-                f'{self.channels_per_date}, to_float32={self.to_float32}, '
-                f'allow_misregistered={self.allow_misregistered})')
+                f'{self.channels_per_date}, to_float32={self.to_float32}{extra})')
 
 
 @TRANSFORMS.register_module()
