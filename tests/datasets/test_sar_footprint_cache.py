@@ -101,3 +101,18 @@ def test_load_building_footprints_uses_the_cache(tmp_path, counted):
     for _ in range(2):
         uncached(dict(seg_map_path=str(path), geo_grid=grid))
     assert len(counted) == 3
+
+
+def test_sar_nodata_mask_band_by_band_equals_the_reduction():
+    from mmkd_rs.datasets.sar_optical.geo_io import sar_nodata_mask
+    rng = np.random.default_rng(0)
+    sar = rng.normal(size=(30, 40, 4)).astype(np.float32)
+    sar[rng.random(sar.shape) < 0.05] = np.nan
+    sar[:5] = 0                                   # all bands 0: nodata when 0 is declared
+    sar[10:12, :, 2] = 0                          # one band 0: a measurement
+    for declared in (None, 0.0, float('nan')):
+        expected = np.isnan(sar).any(axis=2)
+        if declared is not None and not np.isnan(declared):
+            expected |= (sar == declared).all(axis=2)
+        assert np.array_equal(sar_nodata_mask(sar, declared), expected)
+    assert sar_nodata_mask(sar, 0.0)[:5].all() and not sar_nodata_mask(sar, None)[:5].any()
