@@ -8,7 +8,9 @@ BLAKE2 digest of its packed bits), so a changed label can never hit a stale
 entry and no file name is needed.
 
 Memory per 1300 x 1300 tile: the skeleton as int32 flat indices (4 bytes per
-skeleton pixel, 6-130 kB on SpaceNet-like tiles) plus the graph (tens of kB).
+skeleton pixel) plus the graph and what the metrics keep with it (control
+points, TOPO holes): measured 0.03 MiB on the SpaceNet 3 sample tiles and
+0.5 MiB on a dense synthetic road grid (32 000 skeleton pixels, 206 nodes).
 """
 import hashlib
 from collections import OrderedDict
