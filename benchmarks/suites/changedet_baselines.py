@@ -2,7 +2,7 @@
 # quick change-detection protocol: same data, schedules, seeds, threads, teacher
 # schedule and tuned weights as changedet_quick.py, with its own teacher and
 # student-alone runs (records are kept per suite, and the comparison is paired seed by
-# seed within this suite). Outside the 2-hour quick collection:
+# seed within this suite). Outside the quick collection (quick.py):
 #   python tools/run_benchmark.py benchmarks/suites/changedet_baselines.py
 _base_ = ['./changedet_quick.py']
 suite = 'changedet-baselines'

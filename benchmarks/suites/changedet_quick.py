@@ -73,4 +73,4 @@ entries = [
     for m in ('kd', 'cwd', 'fitnet', 'at', 'affinity', 'dist', 'mgd', 'frd')
 ]
 # IFVD, CIRKD and DKD run under this same protocol in changedet_baselines.py (outside
-# the 2-hour quick collection)
+# the quick collection (quick.py))

@@ -13,7 +13,7 @@
 # * seeds 0, 1, 2 with one fixed teacher (seed 0); 2 torch threads per run;
 # * loss weights as chosen on the val split by roads_tuning.py.
 # IFVD, CIRKD and DKD run under this same protocol in roads_baselines.py (outside the
-# 2-hour quick collection).
+# quick collection (quick.py)).
 # Xu et al.'s connectivity network (configs/roadcon) is trained without a teacher:
 # one row at the student's size (hourglass width 64, 1.9 M parameters) and one at the
 # paper's width (7.7 M), compared with the LinkNet student alone as every other row.

@@ -12,7 +12,7 @@
 # Two leaderboards, one per network family, each with its own student alone:
 # HFD-Net's ResNet-18 + HFAM + FCN (EO teacher, SAR student, KD, FitNet, HFD-Net and
 # EO pre-training -> SAR fine-tuning; IFVD, CIRKD and DKD under this same protocol in
-# sar_baselines.py, outside the 2-hour quick collection) and DisOptNet's ResNet-18
+# sar_baselines.py, outside the quick collection (quick.py)) and DisOptNet's ResNet-18
 # DeepLabV3+ (its EO teacher, the SAR-only network, stage 2 with and without teacher).
 suite = 'sar-quick'
 family = 'sar'
