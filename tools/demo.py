@@ -2,7 +2,7 @@
 
 Runs the change-detection part of the quick benchmark suite on a
 deterministic synthetic copy of LEVIR-CD (written to
-``data/synthetic_levir_cd`` in LEVIR-CD's on-disk layout if missing): the
+``data/quick/levir_cd_256`` in LEVIR-CD's on-disk layout if missing): the
 teacher, the student alone and distilled students are trained and tested on
 the CPU, each run leaves a result record, and the leaderboard is generated
 from those records and printed. Finished runs are reused, so a second
