@@ -103,3 +103,43 @@ def test_registry_locations_register_the_metrics():
     out, _ = _python('-c', code)
     assert out.split() == ['mmkd_rs.evaluation.metrics.road_metric',
                            'mmkd_rs.evaluation.metrics.change_metric']
+
+
+def _run_tool(tool: str, *args) -> dict:
+    """Run ``tools/<tool>`` as ``__main__`` in a fresh interpreter and report
+    its exit status, its CPU seconds (user + system, interpreter start-up
+    included) and which of :data:`HEAVY` it left in ``sys.modules``."""
+    code = ('import json, resource, runpy, sys\n'
+            f'sys.argv = {[f"tools/{tool}", *args]!r}\n'
+            'status = 0\n'
+            'try:\n'
+            '    runpy.run_path(sys.argv[0], run_name="__main__")\n'
+            'except SystemExit as exc:\n'
+            '    status = exc.code or 0\n'
+            'use = resource.getrusage(resource.RUSAGE_SELF)\n'
+            f'heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)\n'
+            'print(json.dumps(dict(status=status, cpu_s=use.ru_utime + use.ru_stime, '
+            'heavy=heavy)))\n')
+    proc = subprocess.run([sys.executable, '-c', code], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_leaderboard_tool_imports_no_torch(tmp_path):
+    result = _run_tool('leaderboard.py', '--help')
+    assert result['status'] == 0 and 'torch' not in result['heavy'], result
+    fixtures = REPO / 'tests' / 'benchmark' / 'fixtures' / 'results'
+    result = _run_tool('leaderboard.py', str(fixtures), '--out', str(tmp_path), '--no-readme')
+    assert result['status'] == 0, result
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == ['.csv', '.html', '.md', '.png',
+                                                           '.png', '.png']
+    assert not {'torch', 'mmseg', 'mmcv'} & set(result['heavy']), result
+
+
+def test_benchmark_records_import_no_torch_and_lazy_names_resolve():
+    code = ('import sys; from mmkd_rs.benchmark import records; '
+            'print("torch" in sys.modules); import mmkd_rs.benchmark as b; '
+            'print(b.count_params.__module__, "torch" in sys.modules)')
+    out, _ = _python('-c', code)
+    assert out.split() == ['False', 'mmkd_rs.benchmark.complexity', 'True']

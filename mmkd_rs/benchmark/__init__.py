@@ -10,9 +10,26 @@ Modules (one concept each):
   :mod:`.model_parts` - params, FLOPs, FPS of students and teachers
 * :mod:`.aggregate`, :mod:`.tables`, :mod:`.plots`, :mod:`.leaderboard`,
   :mod:`.readme_markers` - records -> leaderboards and README tables
+
+The names below are resolved on first access (PEP 562), so reading records
+and writing leaderboards (``tools/leaderboard.py``) never imports torch.
 """
-from .complexity import count_flops, count_params, measure_forward_ms, measure_fps
-from .dummy_inputs import build_dummy_batch
+import importlib
+
+_LAZY = dict(count_params='complexity', count_flops='complexity', measure_fps='complexity',
+             measure_forward_ms='complexity', build_dummy_batch='dummy_inputs')
 
 __all__ = ['count_params', 'count_flops', 'measure_fps', 'measure_forward_ms',
            'build_dummy_batch']
+
+
+def __getattr__(name):
+    if name not in _LAZY:
+        raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+    value = getattr(importlib.import_module(f'.{_LAZY[name]}', __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
