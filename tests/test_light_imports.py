@@ -143,3 +143,15 @@ def test_benchmark_records_import_no_torch_and_lazy_names_resolve():
             'print(b.count_params.__module__, "torch" in sys.modules)')
     out, _ = _python('-c', code)
     assert out.split() == ['False', 'mmkd_rs.benchmark.complexity', 'True']
+
+
+CONVERTERS = sorted(p.name for p in (REPO / 'tools' / 'dataset_converters').glob('*.py'))
+
+
+def test_dataset_converters_parse_arguments_before_importing_torch():
+    assert len(CONVERTERS) >= 9, CONVERTERS
+    for name in CONVERTERS:
+        result = _run_tool(f'dataset_converters/{name}', '--help')
+        assert result['status'] == 0, (name, result)
+        assert not {'torch', 'mmseg', 'mmcv'} & set(result['heavy']), (name, result)
+        assert result['cpu_s'] < 1.0, (name, result)

@@ -17,14 +17,7 @@ import os
 import os.path as osp
 import shutil
 
-import cv2
-import numpy as np
-from tqdm import tqdm
-
-import mmkd_rs  # noqa: F401
-from mmkd_rs.datasets.roads.layout import raster_tile_labels, split_names, write_road_sample
 from mmkd_rs.utils.errors import DataFileError, DataFileNotFoundError, UserError, user_errors
-from mmkd_rs.utils.image_io import imread
 
 #: The folders ``write_road_sample`` fills (see mmkd_rs.datasets.roads.layout).
 LAYOUT_DIRS = ('img_dir', 'ann_dir', 'conn_dir', 'graph_dir', 'centreline_dir', 'junction_dir')
@@ -46,6 +39,10 @@ def parse_args(argv=None):
 
 
 def read_pair(src, name, threshold):
+    import cv2
+    import numpy as np
+
+    from mmkd_rs.utils.image_io import imread
     img_path = osp.join(src, f'{name}_sat.jpg')
     mask_path = osp.join(src, f'{name}_mask.png')
     if not osp.isfile(mask_path):
@@ -87,6 +84,10 @@ def main(argv=None):
 
 
 def convert(args):
+    from tqdm import tqdm
+
+    import mmkd_rs  # noqa: F401
+    from mmkd_rs.datasets.roads.layout import raster_tile_labels, split_names, write_road_sample
     names = [osp.basename(p)[:-len('_sat.jpg')]
              for p in glob.glob(osp.join(args.src, '*_sat.jpg'))]
     if not names:

@@ -9,8 +9,6 @@ label 0/255). See ``mmkd_rs.datasets.synthetic.levir`` for what is drawn.
 import argparse
 import time
 
-from mmkd_rs.datasets.synthetic import generate_synthetic_levir
-
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -25,6 +23,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    from mmkd_rs.datasets.synthetic import generate_synthetic_levir
     start = time.perf_counter()
     generate_synthetic_levir(args.out_dir, args.num_train, args.num_val, args.num_test,
                              args.size, args.seed)

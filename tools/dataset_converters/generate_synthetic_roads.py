@@ -15,10 +15,6 @@ into ``<out>`` (``--num`` train + ``--num-val`` val scenes; used by the quick co
 import argparse
 import os.path as osp
 
-import mmkd_rs  # noqa: F401
-from mmkd_rs.datasets.synthetic.roads import (generate_synthetic_roads, write_deepglobe,
-                                              write_massachusetts, write_spacenet3)
-
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -38,6 +34,9 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    import mmkd_rs  # noqa: F401
+    from mmkd_rs.datasets.synthetic.roads import (generate_synthetic_roads, write_deepglobe,
+                                                  write_massachusetts, write_spacenet3)
     for fmt in args.format:
         folder = osp.join(args.out, fmt)
         if fmt == 'mmseg':

@@ -10,9 +10,6 @@ Writes the SpaceNet 6 train-folder layout (``SAR-Intensity``, ``PS-RGB``,
 """
 import argparse
 
-import mmkd_rs  # noqa: F401
-from mmkd_rs.datasets.synthetic.spacenet6 import generate_synthetic_spacenet6
-
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -32,6 +29,8 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    import mmkd_rs  # noqa: F401
+    from mmkd_rs.datasets.synthetic.spacenet6 import generate_synthetic_spacenet6
     splits = generate_synthetic_spacenet6(
         args.out, num_tiles=args.num_tiles, size=args.size, pixel_size=args.pixel_size,
         num_strips=args.num_strips, val_fraction=args.val_fraction,

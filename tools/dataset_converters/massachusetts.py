@@ -12,14 +12,7 @@ import argparse
 import glob
 import os.path as osp
 
-import cv2
-import numpy as np
-from tqdm import tqdm
-
-import mmkd_rs  # noqa: F401
-from mmkd_rs.datasets.roads.layout import raster_tile_labels, write_road_sample
 from mmkd_rs.utils.errors import DataFileError, DataFileNotFoundError, UserError, user_errors
-from mmkd_rs.utils.image_io import imread
 
 SPLITS = {'training': 'train', 'validation': 'val', 'test': 'test'}
 
@@ -41,6 +34,13 @@ def main(argv=None):
 
 
 def convert(args):
+    import cv2
+    import numpy as np
+    from tqdm import tqdm
+
+    import mmkd_rs  # noqa: F401
+    from mmkd_rs.datasets.roads.layout import raster_tile_labels, write_road_sample
+    from mmkd_rs.utils.image_io import imread
     conn_cfg = dict(scheme=args.scheme, junction_radius_px=args.junction_radius,
                     dead_end_radius_px=args.dead_end_radius)
     total = 0

@@ -23,12 +23,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from mmengine.config import DictAction  # noqa: E402
 
-import mmkd_rs  # noqa: E402,F401
-from mmkd_rs.datasets.change_ratio import (car_partition, check_thresholds,  # noqa: E402
-                                           dataset_change_ratios, sample_stem)
 from mmkd_rs.utils.errors import user_errors  # noqa: E402
-from mmkd_rs.utils.tool_utils import (check_data_roots, innermost_dataset_cfg,  # noqa: E402
-                                      load_config)
 
 DEFAULT_THRESHOLDS = (0.05, 0.2)
 
@@ -59,7 +54,10 @@ def main(argv=None):
     with user_errors('partition_by_change_ratio'):
         from mmengine.registry import init_default_scope
 
+        from mmkd_rs.datasets.change_ratio import (car_partition, check_thresholds,
+                                                   dataset_change_ratios, sample_stem)
         from mmkd_rs.registry import DATASETS
+        from mmkd_rs.utils.tool_utils import check_data_roots, innermost_dataset_cfg, load_config
         cfg = load_config(args.config, args.cfg_options)
         init_default_scope(cfg.get('default_scope', 'mmkd_rs'))
         check_data_roots(cfg, ('train_dataloader', ))

@@ -15,9 +15,6 @@ import glob
 import os.path as osp
 import random
 
-import mmkd_rs  # noqa: F401
-from mmkd_rs.datasets.sar_optical.prepare import band_stats, write_splits
-from mmkd_rs.datasets.sar_optical.sen12ms import s1_to_partner
 from mmkd_rs.utils.errors import DatasetNotFoundError, user_errors
 
 
@@ -35,6 +32,7 @@ def parse_args(argv=None):
 
 def split_scenes(root: str, val_fraction: float):
     """Split lists of relative s1 paths, whole scenes to validation."""
+    from mmkd_rs.datasets.sar_optical.sen12ms import s1_to_partner
     scenes = sorted(glob.glob(osp.join(root, '*', 's1_*')))
     if not scenes:
         raise DatasetNotFoundError('SEN12MS', root,
@@ -57,6 +55,9 @@ def split_scenes(root: str, val_fraction: float):
 
 def main(argv=None):
     args = parse_args(argv)
+    import mmkd_rs  # noqa: F401
+    from mmkd_rs.datasets.sar_optical.prepare import band_stats, write_splits
+    from mmkd_rs.datasets.sar_optical.sen12ms import s1_to_partner
     with user_errors('sen12ms'):
         splits, missing = split_scenes(args.root, args.val_fraction)
         stats = None

@@ -21,12 +21,6 @@ import glob
 import os.path as osp
 import re
 
-from tqdm import tqdm
-
-import mmkd_rs  # noqa: F401
-from mmkd_rs.datasets.roads.geo import read_geotiff_rgb
-from mmkd_rs.datasets.roads.layout import split_names, write_road_sample
-from mmkd_rs.datasets.roads.tile_labels import geo_tile_labels
 from mmkd_rs.utils.errors import DataFileError, DataFileNotFoundError, user_errors
 
 # AOI_<n>_<city>, then (after any other words) img<k>
@@ -97,6 +91,12 @@ def main(argv=None):
 
 
 def convert(args):
+    from tqdm import tqdm
+
+    import mmkd_rs  # noqa: F401
+    from mmkd_rs.datasets.roads.geo import read_geotiff_rgb
+    from mmkd_rs.datasets.roads.layout import split_names, write_road_sample
+    from mmkd_rs.datasets.roads.tile_labels import geo_tile_labels
     tiles = pair_tiles(args.img_dir, args.geojson_dir)
     conn_cfg = dict(scheme=args.scheme, junction_radius_m=args.junction_radius_m,
                     dead_end_radius_m=args.dead_end_radius_m)

@@ -23,11 +23,6 @@ import glob
 import os.path as osp
 import random
 
-import mmkd_rs  # noqa: F401
-from mmkd_rs.datasets.sar_optical.prepare import (SN6_VAL_MIN_EASTING,
-                                                  band_stats, split_spacenet6,
-                                                  write_splits)
-from mmkd_rs.datasets.sar_optical.spacenet6 import index_tiles
 from mmkd_rs.utils.errors import DatasetNotFoundError, UserError, user_errors
 
 #: The challenge's folders the converter reads (never written to).
@@ -38,8 +33,10 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('root', help='SpaceNet 6 train folder (AOI_11_Rotterdam)')
     parser.add_argument('--out-dir', help='where the lists go (default ROOT/splits)')
-    parser.add_argument('--val-min-easting', type=float, default=SN6_VAL_MIN_EASTING,
-                        help='UTM 31N easting (m) from which tiles are validation')
+    parser.add_argument('--val-min-easting', type=float, default=None,
+                        help='UTM 31N easting (m) from which tiles are validation (default: '
+                        'SN6_VAL_MIN_EASTING of mmkd_rs.datasets.sar_optical.prepare, '
+                        'the eastern fifth of Rotterdam)')
     parser.add_argument('--sar-unit', choices=['db', 'linear'], default='db',
                         help='unit of the SAR-Intensity values (config: SARToDecibel)')
     parser.add_argument('--sar-clip', type=float, nargs=2, default=None,
@@ -86,6 +83,12 @@ def check_out_dir(root, out_dir, overwrite):
 
 def main(argv=None):
     args = parse_args(argv)
+    import mmkd_rs  # noqa: F401
+    from mmkd_rs.datasets.sar_optical.prepare import (SN6_VAL_MIN_EASTING, band_stats,
+                                                      split_spacenet6, write_splits)
+    from mmkd_rs.datasets.sar_optical.spacenet6 import index_tiles
+    if args.val_min_easting is None:
+        args.val_min_easting = SN6_VAL_MIN_EASTING
     with user_errors('spacenet6'):
         sar_dir = osp.join(args.root, 'SAR-Intensity')
         if not osp.isdir(sar_dir):
