@@ -22,6 +22,15 @@ child process per step kind.
 Writes ``kd_overhead.md`` (table) and ``kd_overhead.json`` to ``--out-dir``::
 
     python benchmarks/kd_overhead.py --size 64 --batch 4 --threads 2
+
+``--memory`` times nothing: it measures the peak memory of one training step
+(two steps, each kind in a fresh child process; baseline the RSS after
+building the models, so optimizer state, gradients and activations count) of
+the student alone and of every distiller above plus IFVD, CIRKD, DKD and the
+affinity loss pooled to 16x16 nodes, at 256 px by default, and writes
+``kd_memory.{md,json}`` with each KD step's ratio to the student step::
+
+    python benchmarks/kd_overhead.py --memory --batch 4
 """
 import argparse
 import json
@@ -61,18 +70,26 @@ def segmentor(width: int, depth: int = 18):
         train_cfg=dict(), test_cfg=dict(mode='whole'))
 
 
+LOGITS = dict(type='ModuleOutputs', source='decode_head.conv_seg')
+FEAT = dict(type='ModuleOutputs', source='backbone.layer4')
+
+
+def single(loss, rec, s_arg='preds_S', t_arg='preds_T', connectors=None, s_conn=None,
+           with_labels=False):
+    """Distiller of one loss on one recorded module of student and teacher;
+    ``with_labels`` also passes the labels ``[N, 1, H, W]`` as ``gt_seg``."""
+    mapping = {s_arg: dict(from_student=True, recorder='x', connector=s_conn),
+               t_arg: dict(from_student=False, recorder='x')}
+    if with_labels:
+        mapping['gt_seg'] = dict(from_data='gt_sem_seg')
+    return dict(type='ConfigurableDistiller', student_recorders={'x': rec},
+                teacher_recorders={'x': rec}, connectors=connectors or {},
+                distill_losses=dict(loss_d=loss), loss_forward_mappings=dict(loss_d=mapping))
+
+
 def distillers(s_ch: int, t_ch: int) -> dict:
     """One distiller config per method, on the tiny models above."""
-    logits = dict(type='ModuleOutputs', source='decode_head.conv_seg')
-    feat = dict(type='ModuleOutputs', source='backbone.layer4')
-
-    def single(loss, rec, s_arg='preds_S', t_arg='preds_T', connectors=None, s_conn=None):
-        return dict(type='ConfigurableDistiller', student_recorders={'x': rec},
-                    teacher_recorders={'x': rec}, connectors=connectors or {},
-                    distill_losses=dict(loss_d=loss),
-                    loss_forward_mappings=dict(loss_d={
-                        s_arg: dict(from_student=True, recorder='x', connector=s_conn),
-                        t_arg: dict(from_student=False, recorder='x')}))
+    logits, feat = LOGITS, FEAT
 
     stages = ('layer2', 'layer3', 'layer4')
     at = dict(type='ConfigurableDistiller',
@@ -95,6 +112,20 @@ def distillers(s_ch: int, t_ch: int) -> dict:
         dist=single(dict(type='DISTLoss'), logits, 'logits_S', 'logits_T'),
         mgd=single(dict(type='MGDLoss', student_channels=s_ch, teacher_channels=t_ch), feat),
     )
+
+
+def memory_distillers(s_ch: int, t_ch: int) -> dict:
+    """:func:`distillers` plus the label-aware methods (IFVD, CIRKD, DKD) and
+    the affinity loss pooled to 16x16 nodes (``--memory``)."""
+    out = distillers(s_ch, t_ch)
+    out.update(
+        ifvd=single(dict(type='IFVDLoss', num_classes=2), FEAT, with_labels=True),
+        cirkd=single(dict(type='CIRKDLoss', num_classes=2, student_channels=s_ch,
+                          teacher_channels=t_ch), FEAT, with_labels=True),
+        dkd=single(dict(type='DKDLoss', temperature=1.0, alpha=1.0, beta=0.5), LOGITS,
+                   with_labels=True))
+    out['affinity pool 16'] = single(dict(type='PairwiseAffinityLoss', pool_size=16), FEAT)
+    return out
 
 
 def make_batch(n: int, size: int):
@@ -163,8 +194,14 @@ class Bench:
             teacher_cache=dict(pipeline=[dict(type='RandomFlip')]) if cache else None))
         return model.to(self.device).train()
 
-    def steps(self) -> dict:
-        """``name -> zero-argument step function`` (built lazily)."""
+    def steps(self, memory: bool = False) -> dict:
+        """``name -> zero-argument step function`` (built lazily); ``memory``:
+        the student step and the KD steps of :func:`memory_distillers` only."""
+        if memory:
+            out = {'student step': self._student_step}
+            for name, cfg in memory_distillers(self.s_ch, self.t_ch).items():
+                out[f'KD step: {name}'] = (lambda c=cfg: self._kd_step(c))
+            return out
         out = {'student step': self._student_step, 'teacher forward': self._teacher_forward}
         for name, cfg in distillers(self.s_ch, self.t_ch).items():
             out[f'KD step: {name}'] = (lambda c=cfg: self._kd_step(c))
@@ -202,7 +239,7 @@ def peak_memory_mb(args, name: str) -> float:
     """Extra peak memory of one step kind (MiB)."""
     if args.device.startswith('cuda'):
         bench = Bench(args)
-        step = bench.steps()[name]()
+        step = bench.steps(args.memory)[name]()
         torch.cuda.synchronize()
         base = torch.cuda.memory_allocated()
         torch.cuda.reset_peak_memory_stats()
@@ -225,12 +262,15 @@ def _proc_status_kb(key: str) -> int:
 
 def child_memory(args) -> None:
     """In a fresh process: peak RSS (MiB) of two steps above the RSS after one
-    warm-up step (optimizer state included in the baseline). Large buffers are
-    mmapped (MALLOC_MMAP_THRESHOLD_, set by the parent) so freed memory leaves
-    the RSS and the baseline is not inflated by the allocator's cache."""
+    warm-up step (optimizer state included in the baseline), or with
+    ``--memory`` above the RSS after building the models (no warm-up: the
+    optimizer state counts). Large buffers are mmapped (MALLOC_MMAP_THRESHOLD_,
+    set by the parent) so freed memory leaves the RSS and the baseline is not
+    inflated by the allocator's cache."""
     bench = Bench(args)
-    step = bench.steps()[args.memory_of]()
-    step()
+    step = bench.steps(args.memory)[args.memory_of]()
+    if not args.memory:
+        step()
     with open('/proc/self/clear_refs', 'w') as f:    # reset the VmHWM high-water mark
         f.write('5')
     base = _proc_status_kb('VmRSS')
@@ -266,6 +306,36 @@ def run(args) -> dict:
         max_overhead=max(r['overhead'] for r in rows if 'overhead' in r))
 
 
+def memory_run(args) -> dict:
+    """Peak memory of each step kind of :meth:`Bench.steps` (``memory=True``)
+    and its ratio to the student step's."""
+    names = ['student step'] + [f'KD step: {name}' for name in memory_distillers(8, 16)
+                                if not args.methods or name in args.methods]
+    peaks = {name: peak_memory_mb(args, name) for name in names}
+    rows = [dict(step=name, peak_mem_mb=mb, ratio=mb / peaks['student step'])
+            for name, mb in peaks.items()]
+    return dict(
+        setting=dict(device=args.device, threads=args.threads, size=args.size,
+                     batch=args.batch, student=f'ResNetV1c-18 w{args.student_width} + FCN',
+                     teacher=f'ResNetV1c-{args.teacher_depth} w{args.teacher_width} + FCN',
+                     memory='CUDA max_memory_allocated above the allocation after building'
+                     if args.device.startswith('cuda') else 'peak RSS (VmHWM) above the '
+                     'RSS after building the models, fresh process per step kind',
+                     steps=2),
+        rows=rows)
+
+
+def memory_markdown(result: dict) -> str:
+    s = result['setting']
+    lines = [f"Peak memory of two training steps on {s['device']} ({s['threads']} threads), "
+             f"batch {s['batch']} x {s['size']}x{s['size']}; student {s['student']}, "
+             f"teacher {s['teacher']}. Memory: {s['memory']}. ratio = KD step / student "
+             'step.', '', '| step | peak mem (MiB) | ratio |', '|---|---|---|']
+    lines += [f"| {r['step']} | {r['peak_mem_mb']:.1f} | {r['ratio']:.2f} |"
+              for r in result['rows']]
+    return '\n'.join(lines + [''])
+
+
 def markdown(result: dict) -> str:
     s = result['setting']
     lines = [f"KD cost on {s['device']} ({s['threads']} threads, {s['clock']} clock), batch {s['batch']} x "
@@ -286,7 +356,8 @@ def markdown(result: dict) -> str:
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--size', type=int, default=64)
+    p.add_argument('--size', type=int, default=None,
+                   help='tile side in px (default 64; 256 with --memory)')
     p.add_argument('--batch', type=int, default=4)
     p.add_argument('--student-width', type=int, default=16)
     p.add_argument('--teacher-width', type=int, default=32)
@@ -300,16 +371,24 @@ def parse_args(argv=None):
     p.add_argument('--repeats', type=int, default=15)
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     p.add_argument('--no-memory', action='store_true', help='skip memory measurement')
+    p.add_argument('--memory', action='store_true',
+                   help='time nothing; peak memory of each KD step vs the student step '
+                   '(kd_memory.{md,json})')
+    p.add_argument('--methods', nargs='+', default=None,
+                   help='with --memory: only these distillers (e.g. kd affinity)')
     p.add_argument('--out-dir', default='work_dirs/benchmarks/kd_overhead')
     p.add_argument('--memory-of', default=None, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.size is None:
+        args.size = 256 if args.memory else 64
     if args.clock is None:
         args.clock = 'wall' if args.device.startswith('cuda') else 'cpu'
     args.passthrough = [f'--size={args.size}', f'--batch={args.batch}',
                         f'--student-width={args.student_width}',
                         f'--teacher-width={args.teacher_width}',
                         f'--teacher-depth={args.teacher_depth}',
-                        f'--threads={args.threads}', f'--device={args.device}']
+                        f'--threads={args.threads}', f'--device={args.device}'] + \
+        (['--memory'] if args.memory else [])
     return args
 
 
@@ -319,8 +398,17 @@ def main(argv=None):
     if args.memory_of:
         child_memory(args)
         return
-    result = run(args)
     os.makedirs(args.out_dir, exist_ok=True)
+    if args.memory:
+        result = memory_run(args)
+        with open(osp.join(args.out_dir, 'kd_memory.json'), 'w') as f:
+            json.dump(result, f, indent=2)
+        table = memory_markdown(result)
+        with open(osp.join(args.out_dir, 'kd_memory.md'), 'w') as f:
+            f.write(table)
+        print(table)
+        return
+    result = run(args)
     with open(osp.join(args.out_dir, 'kd_overhead.json'), 'w') as f:
         json.dump(result, f, indent=2)
     table = markdown(result)
