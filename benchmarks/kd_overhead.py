@@ -115,8 +115,9 @@ def distillers(s_ch: int, t_ch: int) -> dict:
 
 
 def memory_distillers(s_ch: int, t_ch: int) -> dict:
-    """:func:`distillers` plus the label-aware methods (IFVD, CIRKD, DKD) and
-    the affinity loss pooled to 16x16 nodes (``--memory``)."""
+    """:func:`distillers` plus the label-aware methods (IFVD, CIRKD, DKD), the
+    affinity loss pooled to 16x16 nodes and CIRKD with the bounded settings of
+    ``configs/cirkd`` (``--memory``)."""
     out = distillers(s_ch, t_ch)
     out.update(
         ifvd=single(dict(type='IFVDLoss', num_classes=2), FEAT, with_labels=True),
@@ -125,6 +126,11 @@ def memory_distillers(s_ch: int, t_ch: int) -> dict:
         dkd=single(dict(type='DKDLoss', temperature=1.0, alpha=1.0, beta=0.5), LOGITS,
                    with_labels=True))
     out['affinity pool 16'] = single(dict(type='PairwiseAffinityLoss', pool_size=16), FEAT)
+    # the bounded settings of configs/cirkd (pooled anchors, smaller memories)
+    out['cirkd bounded'] = single(dict(
+        type='CIRKDLoss', num_classes=2, student_channels=s_ch, teacher_channels=t_ch,
+        batch_pool=2, max_anchors=2048, pixel_memory_size=2000, region_memory_size=200,
+        pixel_contrast_size=1024, region_contrast_size=256), FEAT, with_labels=True)
     return out
 
 
