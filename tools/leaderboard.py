@@ -20,13 +20,6 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from mmkd_rs.benchmark.leaderboard import (apply_outputs, collect_boards,  # noqa: E402
-                                           read_manifests, readme_paths, render_board_files,
-                                           render_readmes)
-from mmkd_rs.benchmark.records import RecordError  # noqa: E402
-from mmkd_rs.benchmark.readme_markers import MarkerError  # noqa: E402
-from mmkd_rs.benchmark.suite import SuiteError, load_suites  # noqa: E402
-
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
@@ -52,6 +45,13 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    # after parsing: --help needs none of pandas, scipy, matplotlib and mmengine
+    from mmkd_rs.benchmark.leaderboard import (apply_outputs, collect_boards, read_manifests,
+                                               readme_paths, render_board_files,
+                                               render_readmes)
+    from mmkd_rs.benchmark.readme_markers import MarkerError
+    from mmkd_rs.benchmark.records import RecordError
+    from mmkd_rs.benchmark.suite import SuiteError, load_suites
     try:
         manifests = ([s.manifest() for s in load_suites(args.suite)] if args.suite
                      else read_manifests(args.results_dir))
