@@ -107,15 +107,26 @@ def plot_curves(curves: Dict[str, Dict[str, List[list]]], keys: Sequence[str],
     keys = [k for k in keys if any(k in c for c in curves.values())]
     if not keys:
         return None
-    fig, axes = plt.subplots(1, len(keys), figsize=(4.8 * len(keys), 3.8), squeeze=False)
-    for ax, key in zip(axes[0], keys):
+
+    def draw(ax, key):
         for label in sorted(curves):
             series = curves[label].get(key)
             if series:
                 ax.plot([p[0] for p in series], [p[1] for p in series], label=label, lw=1.2,
                         marker='o', markersize=2.5)
+        return key
+
+    return _curve_panels(keys, draw, title)
+
+
+def _curve_panels(keys: Sequence[str], draw, title: str) -> bytes:
+    """One panel per key, side by side; ``draw(ax, key)`` draws a panel's lines
+    and returns its y label. Axis labels, grid, legend and title are shared."""
+    fig, axes = plt.subplots(1, len(keys), figsize=(4.8 * len(keys), 3.8), squeeze=False)
+    for ax, key in zip(axes[0], keys):
+        ylabel = draw(ax, key)
         ax.set_xlabel('iteration')
-        ax.set_ylabel(key)
+        ax.set_ylabel(ylabel)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
     if title:
@@ -145,8 +156,8 @@ def plot_seed_curves(curves: Dict[str, List[Dict[str, List[list]]]], keys: Seque
     if not keys:
         return None
     colors = plt.rcParams['axes.prop_cycle'].by_key()['color']
-    fig, axes = plt.subplots(1, len(keys), figsize=(4.8 * len(keys), 3.8), squeeze=False)
-    for ax, key in zip(axes[0], keys):
+
+    def draw(ax, key):
         for i, entry in enumerate(sorted(curves)):
             runs = [c[key] for c in curves[entry] if c.get(key)]
             if not runs:
@@ -159,11 +170,6 @@ def plot_seed_curves(curves: Dict[str, List[Dict[str, List[list]]]], keys: Seque
                 ax.fill_between(steps, [m - s for m, s in zip(mean, std)],
                                 [m + s for m, s in zip(mean, std)], color=color, alpha=0.2,
                                 lw=0)
-        ax.set_xlabel('iteration')
-        ax.set_ylabel(f'{key} (mean ± std over seeds)')
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    return png_bytes(fig)
+        return f'{key} (mean ± std over seeds)'
+
+    return _curve_panels(keys, draw, title)
