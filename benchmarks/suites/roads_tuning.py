@@ -42,12 +42,8 @@ grids = dict(
     dkd={f'a{a}-T{t}': {_L + 'loss_dkd.alpha': a, _L + 'loss_dkd.temperature': t}
          for a, t in ((1.0, 1.0), (1.0, 4.0), (3.0, 1.0), (3.0, 4.0))},
 )
-entries = [
-    dict(name=_teacher, role='teacher', method='teacher', budget_s=400,
-         config='configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py'),
-    dict(name='student', role='student', method='student', budget_s=90,
-         config='configs/tskd/linknet-r18-w32_student_quick_synthetic-64x64.py'),
-] + [
+# the teacher and the student alone exactly as in the base suite
+entries = _base_.entries[:2] + [
     dict(name=f'{m}@{label}', role='distill', method=m, teacher=_teacher, budget_s=160,
          config=_config[m], cfg_options=options)
     for m, points in grids.items() for label, options in points.items()

@@ -13,12 +13,8 @@ leaderboards = [
 ]
 _teacher = 'eo-teacher'
 _tail = '_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py'
-entries = [
-    dict(name=_teacher, role='teacher', method='teacher', budget_s=60,
-         config='configs/hfd/hfd-teacher-eo_r18-hfam-fcn_1xb8-quick_synthetic-sn6-eo-64.py'),
-    dict(name='student', role='student', method='student', budget_s=60,
-         config='configs/hfd/hfd-student-sar' + _tail),
-] + [
+# the teacher and the student alone exactly as in the base suite
+entries = _base_.entries[:2] + [
     dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=75,
          config=f'configs/{m}/{m}{_tail}', cfg_options=_base_.tuned[m])
     for m in ('ifvd', 'cirkd', 'dkd')
