@@ -16,22 +16,20 @@ from mmkd_rs.evaluation.graph.truth_cache import TruthCache
 from mmkd_rs.evaluation.metrics.road_metric import RoadMetric
 
 
-def grid_tile(size=1300, step=110, width=11):
-    """A dense road network (grid + diagonal), as in benchmarks/road_metric_speed.py."""
-    m = np.zeros((size, size), bool)
-    for k in range(step // 2, size, step):
-        m[k - width // 2:k + width // 2 + 1, :] = True
-        m[:, k - width // 2:k + width // 2 + 1] = True
-    yy, xx = np.mgrid[:size, :size]
-    return m | (np.abs(yy - xx) <= width // 2)
+def _speed_script():
+    """benchmarks/road_metric_speed.py, whose tiles these tests pin."""
+    import importlib.util
+    import os.path as osp
+    path = osp.join(osp.dirname(__file__), '..', '..', 'benchmarks', 'road_metric_speed.py')
+    spec = importlib.util.spec_from_file_location('road_metric_speed', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def predictions(mask, seed=0):
-    """(blurred, speckled): noise, smoothed and thresholded; then 0.2 % pixels flipped."""
-    rng = np.random.default_rng(seed)
-    noisy = mask.astype(np.float32) + rng.normal(0, 0.7, mask.shape)
-    blurred = ndimage.gaussian_filter(noisy, 2.5) > 0.5
-    return blurred, blurred ^ (rng.random(mask.shape) < 0.002)
+_SPEED = _speed_script()
+grid_tile = _SPEED.road_grid  # dense road network (grid + diagonal)
+predictions = _SPEED.predictions  # (blurred, speckled) predictions of a mask
 
 
 def _sample(pred, gt):
