@@ -3,7 +3,6 @@ run order and seeds, cfg-options, recorded sha256, reuse, failures, cluster
 scripts, ``--list``, suite errors and the MTKD suite."""
 import json
 import subprocess
-import sys
 
 import pytest
 
@@ -11,11 +10,9 @@ from _benchmark_paths import FIXTURES, REPO
 from mmkd_rs.benchmark.emit import emit_script
 from mmkd_rs.benchmark.provenance import sha256_file
 from mmkd_rs.benchmark.records import load_record, record_path, save_record
-from mmkd_rs.benchmark.runner import BenchmarkRunner
 from mmkd_rs.benchmark.suite import (SuiteError, check_configs, load_suite, load_suites,
                                      run_plan, select_entries)
 
-FAKE = [sys.executable, str(FIXTURES / 'fake_tools.py')]
 MULTI = str(FIXTURES / 'suite_multi.py')
 # cfg-option of 'multi' -> (entry it loads, the seed a fixed teacher_seed loads)
 SOURCES = {'model.teacher_ckpt': ('teacher', 0), 'model.teachers.a.ckpt': ('part-a', 1),
@@ -24,25 +21,9 @@ SOURCES = {'model.teacher_ckpt': ('teacher', 0), 'model.teachers.a.ckpt': ('part
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
-    calls = tmp_path / 'calls.jsonl'
-    calls.touch()
-    monkeypatch.setenv('FAKE_CALLS', str(calls))
-    monkeypatch.delenv('FAKE_FAIL_ON', raising=False)
-    results, work = tmp_path / 'results', tmp_path / 'work'
-
-    def make_runner():
-        return BenchmarkRunner(str(results), str(work), train_cmd=FAKE + ['train'],
-                               test_cmd=FAKE + ['test'], repo_root=str(REPO), measure=False,
-                               log=lambda s: None)
-
-    def read_calls():
-        return [json.loads(line) for line in calls.read_text().splitlines()]
-
-    def record(entry, seed):
-        return load_record(record_path(str(results), 'multi-suite', entry, seed))
-
-    return load_suite(MULTI), make_runner, read_calls, record, work
+def env(fake_tools):
+    return (load_suite(MULTI), fake_tools.make_runner, fake_tools.read_calls,
+            fake_tools.records_of('multi-suite'), fake_tools.work)
 
 
 def _options_of(calls, entry, mode='train'):

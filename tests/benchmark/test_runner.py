@@ -1,37 +1,18 @@
 """The suite runner with fake train/test commands: records, skipping, resuming, failures."""
 import json
 import os.path as osp
-import sys
 
 import pytest
 
-from _benchmark_paths import FIXTURES, REPO
+from _benchmark_paths import FIXTURES
 from mmkd_rs.benchmark.provenance import sha256_file
 from mmkd_rs.benchmark.records import load_record, record_path
-from mmkd_rs.benchmark.runner import BenchmarkRunner
 from mmkd_rs.benchmark.suite import load_suite, select_entries
 
-FAKE = [sys.executable, str(FIXTURES / 'fake_tools.py')]
-
-
 @pytest.fixture
-def env(tmp_path, monkeypatch):
-    calls = tmp_path / 'calls.jsonl'
-    calls.touch()
-    monkeypatch.setenv('FAKE_CALLS', str(calls))
-    monkeypatch.delenv('FAKE_FAIL_ON', raising=False)
+def env(fake_tools):
     suite = load_suite(str(FIXTURES / 'suite_fake.py'))
-
-    def make_runner(**kwargs):
-        return BenchmarkRunner(str(tmp_path / 'results'), str(tmp_path / 'work'),
-                               train_cmd=FAKE + ['train'], test_cmd=FAKE + ['test'],
-                               repo_root=str(REPO), measure=False, log=lambda s: None,
-                               **kwargs)
-
-    def read_calls():
-        return [json.loads(line) for line in calls.read_text().splitlines()]
-
-    return suite, make_runner, read_calls, tmp_path / 'results'
+    return suite, fake_tools.make_runner, fake_tools.read_calls, fake_tools.results
 
 
 def _work_dir_of_call(call):

@@ -2,7 +2,6 @@
 records, one cost measurement per entry, bit-identical repeated runs."""
 import json
 import os.path as osp
-import sys
 
 import pytest
 import torch
@@ -13,30 +12,11 @@ from mmkd_rs.benchmark.records import load_record, record_path
 from mmkd_rs.benchmark.runner import BenchmarkRunner
 from mmkd_rs.benchmark.suite import load_suite, select_entries
 
-FAKE = [sys.executable, str(FIXTURES / 'fake_tools.py')]
-
-
 @pytest.fixture
-def env(tmp_path, monkeypatch):
-    calls = tmp_path / 'calls.jsonl'
-    calls.touch()
-    monkeypatch.setenv('FAKE_CALLS', str(calls))
-    monkeypatch.delenv('FAKE_FAIL_ON', raising=False)
+def env(fake_tools):
     suite = load_suite(str(FIXTURES / 'suite_fake.py'))  # seeds [0, 1]; teacher seeds [0]
-    results, work = tmp_path / 'results', tmp_path / 'work'
-
-    def make_runner(measure=False):
-        return BenchmarkRunner(str(results), str(work), train_cmd=FAKE + ['train'],
-                               test_cmd=FAKE + ['test'], repo_root=str(REPO), measure=measure,
-                               log=lambda s: None)
-
-    def read_calls():
-        return [json.loads(line) for line in calls.read_text().splitlines()]
-
-    def record(entry, seed):
-        return load_record(record_path(str(results), 'fake-suite', entry, seed))
-
-    return suite, make_runner, read_calls, record, work
+    return (suite, fake_tools.make_runner, fake_tools.read_calls,
+            fake_tools.records_of('fake-suite'), fake_tools.work)
 
 
 def _teacher_ckpts(calls, option='model.teacher_ckpt'):
