@@ -55,6 +55,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 
 import torch
 
@@ -379,6 +380,9 @@ def loader_markdown(result: dict) -> str:
              'samples/s:', '', '| family | tiles | 1st pass | 2nd pass | footprint cache off |',
              '|---|---|---|---|---|']
     for name, r in result['families'].items():
+        if 'error' in r:
+            lines.append(f"| {name}: {r['title']} | FAILED | | | |")
+            continue
         lo = r['loader']
         off = lo.get('no_footprint_cache')
         lines.append(f"| {name}: {r['title']} | {lo['samples']} | {lo['first_pass']:.2f} | "
@@ -399,6 +403,10 @@ def markdown(result: dict) -> str:
              'loader samples/s (1 worker, 1st / 2nd pass) |',
              '|---|---|---|---|---|---|---|---|---|---|---|']
     for name, r in result['families'].items():
+        if 'error' in r:
+            last = r['error'].strip().splitlines()[-1]
+            lines.append(f"| {name}: {r['title']} | FAILED: {last} |" + ' |' * 9)
+            continue
         mem = r['kd']['peak_mem_gib']
         teacher = ', '.join(f'{v:.1f}' for v in r['teacher_fps'].values())
         lines.append(
@@ -426,6 +434,13 @@ def update_readme(path: str, table: str) -> None:
         f.write(text[:start + len(README_START)] + '\n' + table + text[end:])
 
 
+def write_partial(result: dict, out_dir: str) -> None:
+    """``gpu_check.json`` as it stands after each family (a run stopped by a time
+    limit keeps the families it finished)."""
+    with open(osp.join(out_dir, 'gpu_check.json'), 'w') as f:
+        json.dump(dict(result, partial=True), f, indent=2)
+
+
 def main(argv=None):
     args = parse_args(argv)
     import mmkd_rs  # noqa: F401
@@ -445,7 +460,14 @@ def main(argv=None):
     if args.loader_only:
         result['setting']['loader_only'] = True
     for name in args.families:
-        result['families'][name] = check_family(name, data_dir, args)
+        try:
+            result['families'][name] = check_family(name, data_dir, args)
+        except Exception as exc:    # one broken family must not hide the others' figures
+            result['families'][name] = dict(title=FAMILIES[name]['title'],
+                                            error=traceback.format_exc()[-3000:])
+            print(f'{name}: FAILED: {exc!r}', file=sys.stderr)
+            _release()
+        write_partial(result, args.out_dir)
     if not (args.no_dist or args.loader_only):
         name = args.dist_family or args.families[0]
         if name not in result['families']:          # its data comes from its own check
@@ -465,7 +487,7 @@ def main(argv=None):
     if args.readme:
         update_readme(args.readme, table)
     print(table)
-    failed = [n for n, r in result['families'].items() if 'kd' in r
+    failed = [n for n, r in result['families'].items() if 'error' in r or 'kd' in r
               and not (r['kd']['losses_finite'] and r['student']['losses_finite'])]
     if failed or (result.get('dist') or {}).get('returncode'):
         return 1

@@ -82,3 +82,27 @@ def test_tiny_sar_and_road_families_and_dist_launch(gpu_check, tmp_path, monkeyp
     dist = result['dist']
     assert (dist['returncode'], dist['backend'], dist['iterations_logged']) == (0, 'gloo', 2)
     assert 'tools/dist_train.sh configs/hfd/' in table
+
+
+def test_a_failing_family_is_reported_and_the_others_still_run(gpu_check, tmp_path,
+                                                                monkeypatch):
+    """One family's exception becomes an error row (and exit 1); the JSON is written
+    after every family, so a run stopped by a time limit keeps what it finished."""
+    seen = []
+
+    def check_family(name, data_dir, args):
+        seen.append((name, json.loads((tmp_path / 'out' / 'gpu_check.json').read_text())
+                     if seen else None))
+        raise RuntimeError(f'CUDA out of memory in {name}')
+
+    monkeypatch.setattr(gpu_check, 'check_family', check_family)
+    code, result, table = _run(gpu_check, tmp_path, monkeypatch, '--families', 'hfd', 'tskd',
+                               '--no-dist')
+    assert code == 1
+    assert [name for name, _ in seen] == ['hfd', 'tskd']
+    partial = seen[1][1]
+    assert partial['partial'] is True and list(partial['families']) == ['hfd']
+    assert 'CUDA out of memory in hfd' in result['families']['hfd']['error']
+    assert 'partial' not in result
+    assert '| hfd: HFD-Net' in table and 'FAILED: RuntimeError: CUDA out of memory in tskd' \
+        in table
