@@ -182,10 +182,16 @@ class StepProbe:
 
     priority = 'LOWEST'
 
-    def __init__(self, watch=()):
+    def __init__(self, watch=(), memory_reader=None):
         self.watch, self.times, self.losses, self.nonfinite = watch, [], [], []
         self.watched = []
         self.scales, self._start = [], None
+        # peak bytes allocated, read after every iteration: mmengine's LoggerHook
+        # resets the CUDA peak counter at each log, so a reading after training
+        # would only see what was allocated since the last log
+        self.memory_reader = memory_reader or (torch.cuda.max_memory_allocated
+                                               if torch.cuda.is_available() else None)
+        self.peak_bytes = None
 
     @staticmethod
     def _sync():
@@ -228,7 +234,20 @@ class StepProbe:
                 if scaler is not None:
                     probe.scales.append(float(scaler.get_scale()))
 
+        class _PeakMemory(Hook):
+            # before LoggerHook (BELOW_NORMAL) resets the peak counter
+            def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+                probe.read_peak()
+
         runner.register_hook(_Hook(), priority=self.priority)
+        if self.memory_reader is not None:
+            runner.register_hook(_PeakMemory(), priority=self.memory_priority)
+
+    memory_priority = 'HIGHEST'
+
+    def read_peak(self) -> None:
+        peak = int(self.memory_reader())
+        self.peak_bytes = peak if self.peak_bytes is None else max(self.peak_bytes, peak)
 
     def _watcher(self, mod_name):
         def hook(module, inputs, output):
@@ -252,8 +271,7 @@ def train(cfg, watch=()):
         times=probe.times, losses_finite=not probe.nonfinite, watched=probe.watched,
         nonfinite=probe.nonfinite[:20], loss_scale=probe.scales[-1] if probe.scales else None,
         skipped_steps=skipped if probe.scales else None,
-        peak_mem_gib=torch.cuda.max_memory_allocated() / 2 ** 30
-        if torch.cuda.is_available() else None,
+        peak_mem_gib=None if probe.peak_bytes is None else probe.peak_bytes / 2 ** 30,
         last_losses=probe.losses[-1] if probe.losses else {}), runner
 
 

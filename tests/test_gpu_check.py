@@ -106,3 +106,26 @@ def test_a_failing_family_is_reported_and_the_others_still_run(gpu_check, tmp_pa
     assert 'partial' not in result
     assert '| hfd: HFD-Net' in table and 'FAILED: RuntimeError: CUDA out of memory in tskd' \
         in table
+
+
+def test_peak_memory_is_read_every_iteration_before_the_logger_resets_it(gpu_check):
+    """mmengine's LoggerHook resets the CUDA peak counter at every log; the probe
+    reads it after each iteration from a hook that runs before LoggerHook's."""
+    from mmengine.hooks import LoggerHook
+    from mmengine.runner.priority import get_priority
+
+    readings = iter([100, 300, 200])
+    probe = gpu_check.StepProbe(memory_reader=lambda: next(readings))
+    hooks = []
+
+    class FakeRunner:
+        def register_hook(self, hook, priority):
+            hooks.append((hook, priority))
+
+    probe.attach(FakeRunner())
+    memory = [h for h, p in hooks if p == probe.memory_priority]
+    assert len(hooks) == 2 and len(memory) == 1
+    assert get_priority(probe.memory_priority) < get_priority(LoggerHook.priority)
+    for i in range(3):
+        memory[0].after_train_iter(None, i)
+    assert probe.peak_bytes == 300

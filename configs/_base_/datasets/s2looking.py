@@ -6,7 +6,7 @@ data_root = 'data/s2looking'
 crop_size = (256, 256)
 train_pipeline = [
     dict(type='LoadBiTemporalImages', channels_per_date=(3, 3)),
-    dict(type='LoadBiTemporalAnnotations', label_format='0-255'),
+    dict(type='LoadBiTemporalAnnotations', label_format='auto'),
     dict(type='BiTemporalRandomCrop', crop_size=crop_size),
     dict(type='BiTemporalRandomFlip', prob=0.5, direction=['horizontal', 'vertical']),
     dict(type='BiTemporalRandomRot90', prob=0.5),
@@ -16,7 +16,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadBiTemporalImages', channels_per_date=(3, 3)),
-    dict(type='LoadBiTemporalAnnotations', label_format='0-255'),
+    dict(type='LoadBiTemporalAnnotations', label_format='auto'),
     dict(type='PackBiTemporalInputs'),
 ]
 train_dataloader = dict(

@@ -35,8 +35,11 @@ train_pipeline = sar_load_pipeline + [
     dict(type='PackPairedSegInputs'),
 ]
 test_pipeline = sar_load_pipeline + [dict(type='PackPairedSegInputs')]
+# one worker delivers about 8 samples/s (900 px SAR tiles, footprints rasterised once
+# per tile); on an H200 the HFD-Net step (batch 8) would need 11 workers
+# (benchmarks/README.md, GPU readiness): 8 is what a 16-core node gives one GPU
 train_dataloader = dict(
-    batch_size=8, num_workers=4, persistent_workers=True,
+    batch_size=8, num_workers=8, persistent_workers=True,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(type=dataset_type, data_root=data_root,
                  ann_file='splits/train.txt', pipeline=train_pipeline))
