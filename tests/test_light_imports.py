@@ -155,3 +155,19 @@ def test_dataset_converters_parse_arguments_before_importing_torch():
         assert result['status'] == 0, (name, result)
         assert not {'torch', 'mmseg', 'mmcv'} & set(result['heavy']), (name, result)
         assert result['cpu_s'] < 1.0, (name, result)
+
+
+# every other tool; ``mmengine`` (its Config and DictAction parse --cfg-options) is allowed
+ENTRY_TOOLS = ['train.py', 'test.py', 'infer.py', 'run_benchmark.py', 'demo.py',
+               'model_converters/extract_student.py', 'misc/check_dataset.py',
+               'misc/list_modules.py', 'analysis/get_flops.py', 'analysis/params.py',
+               'analysis/benchmark.py', 'analysis/plot_curves.py']
+
+
+def test_every_tool_answers_help_without_torch():
+    assert all((REPO / 'tools' / name).is_file() for name in ENTRY_TOOLS)
+    for name in ENTRY_TOOLS:
+        result = _run_tool(name, '--help')
+        assert result['status'] == 0, (name, result)
+        assert not {'torch', 'mmseg', 'mmcv'} & set(result['heavy']), (name, result)
+        assert result['cpu_s'] < 1.0, (name, result)

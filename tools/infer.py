@@ -31,7 +31,9 @@ from mmengine.config import DictAction  # noqa: E402
 
 import mmkd_rs  # noqa: E402,F401  (mmcv-lite compatibility, safe checkpoint loading)
 from mmkd_rs.utils.errors import user_errors  # noqa: E402
-from mmkd_rs.utils.tool_utils import pin_torch_threads  # noqa: E402
+
+# torch and the inferencer are imported after the arguments are parsed, so that
+# --help and argument errors answer at once
 
 
 def parse_args(argv=None):
@@ -62,6 +64,7 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     with user_errors('infer'):
+        from mmkd_rs.utils.tool_utils import pin_torch_threads
         pin_torch_threads()
         from mmkd_rs.apis import RSInferencer
         inferencer = RSInferencer(args.config, args.checkpoint, device=args.device,

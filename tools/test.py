@@ -19,9 +19,9 @@ from mmengine.config import DictAction  # noqa: E402
 
 import mmkd_rs  # noqa: E402,F401  (mmcv-lite compatibility, safe checkpoint loading)
 from mmkd_rs.utils.errors import UserError, user_errors  # noqa: E402
-from mmkd_rs.utils.tool_utils import (check_checkpoint, check_data_roots,  # noqa: E402
-                                      load_config, pin_torch_threads, set_work_dir,
-                                      setup_launcher)
+
+# torch, mmengine's runner and the project's modules are imported after the
+# arguments are parsed, so that --help and argument errors answer at once
 
 
 def parse_args(argv=None):
@@ -63,6 +63,9 @@ def trigger_visualization_hook(cfg, args) -> None:
 def main(argv=None):
     args = parse_args(argv)
     with user_errors('test'):
+        from mmkd_rs.utils.tool_utils import (check_checkpoint, check_data_roots,
+                                              load_config, pin_torch_threads, set_work_dir,
+                                              setup_launcher)
         pin_torch_threads()
         cfg = load_config(args.config, args.cfg_options)
         set_work_dir(cfg, args.work_dir, args.config)

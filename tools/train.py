@@ -17,16 +17,13 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import torch  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
 
 import mmkd_rs  # noqa: E402,F401  (mmcv-lite compatibility, safe checkpoint loading)
-from mmkd_rs.utils.checkpoint_safety import (checkpoint_damage,  # noqa: E402
-                                             damaged_message, previous_intact_checkpoint)
 from mmkd_rs.utils.errors import UserError, user_errors  # noqa: E402
-from mmkd_rs.utils.tool_utils import (check_checkpoint, check_data_roots,  # noqa: E402
-                                      load_config, pin_torch_threads, set_work_dir,
-                                      setup_launcher)
+
+# torch, mmengine's runner and the project's modules are imported after the
+# arguments are parsed, so that --help and argument errors answer at once
 
 
 def parse_args(argv=None):
@@ -63,6 +60,7 @@ def apply_amp(cfg) -> None:
         return
     if wrapper != 'OptimWrapper':
         raise UserError(f'--amp needs optim_wrapper.type="OptimWrapper", got "{wrapper}"')
+    import torch
     if torch.cuda.is_available():
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.loss_scale = 'dynamic'
@@ -81,6 +79,9 @@ def resumable_checkpoint(work_dir: str):
         UserError: the last checkpoint is damaged and no earlier one is intact.
     """
     from mmengine.runner import find_latest_checkpoint
+
+    from mmkd_rs.utils.checkpoint_safety import (checkpoint_damage, damaged_message,
+                                                 previous_intact_checkpoint)
     latest = find_latest_checkpoint(work_dir)
     if latest is None:
         return None
@@ -99,6 +100,7 @@ def resumable_checkpoint(work_dir: str):
 
 def check_intact(path: str) -> None:
     """Raise :class:`UserError` naming ``path`` if it is a damaged local file."""
+    from mmkd_rs.utils.checkpoint_safety import checkpoint_damage, damaged_message
     damage = osp.isfile(path) and checkpoint_damage(path)
     if damage:
         raise UserError(damaged_message(path, damage))
@@ -129,6 +131,9 @@ def claim_work_dir(work_dir: str, overwrite: bool) -> None:
 def main(argv=None):
     args = parse_args(argv)
     with user_errors('train'):
+        from mmkd_rs.utils.tool_utils import (check_checkpoint, check_data_roots,
+                                              load_config, pin_torch_threads, set_work_dir,
+                                              setup_launcher)
         pin_torch_threads()
         cfg = load_config(args.config, args.cfg_options)
         set_work_dir(cfg, args.work_dir, args.config)

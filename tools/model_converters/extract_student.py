@@ -13,8 +13,6 @@ import argparse
 import sys
 
 import mmkd_rs  # noqa: F401  (safe checkpoint loading, mmcv-lite glue)
-from mmkd_rs.distill.extract import StudentExtractionError, extract_student
-from mmkd_rs.distill.teacher import TeacherCheckpointError
 
 
 def parse_args(argv=None):
@@ -28,6 +26,9 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    # torch and the distillation modules load after parsing: --help answers at once
+    from mmkd_rs.distill.extract import StudentExtractionError, extract_student
+    from mmkd_rs.distill.teacher import TeacherCheckpointError
     try:
         summary = extract_student(args.kd_ckpt, args.out, args.student_config)
     except (FileNotFoundError, StudentExtractionError, TeacherCheckpointError) as err:
