@@ -51,12 +51,23 @@ def infer_in_channels(model) -> int:
 
 
 def default_input_hw(cfg: Config) -> Tuple[int, int]:
-    """(H, W) for measurements: the config's ``crop_size``, else the data
-    preprocessor's ``size``, else 256 x 256."""
-    candidates = [cfg.get('crop_size')]
+    """(H, W) for measurements: the size one test-time forward pass sees.
+
+    That is the sliding window (``model.test_cfg.crop_size`` with
+    ``mode='slide'``, of the student for distillation configs), which is
+    also the tile size of the quick suites' whole-tile evaluation; else the
+    training ``crop_size``, else the data preprocessor's ``size``, else
+    256 x 256.  The benchmark suites pass their ``evaluation.input_shape``.
+    """
     model = cfg.get('model', {})
-    for owner in (model, model.get('student', {}) if isinstance(model.get('student'), dict)
-                  else {}):
+    owners = [model] + ([model['student']] if isinstance(model.get('student'), dict) else [])
+    candidates = []
+    for owner in owners:
+        test_cfg = owner.get('test_cfg') or {}
+        if test_cfg.get('mode') == 'slide':
+            candidates.append(test_cfg.get('crop_size'))
+    candidates.append(cfg.get('crop_size'))
+    for owner in owners:
         preprocessor = owner.get('data_preprocessor') or {}
         candidates.append(preprocessor.get('size'))
     for size in candidates:

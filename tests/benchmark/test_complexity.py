@@ -121,3 +121,21 @@ def test_get_flops_and_benchmark_tools(capsys):
     assert 'img/s' in capsys.readouterr().out
     counts = _tool('params').main([kd])
     assert counts == {'student': 47270, 'teacher': teacher['params']}
+
+
+def test_default_size_is_the_test_window_not_the_training_crop(capsys):
+    """Quick change-detection configs train on 128 px crops but test whole 256 px
+    tiles in one 256 window: FLOPs are measured (and printed) at 256."""
+    config = REPO / 'configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py'
+    cfg = Config.fromfile(str(config))
+    assert tuple(cfg.crop_size) == (128, 128)
+    assert default_input_hw(cfg) == (256, 256)
+    spec = importlib.util.spec_from_file_location('get_flops',
+                                                  REPO / 'tools/analysis/get_flops.py')
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    result = tool.main([str(config)])
+    assert result['input_shape'] == [6, 256, 256]
+    assert 'Input shape: (6, 256, 256)' in capsys.readouterr().out
+    at_crop = tool.main([str(config), '--shape', '128', '128'])
+    assert at_crop['flops'] * 4 == pytest.approx(result['flops'], rel=0.01)

@@ -26,7 +26,8 @@ def parse_args(argv=None):
     parser.add_argument('checkpoint', nargs='?', help='weights (a distillation checkpoint '
                         'gives its student, or its teacher with --teacher)')
     parser.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'),
-                        help='input size (default: the config\'s crop size, else 256 256)')
+                        help='input size in pixels (default: the size one test-time forward '
+                        'sees, as in tools/analysis/get_flops.py)')
     parser.add_argument('--repeat', type=int, default=50, help='timed passes')
     parser.add_argument('--warmup', type=int, default=10, help='untimed passes first')
     parser.add_argument('--device', default=None,

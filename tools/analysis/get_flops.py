@@ -24,7 +24,9 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='FLOPs and params of a model (mmkd_rs)')
     parser.add_argument('config', help='config file (plain or distillation)')
     parser.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'),
-                        help='input size (default: the config\'s crop size, else 256 256)')
+                        help='input size in pixels (default: the size one test-time forward sees: '
+                        'the sliding window model.test_cfg.crop_size, else the training '
+                        'crop_size, else 256 256)')
     parser.add_argument('--channels', type=int,
                         help='input channels (default: inferred from the model)')
     parser.add_argument('--teacher', action='store_true',
