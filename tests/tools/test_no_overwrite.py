@@ -1,6 +1,7 @@
 """Nothing is overwritten silently: work dirs of earlier runs, converter outputs, inputs."""
 import hashlib
 import importlib.util
+import os
 import os.path as osp
 import sys
 
@@ -96,9 +97,13 @@ def test_deepglobe_refuses_existing_output_overlap_and_empty_split(tmp_path, cap
     assert _digest(out) == converted                     # replaced, nothing stale left
     one = tmp_path / 'one'
     write_deepglobe(str(one), num=1, size=64, seed=0)
-    _user_error(capsys, lambda: deepglobe([str(one), '-o', str(tmp_path / 'out1')]),
-                'the val split would be empty', 'holds 1 sample(s)', '--val-ratio 0.1')
+    _user_error(capsys, lambda: deepglobe([str(src), '-o', str(tmp_path / 'out1'),
+                                           '--test-ratio', '0.5']),
+                'the test split would be empty', 'holds 2 sample(s)', '--test-ratio 0.5')
     assert not osp.exists(tmp_path / 'out1')
+    deepglobe([str(one), '-o', str(tmp_path / 'out2')])    # one sample: train, with a warning
+    assert 'holds one sample' in capsys.readouterr().err
+    assert sorted(os.listdir(tmp_path / 'out2' / 'ann_dir')) == ['train']
 
 
 def test_spacenet6_keeps_the_datasets_own_splits_and_refuses_empty_ones(tmp_path, capsys):

@@ -151,3 +151,77 @@ def test_spacenet3_converter_labels_only_on_reference_grid(tmp_path):
     empty_junctions = cv2.imread(
         str(tmp_path / 'junction_dir' / 'train' / 'AOI_2_Vegas_img198.png'), 0)
     assert not empty_junctions.any()      # img198: two lines, no junction (as the reference)
+
+
+def test_split_names_test_ratio_keeps_the_train_val_draw():
+    from mmkd_rs.datasets.roads.layout import split_names
+    names = [f'tile{i:02d}' for i in range(20)]
+    two = split_names(names, 0.2, seed=3)
+    three = split_names(names, 0.2, seed=3, test_ratio=0.25)
+    assert set(two) == {'train', 'val'} and set(three) == {'train', 'val', 'test'}
+    assert three['val'] == two['val'] and len(three['val']) == 4
+    assert len(three['test']) == 5 and len(three['train']) == 11
+    assert sorted(three['train'] + three['val'] + three['test']) == names
+    assert set(three['test']) <= set(two['train'])
+    # tiny folders: each asked-for split keeps a sample, training keeps one
+    small = split_names(['a', 'b', 'c'], 0.1, seed=0, test_ratio=0.1)
+    assert [len(small[k]) for k in ('train', 'val', 'test')] == [1, 1, 1]
+    crowded = split_names(list('abcd'), 0.75, seed=0, test_ratio=0.25)
+    assert [len(crowded[k]) for k in ('train', 'val', 'test')] == [1, 3, 0]
+
+
+def test_road_converters_write_a_test_split_or_one_whole_split(tmp_path, capsys):
+    write_deepglobe(str(tmp_path / 'dg'), num=4, size=64, seed=0)
+    _tool('deepglobe').main([str(tmp_path / 'dg'), '-o', str(tmp_path / 'three'),
+                             '--val-ratio', '0.25', '--test-ratio', '0.25'])
+    counts = {s: len(list((tmp_path / 'three' / 'ann_dir' / s).glob('*.png')))
+              for s in ('train', 'val', 'test')}
+    assert counts == dict(train=2, val=1, test=1)
+    _tool('deepglobe').main([str(tmp_path / 'dg'), '-o', str(tmp_path / 'whole'),
+                             '--split', 'test'])
+    assert sorted(p.name for p in (tmp_path / 'whole' / 'ann_dir').iterdir()) == ['test']
+    assert len(list((tmp_path / 'whole' / 'conn_dir' / 'test').glob('*.png'))) == 4
+    write_spacenet3(str(tmp_path / 'sn'), num=2, size=64, seed=0, bit_depth=16)
+    _tool('spacenet3').main(['--img-dir', str(tmp_path / 'sn' / 'RGB-PanSharpen'),
+                             '--geojson-dir', str(tmp_path / 'sn' / 'geojson' / 'spacenetroads'),
+                             '-o', str(tmp_path / 'sn_val'), '--lane-width-m', '3',
+                             '--split', 'val'])
+    assert sorted(p.name for p in (tmp_path / 'sn_val' / 'ann_dir').iterdir()) == ['val']
+    # a split left empty is one clear error, before anything is written
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_:
+        _tool('deepglobe').main([str(tmp_path / 'dg'), '-o', str(tmp_path / 'none'),
+                                 '--val-ratio', '0.75', '--test-ratio', '0.25'])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert 'the test split would be empty' in err and '--split' in err
+    assert not (tmp_path / 'none').exists()
+    # one sample: nothing to split, it goes to train and the empty splits are named
+    write_deepglobe(str(tmp_path / 'one'), num=1, size=64, seed=0)
+    _tool('deepglobe').main([str(tmp_path / 'one'), '-o', str(tmp_path / 'one_out')])
+    assert 'val split(s) stay empty' in capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / 'one_out' / 'ann_dir').iterdir()) == ['train']
+
+
+def test_every_converter_option_has_help():
+    """Each option of each converter says what it is (units, scales) in --help."""
+    import argparse
+    names = sorted(p[:-3] for p in __import__('os').listdir(TOOLS) if p.endswith('.py'))
+    assert len(names) >= 9
+
+    class Parsed(Exception):
+        pass
+
+    def capture(self, args=None, namespace=None):
+        raise Parsed(self)
+
+    missing = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(argparse.ArgumentParser, 'parse_args', capture)
+        for name in names:
+            with pytest.raises(Parsed) as parsed:
+                _tool(name).parse_args([])
+            parser = parsed.value.args[0]
+            missing += [f'{name}: {a.option_strings or a.dest}' for a in parser._actions
+                        if not a.help]
+    assert not missing, missing

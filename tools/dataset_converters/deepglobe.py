@@ -4,12 +4,14 @@ Input: a folder of ``<id>_sat.jpg`` + ``<id>_mask.png`` (the challenge ``train``
 masks RGB 0/255, binarised at 128). Output (see mmkd_rs.datasets.roads.layout)::
 
     python tools/dataset_converters/deepglobe.py data/deepglobe/train -o data/deepglobe_roads \
-        --val-ratio 0.1
+        --val-ratio 0.1 --test-ratio 0.1
+    python tools/dataset_converters/deepglobe.py data/deepglobe/valid -o data/deepglobe_valid \
+        --split test        # a whole folder into one split
 
 Connectivity labels come from the skeleton graph of each mask. The output must
 lie outside the input; an existing, non-empty output folder is refused unless
 ``--overwrite`` is given (its layout folders are then deleted first), and so is
-a split that would be empty.
+a split that would be empty (``--split`` writes the whole folder as one split).
 """
 import argparse
 import glob
@@ -27,12 +29,24 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('src', help='folder with <id>_sat.jpg and <id>_mask.png')
     parser.add_argument('-o', '--out', required=True, help='output data root')
-    parser.add_argument('--val-ratio', type=float, default=0.1)
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--threshold', type=int, default=128, help='mask binarisation')
-    parser.add_argument('--scheme', default='topology', choices=['topology', 'direction'])
-    parser.add_argument('--junction-radius', type=float, default=8.0, help='px')
-    parser.add_argument('--dead-end-radius', type=float, default=6.0, help='px')
+    parser.add_argument('--val-ratio', type=float, default=0.1,
+                        help='share of the samples drawn for validation (0-1; default 0.1)')
+    parser.add_argument('--test-ratio', type=float, default=0.0,
+                        help='share of the samples drawn for a test split (0-1; default 0: '
+                        'no test split)')
+    parser.add_argument('--split', choices=['train', 'val', 'test'],
+                        help='put every sample of the folder into this one split (e.g. a '
+                        'separate validation or test folder) instead of drawing splits')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='seed of the split draw (the same seed, the same split)')
+    parser.add_argument('--threshold', type=int, default=128,
+                        help='mask grey level (0-255) from which a pixel is road')
+    parser.add_argument('--scheme', default='topology', choices=['topology', 'direction'],
+                        help='connectivity label scheme (see mmkd_rs.datasets.roads)')
+    parser.add_argument('--junction-radius', type=float, default=8.0,
+                        help='radius of the junction zones, pixels')
+    parser.add_argument('--dead-end-radius', type=float, default=6.0,
+                        help='radius of the dead-end zones, pixels')
     parser.add_argument('--overwrite', action='store_true',
                         help='replace the converted data in an existing output folder')
     return parser.parse_args(argv)
@@ -87,18 +101,13 @@ def convert(args):
     from tqdm import tqdm
 
     import mmkd_rs  # noqa: F401
-    from mmkd_rs.datasets.roads.layout import raster_tile_labels, split_names, write_road_sample
+    from mmkd_rs.datasets.roads.layout import plan_splits, raster_tile_labels, write_road_sample
     names = [osp.basename(p)[:-len('_sat.jpg')]
              for p in glob.glob(osp.join(args.src, '*_sat.jpg'))]
     if not names:
         raise UserError(f'no *_sat.jpg found in "{args.src}"')
-    splits = split_names(names, args.val_ratio, args.seed)
-    for split, split_list in splits.items():
-        if not split_list:
-            raise UserError(f'the {split} split would be empty: "{args.src}" holds '
-                            f'{len(names)} sample(s), split with --val-ratio '
-                            f'{args.val_ratio}. Both splits need a sample: give at least 2 '
-                            'and a --val-ratio between 0 and 1.')
+    splits = plan_splits(names, args.src, args.val_ratio, args.test_ratio, args.seed,
+                         whole=args.split)
     claim_output(args.src, args.out, args.overwrite)
     conn_cfg = dict(scheme=args.scheme, junction_radius_px=args.junction_radius,
                     dead_end_radius_px=args.dead_end_radius)

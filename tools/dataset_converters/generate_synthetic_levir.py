@@ -13,11 +13,12 @@ import time
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('out_dir', help='output data root')
-    parser.add_argument('--num-train', type=int, default=64)
-    parser.add_argument('--num-val', type=int, default=8)
-    parser.add_argument('--num-test', type=int, default=8)
+    parser.add_argument('--num-train', type=int, default=64, help='training tile pairs')
+    parser.add_argument('--num-val', type=int, default=8, help='validation tile pairs')
+    parser.add_argument('--num-test', type=int, default=8, help='test tile pairs')
     parser.add_argument('--size', type=int, default=256, help='tile side in pixels')
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--seed', type=int, default=0,
+                        help='generator seed (the same seed, the same files)')
     return parser.parse_args(argv)
 
 

@@ -20,13 +20,16 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('out', help='output folder')
     parser.add_argument('--format', nargs='+', default=['deepglobe'],
-                        choices=['deepglobe', 'spacenet3', 'massachusetts', 'mmseg'])
-    parser.add_argument('--num', type=int, default=16)
+                        choices=['deepglobe', 'spacenet3', 'massachusetts', 'mmseg'],
+                        help='on-disk layouts to write (each in its own sub-folder)')
+    parser.add_argument('--num', type=int, default=16,
+                        help='scenes per format (training scenes for the mmseg format)')
     parser.add_argument('--num-val', type=int, default=8, help='val scenes (mmseg format)')
     parser.add_argument('--num-test', type=int, default=8,
                         help='test scenes (mmseg format; a split of their own, never val)')
-    parser.add_argument('--size', type=int, default=256)
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--size', type=int, default=256, help='scene side in pixels')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='generator seed (the same seed, the same files)')
     parser.add_argument('--bit-depth', type=int, default=16, choices=[8, 16],
                         help='SpaceNet 3 GeoTIFF bit depth')
     return parser.parse_args(argv)

@@ -14,16 +14,19 @@ import argparse
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('out', help='output folder')
-    parser.add_argument('--num-tiles', type=int, default=64)
+    parser.add_argument('--num-tiles', type=int, default=64, help='tiles in all splits')
     parser.add_argument('--size', type=int, default=64, help='tile size (px)')
     parser.add_argument('--pixel-size', type=float, default=2.0, help='metres per pixel')
-    parser.add_argument('--num-strips', type=int, default=2)
+    parser.add_argument('--num-strips', type=int, default=2,
+                        help='SAR acquisition strips the tiles are spread over')
     parser.add_argument('--val-fraction', type=float, default=0.25,
                         help='share of tiles in val (0-1)')
     parser.add_argument('--test-fraction', type=float, default=0.25,
                         help='share of tiles in a separate test split (0-1; 0: none)')
-    parser.add_argument('--sar-unit', choices=['db', 'linear'], default='db')
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--sar-unit', choices=['db', 'linear'], default='db',
+                        help='unit of the written SAR-Intensity values')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='generator seed (the same seed, the same files)')
     return parser.parse_args(argv)
 
 

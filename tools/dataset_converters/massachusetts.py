@@ -21,9 +21,12 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('root', help='folder holding training/ validation/ test/')
     parser.add_argument('-o', '--out', required=True, help='output data root')
-    parser.add_argument('--scheme', default='topology', choices=['topology', 'direction'])
-    parser.add_argument('--junction-radius', type=float, default=6.0, help='px (1 m/px)')
-    parser.add_argument('--dead-end-radius', type=float, default=4.0, help='px')
+    parser.add_argument('--scheme', default='topology', choices=['topology', 'direction'],
+                        help='connectivity label scheme (see mmkd_rs.datasets.roads)')
+    parser.add_argument('--junction-radius', type=float, default=6.0,
+                        help='radius of the junction zones, pixels (1 m/px)')
+    parser.add_argument('--dead-end-radius', type=float, default=4.0,
+                        help='radius of the dead-end zones, pixels (1 m/px)')
     return parser.parse_args(argv)
 
 

@@ -36,7 +36,8 @@ def parse_args(argv=None):
                         'else 0.05 0.2)')
     parser.add_argument('--out-dir', help='where the lists go (default: <data_root>/'
                         'car_partitions)')
-    parser.add_argument('--ignore-index', type=int, default=255)
+    parser.add_argument('--ignore-index', type=int, default=255,
+                        help='label value left out of the change-area ratio')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings in the config, key=value pairs')
     return parser.parse_args(argv)

@@ -26,7 +26,9 @@ def parse_args(argv=None):
                         help='share of scenes per season used for validation')
     parser.add_argument('--stats-patches', type=int, default=200,
                         help='training patches sampled for statistics (0 = none)')
-    parser.add_argument('--s1-clip', type=float, nargs=2, default=(-25.0, 0.0))
+    parser.add_argument('--s1-clip', type=float, nargs=2, default=(-25.0, 0.0),
+                        metavar=('LOW', 'HIGH'),
+                        help='dB range the Sentinel-1 statistics are clipped to (default -25 0)')
     return parser.parse_args(argv)
 
 

@@ -44,13 +44,24 @@ def parse_args(argv=None):
                         help='width = lane_number x this (SpaceNet property)')
     parser.add_argument('--bands', type=int, nargs='+', default=None,
                         help='1-based bands to read (default first three, or the PAN band)')
-    parser.add_argument('--scheme', default='topology', choices=['topology', 'direction'])
-    parser.add_argument('--junction-radius-m', type=float, default=3.0)
-    parser.add_argument('--dead-end-radius-m', type=float, default=2.0)
+    parser.add_argument('--scheme', default='topology', choices=['topology', 'direction'],
+                        help='connectivity label scheme (see mmkd_rs.datasets.roads)')
+    parser.add_argument('--junction-radius-m', type=float, default=3.0,
+                        help='radius of the junction zones, metres')
+    parser.add_argument('--dead-end-radius-m', type=float, default=2.0,
+                        help='radius of the dead-end zones, metres')
     parser.add_argument('--snap-m', type=float, default=5.0,
                         help='merge line ends closer than this into one node')
-    parser.add_argument('--val-ratio', type=float, default=0.1)
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--val-ratio', type=float, default=0.1,
+                        help='share of the samples drawn for validation (0-1; default 0.1)')
+    parser.add_argument('--test-ratio', type=float, default=0.0,
+                        help='share of the samples drawn for a test split (0-1; default 0: '
+                        'no test split)')
+    parser.add_argument('--split', choices=['train', 'val', 'test'],
+                        help='put every sample of the folder into this one split (e.g. a '
+                        'separate validation or test folder) instead of drawing splits')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='seed of the split draw (the same seed, the same split)')
     parser.add_argument('--labels-only', action='store_true',
                         help='use the GeoTIFFs as grids only; write no images')
     return parser.parse_args(argv)
@@ -95,13 +106,15 @@ def convert(args):
 
     import mmkd_rs  # noqa: F401
     from mmkd_rs.datasets.roads.geo import read_geotiff_rgb
-    from mmkd_rs.datasets.roads.layout import split_names, write_road_sample
+    from mmkd_rs.datasets.roads.layout import plan_splits, write_road_sample
     from mmkd_rs.datasets.roads.tile_labels import geo_tile_labels
     tiles = pair_tiles(args.img_dir, args.geojson_dir)
     conn_cfg = dict(scheme=args.scheme, junction_radius_m=args.junction_radius_m,
                     dead_end_radius_m=args.dead_end_radius_m)
     width_m = None if args.lane_width_m else args.width_m
-    for split, names in split_names(list(tiles), args.val_ratio, args.seed).items():
+    splits = plan_splits(list(tiles), args.img_dir, args.val_ratio, args.test_ratio,
+                         args.seed, whole=args.split)
+    for split, names in splits.items():
         for name in tqdm(names, desc=f'spacenet3 {split}'):
             tif, geojson = tiles[name]
             image, profile = read_geotiff_rgb(tif, bands=args.bands)

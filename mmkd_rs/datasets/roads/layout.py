@@ -74,13 +74,60 @@ def write_road_sample(out_root, split, name, labels, image=None, img_ext='.png')
         save_graph(labels['graph'], path, h, w)
 
 
-def split_names(names, val_ratio, seed=0):
-    """Deterministic train/val split of sorted ``names``: dict split -> names."""
+def split_names(names, val_ratio, seed=0, test_ratio=0.0):
+    """Deterministic split of sorted ``names``: dict split -> names.
+
+    One seeded permutation: its first ``round(n * val_ratio)`` names are
+    validation, the next ``round(n * test_ratio)`` test, the rest training
+    (each ratio > 0 keeps at least one name, and training keeps one).  The
+    ``test`` key is present only with ``test_ratio > 0``, and the train/val
+    split of a call without it is unchanged by it.
+    """
     names = sorted(names)
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(names))
     n_val = int(round(len(names) * val_ratio))
     if val_ratio > 0 and len(names) > 1:
         n_val = min(max(n_val, 1), len(names) - 1)
+    n_test = min(int(round(len(names) * test_ratio)), max(len(names) - n_val - 1, 0))
+    if test_ratio > 0 and len(names) - n_val > 1:
+        n_test = max(n_test, 1)
     val = {names[i] for i in order[:n_val]}
-    return {'train': [n for n in names if n not in val], 'val': [n for n in names if n in val]}
+    test = {names[i] for i in order[n_val:n_val + n_test]}
+    splits = {'train': [n for n in names if n not in val and n not in test],
+              'val': [n for n in names if n in val]}
+    if test_ratio > 0:
+        splits['test'] = [n for n in names if n in test]
+    return splits
+
+
+def plan_splits(names, source: str, val_ratio=0.1, test_ratio=0.0, seed=0, whole=None):
+    """The converters' split of ``names`` (samples found in ``source``).
+
+    ``whole`` (``'train'``, ``'val'`` or ``'test'``) puts every sample into that
+    split (e.g. a challenge's separate validation folder); otherwise
+    :func:`split_names`.  Raises :class:`UserError` for a split that a ratio
+    above 0 asks for but that would be left empty, except for a folder of one
+    sample, which goes to ``train`` with a warning.
+    """
+    from mmkd_rs.utils.errors import UserError
+    if whole is not None:
+        return {whole: sorted(names)}
+    splits = split_names(names, val_ratio, seed, test_ratio)
+    asked = dict(train=1.0, val=val_ratio, test=test_ratio)
+    empty = [s for s, split_list in splits.items() if not split_list and asked[s] > 0]
+    if len(names) == 1 and empty and splits['train']:
+        import sys
+        print(f'warning: "{source}" holds one sample: it goes to the train split and the '
+              f'{" and ".join(empty)} split(s) stay empty (--split names the one split '
+              'to write).', file=sys.stderr)
+        return {'train': splits['train']}
+    for split, split_list in splits.items():
+        if not split_list and asked[split] > 0:   # a ratio of 0 asks for no such split
+            raise UserError(
+                f'the {split} split would be empty: "{source}" holds {len(names)} '
+                f'sample(s), split with --val-ratio {val_ratio} and --test-ratio '
+                f'{test_ratio}. Give more samples, ratios between 0 and 1 that leave '
+                'each split a sample, or put the whole folder into one split with '
+                '--split.')
+    return splits
