@@ -1,9 +1,11 @@
-"""Transforms: bi-temporal and paired-modality (shared geometry) transforms;
-what each records of its random draw (``replay``)."""
+"""Transforms: bi-temporal and paired-modality transforms on one shared
+geometry (``geometry``); what each records of its random draw (``replay``)."""
 from .bitemporal import (BiTemporalPhotoMetricDistortion, BiTemporalRandomCrop,  # noqa: F401
                          BiTemporalRandomFlip, BiTemporalRandomRot90, BiTemporalRandomRotate,
                          BiTemporalResize, BiTemporalSwap, LoadBiTemporalAnnotations,
                          LoadBiTemporalImages, PackBiTemporalInputs)
+from .geometry import (SharedGeometry, SharedRandomCrop,  # noqa: F401
+                       SharedRandomFlip, SharedRandomRot90)
 from .paired import (PackPairedSegInputs, PairedRandomCrop,  # noqa: F401
                      PairedRandomFlip, PairedRandomRot90)
 from .sar_optical_loading import (LoadBuildingFootprints,  # noqa: F401

@@ -3,9 +3,10 @@
 Results dicts carry two co-registered dates: ``img`` (date A / t1, H x W x Ca)
 and ``img2`` (date B / t2, H x W x Cb), plus the change map ``gt_seg_map``
 (H x W, 0 = no change, 1 = change, 255 = ignore). Geometric transforms draw
-their randomness once and apply it to both dates and every seg field;
-photometric jitter is drawn independently per date. Each class reuses the mmseg
-transform of the same role. Random transforms record their draw in
+their randomness once and apply it to both dates and every seg field (the
+shared geometry of :mod:`mmkd_rs.datasets.transforms.geometry`); photometric
+jitter is drawn independently per date. Each class reuses the mmseg transform
+of the same role. Random transforms record their draw in
 ``results`` (``crop_bbox``, ``flip``/``flip_direction``, ``rot90_k``,
 ``dates_swapped``) and declare it in ``replay_keys`` (see
 :mod:`mmkd_rs.datasets.transforms.replay`).
@@ -20,14 +21,15 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
 from mmseg.datasets.transforms import (LoadAnnotations, PackSegInputs,
-                                       PhotoMetricDistortion, RandomCrop,
-                                       RandomFlip, RandomRotate, Resize)
+                                       PhotoMetricDistortion, RandomRotate, Resize)
 
 from mmkd_rs.registry import TRANSFORMS
 from mmkd_rs.utils.errors import DataFileError, DataFileNotFoundError
 from mmkd_rs.utils.image_io import imread, is_utf8_path, raster_errors, unreadable_message
+from .geometry import SharedRandomCrop, SharedRandomFlip, SharedRandomRot90
 
 GEOTIFF_SUFFIXES = ('.tif', '.tiff')
+DATE_KEYS = ('img', 'img2')
 
 
 def read_raster(path: str) -> Tuple[np.ndarray, Optional[object], Optional[object]]:
@@ -248,38 +250,22 @@ class LoadBiTemporalAnnotations(LoadAnnotations):
 
 
 @TRANSFORMS.register_module()
-class BiTemporalRandomCrop(RandomCrop):
+class BiTemporalRandomCrop(SharedRandomCrop):
     """mmseg ``RandomCrop`` applying the same window to both dates and labels.
 
-    ``cat_max_ratio`` (< 1) retries up to 10 windows where a single class
-    covers more than that fraction, as in mmseg. Adds ``crop_bbox`` =
+    ``cat_max_ratio`` (< 1) draws up to 10 more windows while a single class
+    covers that fraction or more, as in mmseg. Adds ``crop_bbox`` =
     ``(y1, y2, x1, x2)``, the window in the pre-crop image (pixels).
     """
 
-    replay_keys, replay_op = ('crop_bbox',), 'crop'
-
-    def transform(self, results: dict) -> dict:
-        crop_bbox = self.crop_bbox(results)
-        results['img'] = self.crop(results['img'], crop_bbox)
-        results['img2'] = self.crop(results['img2'], crop_bbox)
-        for key in results.get('seg_fields', []):
-            results[key] = self.crop(results[key], crop_bbox)
-        height, width = results['img'].shape[:2]
-        y1, x1 = int(crop_bbox[0]), int(crop_bbox[2])
-        results['crop_bbox'] = (y1, y1 + height, x1, x1 + width)
-        results['img_shape'] = (height, width)
-        return results
+    image_keys = DATE_KEYS
 
 
 @TRANSFORMS.register_module()
-class BiTemporalRandomFlip(RandomFlip):
+class BiTemporalRandomFlip(SharedRandomFlip):
     """mmseg ``RandomFlip`` flipping both dates and labels together."""
 
-    replay_keys, replay_op = ('flip', 'flip_direction'), 'flip'
-
-    def _flip(self, results: dict) -> None:
-        super()._flip(results)
-        results['img2'] = mmcv.imflip(results['img2'], direction=results['flip_direction'])
+    image_keys = DATE_KEYS
 
 
 @TRANSFORMS.register_module()
@@ -308,7 +294,7 @@ class BiTemporalRandomRotate(RandomRotate):
 
 
 @TRANSFORMS.register_module()
-class BiTemporalRandomRot90(BaseTransform):
+class BiTemporalRandomRot90(SharedRandomRot90):
     """Rotate both dates and labels by the same random multiple of 90 degrees.
 
     Adds ``rot90_k``: counter-clockwise quarter turns (``np.rot90``), 0 when
@@ -319,31 +305,7 @@ class BiTemporalRandomRot90(BaseTransform):
             equally likely). Defaults to 0.5.
     """
 
-    replay_keys, replay_op = ('rot90_k',), 'rot90'
-
-    def __init__(self, prob: float = 0.5):
-        if not 0 <= prob <= 1:
-            raise ValueError(f'prob must be in [0, 1], got {prob}')
-        self.prob = prob
-
-    @cache_randomness
-    def _draw_turns(self) -> int:
-        if np.random.rand() >= self.prob:
-            return 0
-        return int(np.random.randint(1, 4))
-
-    def transform(self, results: dict) -> dict:
-        turns = self._draw_turns()
-        results['rot90_k'] = turns
-        if turns == 0:
-            return results
-        for key in ['img', 'img2'] + list(results.get('seg_fields', [])):
-            results[key] = np.ascontiguousarray(np.rot90(results[key], turns))
-        results['img_shape'] = results['img'].shape[:2]
-        return results
-
-    def __repr__(self) -> str:
-        return f'{self.__class__.__name__}(prob={self.prob})'
+    image_keys = DATE_KEYS
 
 
 @TRANSFORMS.register_module()
