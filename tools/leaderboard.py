@@ -51,7 +51,7 @@ def main(argv=None) -> int:
                                                render_readmes)
     from mmkd_rs.benchmark.readme_markers import MarkerError
     from mmkd_rs.benchmark.records import RecordError
-    from mmkd_rs.benchmark.suite import SuiteError, load_suites
+    from mmkd_rs.benchmark.suite import SuiteError, leaderboard_names, load_suites
     try:
         manifests = ([s.manifest() for s in load_suites(args.suite)] if args.suite
                      else read_manifests(args.results_dir))
@@ -64,7 +64,8 @@ def main(argv=None) -> int:
             outputs.update(render_board_files(board, args.out, not args.no_plots))
         warnings = []
         if not args.no_readme:
-            readmes, warnings = render_readmes(boards, readme_paths(args.root))
+            known = leaderboard_names(osp.join(args.root, 'benchmarks', 'suites'))
+            readmes, warnings = render_readmes(boards, readme_paths(args.root), known)
             outputs.update(readmes)
     except (FileNotFoundError, RecordError, MarkerError, SuiteError, ValueError) as err:
         sys.stderr.write(f'leaderboard: error: {err}\n')

@@ -239,11 +239,13 @@ def _filtered(rows: List[Row], method: Optional[str]) -> List[Row]:
     return [r for r in rows if r.method == method or r.role in ('teacher', 'student')]
 
 
-def render_readmes(boards: List[Board], paths: List[str]):
+def render_readmes(boards: List[Board], paths: List[str], known: Optional[set] = None):
     """``({path: bytes} of READMEs whose marked blocks change, [warnings])``.
 
     Files without markers are never in the result; blocks naming a
-    leaderboard not in ``boards`` are left as they are (with a warning).
+    leaderboard not in ``boards`` are left as they are, with a warning unless
+    the name is in ``known`` (a board some suite defines, whose records are
+    not at hand, as on a fresh clone).
     """
     by_name = {b.name: b for b in boards}
     for board in boards:
@@ -263,8 +265,9 @@ def render_readmes(boards: List[Board], paths: List[str]):
         with open(path, encoding='utf-8') as f:
             text = f.read()
         new_text, skipped = rewrite_blocks(text, render, source=path)
-        warnings += [f'{path}: block "{key}" names no leaderboard in these results; '
-                     'left as it is' for key in skipped]
+        warnings += [f'{path}: block "{key}" names no leaderboard in these results or in '
+                     'any suite; left as it is' for key in skipped
+                     if key.split('@')[0] not in (known or set())]
         if new_text != text:
             changed[path] = new_text.encode('utf-8')
     return changed, warnings

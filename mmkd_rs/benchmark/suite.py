@@ -67,6 +67,7 @@ exist the entry is listed (and shows as ``missing`` in leaderboards) but not
 run; once it exists it runs like any other entry.
 """
 import copy
+import glob
 import os.path as osp
 from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Tuple, Union
@@ -450,3 +451,16 @@ def run_plan(suite: Suite, entries: List[Entry]) -> List[Tuple[Entry, int, Dict[
             plan.append((entry, seed, {name: checkpoint_seed_of(entry, name, seed, seeds)
                                        for name, seeds in sources.items()}))
     return plan
+
+
+def leaderboard_names(suite_dir: str) -> set:
+    """Names (and aliases) of every leaderboard the suite files of ``suite_dir``
+    define: the boards a README block may name although no record of them is
+    at hand (e.g. on a fresh clone)."""
+    names = set()
+    for path in sorted(glob.glob(osp.join(suite_dir, '*.py'))):
+        if 'suites' in _read(path):        # a collection: its suites are files here too
+            continue
+        for board in load_suite(path).leaderboards:
+            names.update([board.name, *board.aliases])
+    return names

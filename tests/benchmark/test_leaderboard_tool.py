@@ -189,3 +189,26 @@ def test_invalid_record_fails_check_naming_the_file(tmp_path, fixtures, capsys):
     assert '2/3 finished; invalid seeds 1' in md
     assert "- `fixture-suite/dist/seed_1.json`: main metric 'F1' is nan" in md
     assert str(tmp_path) not in md  # no folder of this machine on the page
+
+
+def test_blocks_of_suites_without_records_are_quiet_unknown_ones_warn(workspace, capsys):
+    """On a fresh clone the READMEs name boards whose records are not there yet:
+    a block naming a board some suite file defines is left quietly, a block
+    naming no board anywhere (a typo) warns."""
+    root, out, args = workspace
+    suites = root / 'benchmarks' / 'suites'
+    suites.mkdir(parents=True)
+    (suites / 'other.py').write_text(
+        "suite = 'other'\nfamily = 'changedet'\nseeds = [0]\n"
+        "leaderboards = [dict(name='other-board', title='Other', main_metric='F1')]\n"
+        "entries = [dict(name='s', role='student', method='student', config='c.py')]\n")
+    (suites / 'collection.py').write_text("suites = ['other.py']\n")
+    (root / 'configs' / 'kd' / 'README.md').write_text(
+        KD_README + '<!-- leaderboard:other-boadr@kd:start -->\n'
+        '<!-- leaderboard:other-boadr@kd:end -->\n')
+    assert leaderboard_tool.main(args) == 0
+    err = capsys.readouterr().err
+    assert 'other-board"' not in err
+    assert 'block "other-boadr@kd" names no leaderboard in these results or in any suite' \
+        in err
+    assert err.count('warning') == 1
