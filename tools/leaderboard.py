@@ -9,7 +9,9 @@ Examples::
 Writes ``<out>/<leaderboard>.{md,csv,html}`` and plots (accuracy vs FLOPs and
 vs FPS with the Pareto front, training curves) and rewrites the tables
 between ``<!-- leaderboard:<name>:start -->`` / ``<!-- leaderboard:<name>:end -->``
-in ``README.md`` and ``configs/*/README.md`` under ``--root``.  Output is
+in ``README.md`` and ``configs/*/README.md`` under ``--root``, and the model-zoo
+``configs/<method>/metafile.yaml`` files with the root ``model-index.yml``
+(:mod:`mmkd_rs.benchmark.metafile`).  Output is
 deterministic: running it twice gives byte-identical files.  ``--check``
 writes nothing and exits with status 1 when a file would change or a record
 is invalid (finished without a finite main metric; each such file is named).
@@ -35,7 +37,9 @@ def parse_args(argv=None):
     parser.add_argument('--root', default=REPO,
                         help='repository root whose README.md and configs/*/README.md get '
                         'their marked tables rewritten (default: this repository)')
-    parser.add_argument('--no-readme', action='store_true', help='do not touch READMEs')
+    parser.add_argument('--no-readme', action='store_true',
+                        help='do not touch the READMEs, configs/*/metafile.yaml and '
+                        'model-index.yml')
     parser.add_argument('--no-plots', action='store_true', help='tables only')
     parser.add_argument('--check', action='store_true',
                         help='write nothing; exit 1 if any output or README would change or '
@@ -49,6 +53,7 @@ def main(argv=None) -> int:
     from mmkd_rs.benchmark.leaderboard import (apply_outputs, collect_boards, read_manifests,
                                                readme_paths, render_board_files,
                                                render_readmes)
+    from mmkd_rs.benchmark.metafile import render_metafiles
     from mmkd_rs.benchmark.readme_markers import MarkerError
     from mmkd_rs.benchmark.records import RecordError
     from mmkd_rs.benchmark.suite import SuiteError, leaderboard_names, load_suites
@@ -67,6 +72,7 @@ def main(argv=None) -> int:
             known = leaderboard_names(osp.join(args.root, 'benchmarks', 'suites'))
             readmes, warnings = render_readmes(boards, readme_paths(args.root), known)
             outputs.update(readmes)
+            outputs.update(render_metafiles(boards, args.root))
     except (FileNotFoundError, RecordError, MarkerError, SuiteError, ValueError) as err:
         sys.stderr.write(f'leaderboard: error: {err}\n')
         return 2

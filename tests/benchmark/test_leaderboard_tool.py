@@ -212,3 +212,46 @@ def test_blocks_of_suites_without_records_are_quiet_unknown_ones_warn(workspace,
     assert 'block "other-boadr@kd" names no leaderboard in these results or in any suite' \
         in err
     assert err.count('warning') == 1
+
+
+def test_metafiles_generated_from_the_records(workspace):
+    """configs/<method>/metafile.yaml lists every config of the folder; configs that
+    a test-split leaderboard trained carry their mean results; results of boards not
+    at hand are kept; model-index.yml imports the metafiles."""
+    import yaml
+    root, out, args = workspace
+    (root / 'configs' / 'kd' / 'kd.py').write_text('model = dict()\n')
+    (root / 'configs' / 'kd' / 'kd_other.py').write_text('model = dict()\n')
+    (root / 'configs' / 'kd' / 'README.md').write_text(
+        '# KD\n\n> Hinton, Vinyals, Dean. *Distilling the Knowledge in a Neural Network.* '
+        'NIPS Workshop, 2015. arXiv:1503.02531.\n\n' + KD_README)
+    assert leaderboard_tool.main(args) == 0
+    meta = yaml.safe_load((root / 'configs' / 'kd' / 'metafile.yaml').read_text())
+    assert meta['Collections'] == [dict(
+        Name='kd', README='configs/kd/README.md',
+        Paper=dict(Title='Distilling the Knowledge in a Neural Network',
+                   URL='https://arxiv.org/abs/1503.02531'))]
+    models = {m['Name']: m for m in meta['Models']}
+    assert set(models) == {'kd', 'kd_other'} and 'Results' not in models['kd_other']
+    (result, ) = models['kd']['Results']
+    assert result['Task'] == 'Change Detection' and result['Split'] == 'test'
+    assert result['Leaderboard'] == 'fixture-board' and result['Entry'] == 'kd'
+    from mmkd_rs.benchmark.leaderboard import collect_boards
+    from _benchmark_paths import FIXTURES
+    (board, ) = [b for b in collect_boards(str(FIXTURES / 'results'))
+                 if b.name == 'fixture-board']
+    (row, ) = [r for r in board.rows if r.entry == 'kd']
+    main = board.definition['main_metric']
+    assert result['Metrics'][main] == round(row.metrics[main][0], 2)
+    assert result['Metrics'][f'{main} std'] == round(row.metrics[main][1], 2)
+    assert models['kd']['Metadata']['Seeds'] == sorted(row.values)
+    index = yaml.safe_load((root / 'model-index.yml').read_text())
+    assert index == {'Import': ['configs/kd/metafile.yaml']}   # cwd has no config
+    # another board's results survive an aggregation that does not hold it
+    meta['Models'][0]['Results'].append(dict(Leaderboard='elsewhere', Metrics=dict(F1=1.0)))
+    (root / 'configs' / 'kd' / 'metafile.yaml').write_text(yaml.safe_dump(meta))
+    assert leaderboard_tool.main(args) == 0
+    again = yaml.safe_load((root / 'configs' / 'kd' / 'metafile.yaml').read_text())
+    assert [r['Leaderboard'] for r in again['Models'][0]['Results']] == \
+        ['elsewhere', 'fixture-board']
+    assert leaderboard_tool.main(args + ['--check']) == 0      # stable: nothing changes
