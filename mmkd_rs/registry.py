@@ -18,8 +18,15 @@ distill losses              MODELS        ``mmkd_rs.distill.losses``
 connectors                  MODELS        ``mmkd_rs.distill.connectors``
 topology/connectivity heads MODELS        ``mmkd_rs.models.heads``
 alignment necks (SAR/EO)    MODELS        ``mmkd_rs.models.necks``
+recorders                   TASK_UTILS    ``mmkd_rs.distill.recorders``
 bi-temporal datasets        DATASETS      ``mmkd_rs.datasets``
+replay operations           REPLAY_OPS    ``mmkd_rs.datasets.transforms.replay``
 ==========================  ============  ==================================
+
+Recorders live in ``TASK_UTILS`` as in MMRazor; ``REPLAY_OPS`` holds the
+tensor operations the teacher-output cache re-applies recorded draws with.
+A plugin package registers into any of them and is loaded by a config's
+``custom_imports`` (see ``docs/extending.md``).
 """
 from mmengine.registry import Registry
 from mmseg.registry import DATA_SAMPLERS as MMSEG_DATA_SAMPLERS
@@ -83,7 +90,7 @@ METRICS = Registry('metric', parent=MMSEG_METRICS, scope='mmkd_rs',
 EVALUATOR = Registry('evaluator', parent=MMSEG_EVALUATOR, scope='mmkd_rs',
                      locations=['mmseg.evaluation', 'mmkd_rs.evaluation.metrics'])
 TASK_UTILS = Registry('task util', parent=MMSEG_TASK_UTILS, scope='mmkd_rs',
-                      locations=['mmseg.models'])
+                      locations=['mmseg.models', 'mmkd_rs.distill.recorders'])
 
 VISUALIZERS = Registry('visualizer', parent=MMSEG_VISUALIZERS, scope='mmkd_rs',
                        locations=['mmseg.visualization', 'mmkd_rs.visualization'])
@@ -97,3 +104,8 @@ INFERENCERS = Registry('inferencer', parent=MMSEG_INFERENCERS, scope='mmkd_rs',
 # Distillers own recorders, connectors and distill losses of one method; they
 # are built by the distillation algorithm, never by the runner directly.
 DISTILLERS = Registry('distiller', scope='mmkd_rs', locations=['mmkd_rs.distill.distillers'])
+
+# Operations re-applying a transform's recorded draw (``replay_op``) to a
+# teacher output, by name: 'crop', 'flip', 'rot90', and what plugins add.
+REPLAY_OPS = Registry('replay op', scope='mmkd_rs',
+                      locations=['mmkd_rs.datasets.transforms.replay'])

@@ -55,6 +55,8 @@ def test_list_modules_prints_the_groups():
     for group, member in [('distillers', 'ConfigurableDistiller'),
                           ('distill losses', 'KDLoss'),
                           ('bi-temporal datasets', 'LEVIRCDDataset'),
-                          ('distillation algorithms', 'TeacherStudentDistill')]:
+                          ('distillation algorithms', 'TeacherStudentDistill'),
+                          ('recorders', 'ModuleOutputs'),
+                          ('replay operations', 'rot90')]:
         assert group in out and member in out, (group, member)
     assert 'EncoderDecoder' not in out  # mmseg's only with --mmseg

@@ -76,6 +76,7 @@ class BiTemporalDataset(BaseSegDataset):
         'Download the dataset and arrange it as above (official split), or write a '
         'synthetic copy in this layout:\n  python tools/dataset_converters/'
         'generate_synthetic_levir.py data/synthetic_levir_cd')
+    synthetic_writer = 'mmkd_rs.datasets.synthetic.catalog.write_bitemporal'
 
     def __init__(self,
                  img_suffix: Suffixes = '.png',

@@ -1,6 +1,7 @@
 """Recorders: capture tensors inside a model by dotted path, without editing it.
 
-Four kinds, chosen by ``type`` in a recorder config:
+Four kinds, registered in ``TASK_UTILS`` (as in MMRazor) and chosen by
+``type`` in a recorder config:
 
 * ``ModuleOutputs``  -- the output of ``model.<source>`` (a forward hook);
 * ``ModuleInputs``   -- the positional inputs of ``model.<source>`` (a tuple);
@@ -17,6 +18,10 @@ in one forward, e.g. a shared encoder, gives two entries: pick one with
 prediction and validation run at full speed and record nothing. The recorded
 tensors are kept until :meth:`RecorderGroup.reset` (the algorithm resets them
 once the distill losses are computed).
+
+Another kind is a :class:`BaseRecorder` subclass registered with
+``@TASK_UTILS.register_module()`` (``mmkd_rs.registry``); its config keys
+other than ``type`` are its constructor's arguments.
 """
 import functools
 import importlib
@@ -27,6 +32,7 @@ from typing import Dict, List
 
 from torch import nn
 
+from mmkd_rs.registry import TASK_UTILS
 from .wiring import DistillConfigError, check_name, suggest
 
 
@@ -82,6 +88,7 @@ def _find_module(model: nn.Module, path: str, where: str) -> nn.Module:
     return modules[path]
 
 
+@TASK_UTILS.register_module()
 class ModuleOutputs(BaseRecorder):
     """Output of a submodule."""
 
@@ -90,6 +97,7 @@ class ModuleOutputs(BaseRecorder):
         module.register_forward_hook(lambda m, args, out: self._record(out))
 
 
+@TASK_UTILS.register_module()
 class ModuleInputs(BaseRecorder):
     """Positional inputs (a tuple) of a submodule."""
 
@@ -98,6 +106,7 @@ class ModuleInputs(BaseRecorder):
         module.register_forward_hook(lambda m, args, out: self._record(args))
 
 
+@TASK_UTILS.register_module()
 class MethodOutputs(BaseRecorder):
     """Return value of ``<module path>.<method>``; ``'<method>'`` alone = the model's own.
 
@@ -127,6 +136,7 @@ class MethodOutputs(BaseRecorder):
         setattr(owner, method, types.MethodType(recorded, owner))
 
 
+@TASK_UTILS.register_module()
 class FunctionOutputs(BaseRecorder):
     """Return value of a module-level function ``package.module.function``.
 
@@ -172,20 +182,28 @@ class FunctionOutputs(BaseRecorder):
             self._original = None
 
 
-RECORDER_TYPES = {cls.__name__: cls for cls in
-                  (ModuleOutputs, ModuleInputs, MethodOutputs, FunctionOutputs)}
+def recorder_types() -> Dict[str, type]:
+    """Name -> class of every registered recorder (the suite's and plugins')."""
+    TASK_UTILS.import_from_location()
+    return {name: cls for name, cls in TASK_UTILS.module_dict.items()
+            if isinstance(cls, type) and issubclass(cls, BaseRecorder)}
 
 
 def build_recorder(cfg: dict, where: str) -> BaseRecorder:
-    """Build a recorder from ``dict(type=..., source=...)``."""
+    """Build a recorder from ``dict(type=..., source=..., **other arguments)``."""
     if not isinstance(cfg, dict) or 'type' not in cfg or 'source' not in cfg:
         raise DistillConfigError(
             f"{where}: a recorder is dict(type=..., source='dotted.path'), got {cfg!r}")
     kind = cfg['type']
-    if kind not in RECORDER_TYPES:
+    cls = kind if isinstance(kind, type) else TASK_UTILS.get(kind)
+    if not (isinstance(cls, type) and issubclass(cls, BaseRecorder)):
         raise DistillConfigError(f'{where}: unknown recorder type {kind!r}'
-                                 + suggest(kind, RECORDER_TYPES))
-    return RECORDER_TYPES[kind](cfg['source'])
+                                 + suggest(str(kind), recorder_types()))
+    args = {k: v for k, v in cfg.items() if k != 'type'}
+    try:
+        return cls(**args)
+    except TypeError as err:
+        raise DistillConfigError(f'{where}: {cls.__name__}({", ".join(args)}): {err}') from None
 
 
 class RecorderGroup:

@@ -5,8 +5,8 @@ depends on the (augmented) input. A cache may skip the teacher only when it
 knows which augmentation the sample went through. Each transform class
 declares that (:mod:`mmkd_rs.datasets.transforms.replay`): deterministic,
 random with its draw recorded under ``replay_keys`` (and, for geometry, the
-``replay_op`` that re-applies it: flip, crop, rot90), or random and not
-recorded. The cache reads these declarations from the classes the training
+``replay_op`` that re-applies it: flip, crop, rot90 or an operation a plugin
+registers in ``REPLAY_OPS``), or random and not recorded. The cache reads these declarations from the classes the training
 pipeline's ``type`` names resolve to in the TRANSFORMS registry, and refuses
 at build time, naming each transform, a pipeline it cannot follow:
 
@@ -14,6 +14,8 @@ at build time, naming each transform, a pipeline it cannot follow:
   rotation, mmseg's ``RandomCrop``, ...) or declares nothing;
 * in ``'replay'`` mode, a recorded draw no tensor operation re-applies
   (``BiTemporalSwap``);
+* a ``replay_op`` that is not registered, or reads keys the transform does
+  not record;
 * a packing transform whose ``meta_keys`` drop ``sample_idx`` or a recorded
   key.
 
@@ -66,8 +68,8 @@ import torch
 from mmengine.logging import MessageHub, print_log
 from torch import Tensor
 
-from mmkd_rs.datasets.transforms.replay import ReplaySpec, replay_spec
-from mmkd_rs.registry import TRANSFORMS
+from mmkd_rs.datasets.transforms.replay import ReplayOp, ReplaySpec, replay_op, replay_spec
+from mmkd_rs.registry import REPLAY_OPS, TRANSFORMS
 
 MODES = ('exact', 'replay')
 HIT_RATE_KEY = 'train/teacher_cache_hit_rate'
@@ -81,10 +83,11 @@ class TeacherCacheRefused(ValueError):
 
 
 class Step(NamedTuple):
-    """A random, recorded transform of the pipeline."""
+    """A random, recorded transform of the pipeline (``op``: its replay op)."""
     index: int
     kind: str
     spec: ReplaySpec
+    op: Optional[ReplayOp] = None
 
 
 def _resolve(transform) -> Tuple[str, Optional[type]]:
@@ -134,7 +137,16 @@ def check_pipeline(pipeline: Sequence, mode: str = 'exact') -> List[Step]:
             refused.append(where + f'records {list(spec.keys)} but no tensor operation '
                            "re-applies it to outputs (mode='exact' keys on it)")
         elif spec.keys:
-            steps.append(Step(i, kind, spec))
+            op = replay_op(spec.op) if spec.op is not None else None
+            if spec.op is not None and op is None:
+                refused.append(where + f'its replay_op {spec.op!r} is not registered in '
+                               'REPLAY_OPS (registered: '
+                               f'{sorted(REPLAY_OPS.module_dict)})')
+            elif op is not None and not set(op.keys) <= set(spec.keys):
+                refused.append(where + f'records {list(spec.keys)} but its replay_op '
+                               f'{spec.op!r} reads {list(op.keys)}')
+            else:
+                steps.append(Step(i, kind, spec, op))
         meta_keys = _meta_keys(transform, cls)
         if meta_keys is not None:
             packer = (i, kind, meta_keys)
@@ -178,59 +190,40 @@ def recorded(meta: dict, steps: Sequence[Step],
              unaugmented: bool = False) -> Tuple[tuple, tuple]:
     """``(geometry ops, other draws)`` of one sample, identity ops left out.
 
-    Ops are ``('flip', direction)``, ``('crop', (y1, y2, x1, x2))`` and
-    ``('rot90', k)`` in pipeline order; a crop covering the whole image (of
-    ``ori_shape``, turned by earlier rot90) is an identity. A step whose keys
-    are missing raises ``KeyError``, unless ``unaugmented`` (the sample comes
-    from a pipeline without that transform: an identity draw).
+    Ops are ``(replay op name, parameter)`` in pipeline order, e.g.
+    ``('flip', direction)``, ``('crop', (y1, y2, x1, x2))``, ``('rot90', k)``;
+    a crop covering the whole image (of ``ori_shape``, turned by earlier
+    rot90) is an identity. A step whose keys are missing raises ``KeyError``,
+    unless ``unaugmented`` (the sample comes from a pipeline without that
+    transform: an identity draw).
     """
     hw = tuple(int(v) for v in meta['ori_shape'][:2]) if 'ori_shape' in meta else None
     ops, other = [], []
     for step in steps:
         if unaugmented and not any(k in meta for k in step.spec.keys):
             continue
-        op = step.spec.op
-        if op == 'flip':
-            if _get(meta, 'flip', step):
-                ops.append(('flip', str(_get(meta, 'flip_direction', step))))
-        elif op == 'crop':
-            box = tuple(int(v) for v in _get(meta, 'crop_bbox', step))
-            if hw is None or box != (0, hw[0], 0, hw[1]):
-                ops.append(('crop', box))
-            hw = (box[1] - box[0], box[3] - box[2])
-        elif op == 'rot90':
-            k = int(_get(meta, 'rot90_k', step)) % 4
-            if k:
-                ops.append(('rot90', k))
-                hw = hw[::-1] if hw is not None and k % 2 else hw
-        else:
+        if step.op is None:
             other.append(tuple(_plain(k, _get(meta, k, step)) for k in step.spec.keys))
+            continue
+        param, hw = step.op.param(lambda key, step=step: _get(meta, key, step), hw)
+        if param is not None:
+            ops.append((step.spec.op, param))
     return tuple(ops), tuple(other)
 
 
 def replay(x: Tensor, ops: Sequence[tuple], input_hw: Tuple[int, int]) -> Optional[Tensor]:
-    """Apply recorded geometry to a ``[..., h, w]`` output of an ``input_hw`` image.
+    """Apply recorded geometry ``ops`` (see :func:`recorded`) to a ``[..., h, w]``
+    output of an ``input_hw`` image.
 
-    Returns None when a crop box is not on the output grid.
+    Returns None when an op cannot be replayed on it (a crop box off the
+    output grid).
     """
     if x.dim() < 3:
         return x
-    for op in ops:
-        if op[0] == 'flip':
-            dims = {'horizontal': (-1,), 'vertical': (-2,), 'diagonal': (-2, -1)}[op[1]]
-            x = torch.flip(x, dims)
-        elif op[0] == 'rot90':
-            x = torch.rot90(x, op[1], dims=(-2, -1))
-            input_hw = input_hw[::-1] if op[1] % 2 else input_hw
-        elif op[0] == 'crop':
-            y1, y2, x1, x2 = op[1]
-            sy, sx = input_hw[0] / x.shape[-2], input_hw[1] / x.shape[-1]
-            box = (y1 / sy, y2 / sy, x1 / sx, x2 / sx)
-            if any(abs(b - round(b)) > 1e-6 for b in box):
-                return None
-            y1, y2, x1, x2 = (int(round(b)) for b in box)
-            x = x[..., y1:y2, x1:x2]
-            input_hw = (op[1][1] - op[1][0], op[1][3] - op[1][2])
+    for name, param in ops:
+        x, input_hw = replay_op(name).apply(x, param, input_hw)
+        if x is None:
+            return None
     return x
 
 

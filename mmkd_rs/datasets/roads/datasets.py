@@ -44,6 +44,7 @@ class RoadSegDataset(BaseSegDataset):
     graph_dir/{train,val,test}/*.json road graphs in pixel coordinates"""
     PREPARE_COMMAND = ('python tools/dataset_converters/generate_synthetic_roads.py '
                        'data/synthetic_roads --format mmseg   (synthetic copy)')
+    synthetic_writer = 'mmkd_rs.datasets.synthetic.roads.write_for_dataset_config'
 
     def __init__(self, img_suffix='.png', seg_map_suffix='.png', conn_suffix='.png',
                  graph_suffix='.json', **kwargs):

@@ -68,6 +68,7 @@ class SEN12MSDataset(BaseSegDataset):
         palette=[[0, 153, 0], [198, 176, 68], [251, 255, 19], [182, 255, 5],
                  [39, 255, 135], [194, 79, 68], [165, 165, 165],
                  [105, 255, 248], [249, 255, 164], [28, 13, 255]])
+    synthetic_writer = 'mmkd_rs.datasets.synthetic.sen12ms.write_for_dataset_config'
 
     def __init__(self, ann_file: str = '', **kwargs) -> None:
         super().__init__(ann_file=ann_file, img_suffix='.tif',

@@ -60,6 +60,7 @@ class SpaceNet6Dataset(BaseSegDataset):
     """
     METAINFO = dict(classes=('background', 'building'),
                     palette=[[0, 0, 0], [255, 200, 0]])
+    synthetic_writer = 'mmkd_rs.datasets.synthetic.spacenet6.write_for_dataset_config'
 
     def __init__(self,
                  ann_file: str = '',

@@ -5,17 +5,32 @@ dataset that ``dataset_cfg`` describes, *in the layout that config expects*
 (its ``data_prefix`` folders and file suffixes), and returns the config with
 ``data_root`` pointing at it. The all-configs test and the quick benchmarks
 use it, so that any config added later is exercised on data in its own
-on-disk format. A dataset type without a synthetic writer raises
-``NotImplementedError``: adding a dataset means adding its writer here.
+on-disk format.
+
+A dataset class names its writer in the class attribute ``synthetic_writer``,
+the dotted path of a function ``writer(cfg, cls, root, num, size, seed)``
+(subclasses inherit it)::
+
+    @DATASETS.register_module()
+    class MyDataset(BaseSegDataset):
+        synthetic_writer = 'my_package.synthetic.write_for_dataset_config'
+
+A dataset class without one raises ``NotImplementedError`` saying so, and
+``tests/datasets/test_synthetic_catalog.py`` fails for every registered
+dataset of the suite that lacks one.
 """
 import copy
+import importlib
+import inspect
 import os
 import os.path as osp
+from typing import Callable
 
 import cv2
 import numpy as np
 
-__all__ = ['prepare_synthetic', 'dataset_class']
+__all__ = ['prepare_synthetic', 'dataset_class', 'synthetic_writer', 'dataset_defaults',
+           'first_suffix', 'write_bitemporal']
 
 
 def dataset_class(dataset_type):
@@ -29,16 +44,36 @@ def dataset_class(dataset_type):
     return cls
 
 
-def _first(suffix):
+def first_suffix(suffix) -> str:
+    """The first of one suffix or a sequence of suffixes."""
     return suffix if isinstance(suffix, str) else tuple(suffix)[0]
 
 
-def _write_bitemporal(cfg: dict, cls, root: str, num: int, size: int, seed: int) -> None:
+def dataset_defaults(cls) -> dict:
+    """Default values of the constructor arguments of ``cls`` and its bases
+    (the most derived class's default first)."""
+    out = {}
+    for klass in cls.__mro__:
+        init = klass.__dict__.get('__init__')
+        if init is None:
+            continue
+        for name, param in inspect.signature(init).parameters.items():
+            if param.default is not inspect.Parameter.empty:
+                out.setdefault(name, param.default)
+    return out
+
+
+def write_bitemporal(cfg: dict, cls, root: str, num: int, size: int, seed: int) -> None:
+    """Writer of the bi-temporal datasets: ``num`` synthetic LEVIR-CD pairs of
+    ``size`` px (:func:`~mmkd_rs.datasets.synthetic.levir.synthesize_pair`)
+    in the folders (``data_prefix`` ``img_path`` / ``img_path2`` /
+    ``seg_map_path``) and with the first suffixes ``cfg`` (else ``cls``'s
+    defaults) names."""
     from .levir import synthesize_pair
     prefix = cfg.get('data_prefix', {})
-    sig = _defaults(cls)
-    img_suffix = _first(cfg.get('img_suffix', sig.get('img_suffix', '.png')))
-    seg_suffix = _first(cfg.get('seg_map_suffix', sig.get('seg_map_suffix', '.png')))
+    defaults = dataset_defaults(cls)
+    img_suffix = first_suffix(cfg.get('img_suffix', defaults.get('img_suffix', '.png')))
+    seg_suffix = first_suffix(cfg.get('seg_map_suffix', defaults.get('seg_map_suffix', '.png')))
     folders = (prefix['img_path'], prefix['img_path2'], prefix.get('seg_map_path'))
     for folder in folders:
         if folder:
@@ -52,33 +87,28 @@ def _write_bitemporal(cfg: dict, cls, root: str, num: int, size: int, seed: int)
             cv2.imwrite(osp.join(root, folders[2], name + seg_suffix), tile['label'])
 
 
-def _defaults(cls) -> dict:
-    import inspect
-    out = {}
-    for klass in cls.__mro__:
-        init = klass.__dict__.get('__init__')
-        if init is None:
-            continue
-        for name, param in inspect.signature(init).parameters.items():
-            if param.default is not inspect.Parameter.empty:
-                out.setdefault(name, param.default)
-    return out
+def synthetic_writer(cls) -> Callable:
+    """The function dataset class ``cls`` names in ``synthetic_writer``.
 
-
-_WRITERS = []  # (base class path, writer) pairs, filled by _register()
-
-
-def _register():
-    from mmkd_rs.datasets.change import BiTemporalDataset
-    _WRITERS.append((BiTemporalDataset, _write_bitemporal))
-    from mmkd_rs.datasets.roads import RoadSegDataset
-    from .roads import write_for_dataset_config as _write_roads
-    _WRITERS.append((RoadSegDataset, _write_roads))
-    from mmkd_rs.datasets.sar_optical import SEN12MSDataset, SpaceNet6Dataset
-    from .sen12ms import write_for_dataset_config as _write_sen12ms
-    from .spacenet6 import write_for_dataset_config as _write_spacenet6
-    _WRITERS.append((SpaceNet6Dataset, _write_spacenet6))
-    _WRITERS.append((SEN12MSDataset, _write_sen12ms))
+    Raises:
+        NotImplementedError: ``cls`` (and its bases) name none.
+        ImportError: the named function cannot be imported.
+    """
+    path = getattr(cls, 'synthetic_writer', None)
+    if path is None:
+        raise NotImplementedError(
+            f'no synthetic writer for dataset type {cls.__name__}: give the class (or a base) '
+            "the attribute synthetic_writer = 'package.module.function', a function "
+            '(cfg, cls, root, num, size, seed) writing num samples in the layout cfg names '
+            '(see docs/extending.md)')
+    if callable(path):
+        return path
+    module, _, name = path.rpartition('.')
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError, ValueError) as err:
+        raise ImportError(f'{cls.__name__}.synthetic_writer = {path!r} cannot be imported: '
+                          f'{err}') from None
 
 
 def prepare_synthetic(dataset_cfg: dict, root: str, num: int = 4, size: int = 256,
@@ -95,14 +125,8 @@ def prepare_synthetic(dataset_cfg: dict, root: str, num: int = 4, size: int = 25
     Returns:
         dict: A copy of ``dataset_cfg`` with ``data_root=root``.
     """
-    if not _WRITERS:
-        _register()
     cfg = copy.deepcopy(dict(dataset_cfg))
     cls = dataset_class(cfg['type'])
-    for base, writer in _WRITERS:
-        if issubclass(cls, base):
-            writer(cfg, cls, root, num, size, seed)
-            cfg['data_root'] = root
-            return cfg
-    raise NotImplementedError(
-        f'no synthetic writer for dataset type {cls.__name__}; add one in {__name__}')
+    synthetic_writer(cls)(cfg, cls, root, num, size, seed)
+    cfg['data_root'] = root
+    return cfg

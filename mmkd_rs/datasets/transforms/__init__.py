@@ -12,4 +12,5 @@ from .sar_optical_loading import (LoadBuildingFootprints,  # noqa: F401
                                   LoadPairedModalities, LoadSEN12MSLandCover)
 from .sar_radiometry import MaskSARNoData, SARToDecibel, SelectBands  # noqa: F401
 from .roads import LoadRoadAnnotations, PackRoadInputs  # noqa: F401
-from .replay import EXTERNAL, REPLAY_OPS, ReplaySpec, replay_spec  # noqa: F401
+from .replay import (EXTERNAL, REPLAY_OPS, ReplayOp, ReplaySpec,  # noqa: F401
+                     replay_op, replay_spec)
