@@ -129,6 +129,21 @@ def test_refusal_names_each_transform_the_cache_cannot_follow():
         MODELS.build(kd_model_cfg(teacher_cache=dict(pipeline=levir)))
 
 
+def test_refusal_of_a_replay_op_that_is_not_registered_or_reads_other_keys():
+    class Shear:
+        replay_keys, replay_op = ('shear',), 'shear'
+
+    class FlipRecordingHalf:
+        replay_keys, replay_op = ('flip',), 'flip'
+
+    with pytest.raises(TeacherCacheRefused, match=r"pipeline\[0\] Shear: its replay_op 'shear' "
+                       r"is not registered in REPLAY_OPS \(registered: \['crop', 'flip', "):
+        check_pipeline([dict(type=Shear)], 'replay')
+    with pytest.raises(TeacherCacheRefused, match=r"FlipRecordingHalf: records \['flip'\] but "
+                       r"its replay_op 'flip' reads \['flip', 'flip_direction'\]"):
+        check_pipeline([dict(type=FlipRecordingHalf)])
+
+
 # ------------------------------------------------------------- tensor ops
 def test_replay_matches_teacher_on_augmented_input():
     # an exactly equivariant "teacher": 2x2 max pooling (output stride 2)
