@@ -40,9 +40,9 @@ from scipy import ndimage
 from tabulate import tabulate
 
 import mmkd_rs  # noqa: F401
-from mmkd_rs.evaluation.graph import (APLSSettings, RasterGeoref, RoadGraph, apls_score,
-                                      load_geojson_graph, load_wkt_csv_graph, mask_to_graph,
-                                      topo_score)
+from mmkd_rs.evaluation.graph import (APLSSettings, RoadGraph, apls_score, load_geojson_graph,
+                                      load_wkt_csv_graph, mask_to_graph, topo_score)
+from mmkd_rs.geo import Georef
 
 REPO = Path(__file__).resolve().parents[1]
 TOOL = REPO / 'tools' / 'analysis' / 'apls.py'
@@ -139,7 +139,7 @@ def img0_rows(root, repeat):
     gt_path, csv_path, tif = img0_paths(root)
 
     def load():
-        ref = RasterGeoref.from_file(tif)
+        ref = Georef.from_file(tif)
         gt, frame = load_geojson_graph(gt_path, georef=ref)
         prop, _ = load_wkt_csv_graph(csv_path, 'AOI_2_Vegas_img0', georef=ref, frame=frame)
         return gt, prop

@@ -10,7 +10,7 @@ student of a distillation config) on
 or folders of them. Rasters are read and written in windows
 (:mod:`.windows`), so memory does not grow with the raster, and predicted
 with the config's own test protocol (``test_cfg`` whole or slide) and test
-pipeline (:mod:`.sources`). Outputs per input (:mod:`.writers`,
+pipeline (:mod:`.sources`). Outputs per input (:mod:`mmkd_rs.geo.writer`,
 :mod:`.vectorize`):
 
 * ``<stem>_mask.tif``: class indices, GeoTIFF with the input's CRS and
@@ -37,14 +37,14 @@ from typing import Dict, List, Optional, Sequence, Union
 import numpy as np
 import torch
 
+from mmkd_rs.geo import NODATA, PredictionWriter, RasterFile
 from mmkd_rs.utils.errors import UserError
 from mmkd_rs.utils.tool_utils import innermost_dataset_cfg
 
 from .model import init_model
-from .sources import RasterInput, WindowPipeline
+from .sources import WindowPipeline
 from .vectorize import mask_polygons, mask_road_graph, polygons_geojson, road_graph_geojson
 from .windows import WindowPlan
-from .writers import NODATA, PredictionWriter
 
 __all__ = ['RSInferencer', 'collect_inputs', 'IMAGE_SUFFIXES']
 
@@ -217,7 +217,7 @@ class RSInferencer:
                                     self.align)
 
     @torch.no_grad()
-    def predict_window(self, rasters: Sequence[RasterInput], rows: tuple, cols: tuple,
+    def predict_window(self, rasters: Sequence[RasterFile], rows: tuple, cols: tuple,
                        probs: bool = False) -> tuple:
         """Predict one read window.
 
@@ -237,7 +237,7 @@ class RSInferencer:
                 prob[:, nodata] = np.nan
         return mask, prob
 
-    def _run(self, rasters: Sequence[RasterInput], sink, probs: bool, desc: str) -> None:
+    def _run(self, rasters: Sequence[RasterFile], sink, probs: bool, desc: str) -> None:
         from tqdm import tqdm
         plan = self.plan(rasters[0].shape)
         for rspan, cspan in tqdm(plan, total=len(plan), desc=desc, unit='window',
@@ -252,8 +252,8 @@ class RSInferencer:
         import rasterio
         return rasterio.Env(GDAL_CACHEMAX=self.gdal_cache_mb * 2**20)
 
-    def _open(self, paths: Sequence[str]) -> List[RasterInput]:
-        rasters = [RasterInput(p) for p in paths]
+    def _open(self, paths: Sequence[str]) -> List[RasterFile]:
+        rasters = [RasterFile(p) for p in paths]
         try:
             self.pipeline.check(rasters)
         except Exception:
@@ -308,8 +308,8 @@ class RSInferencer:
         try:
             ref = rasters[0]
             num_prob_bands = 1 if getattr(self.model, 'out_channels', 2) == 1 else None
-            writer = PredictionWriter(out_dir, stem, ref.shape, ref.crs, ref.transform,
-                                      self.classes, self.palette, probs, num_prob_bands)
+            writer = PredictionWriter(out_dir, stem, ref.georef, self.classes, self.palette,
+                                      probs, num_prob_bands)
             try:
                 self._run(rasters, writer.write, probs, stem)
             finally:

@@ -2,7 +2,8 @@
 
 The first transform of a test pipeline loads the image(s) of a whole tile.
 For rasters of any size, :class:`WindowPipeline` replaces it by a reader of
-the same kind that returns one window at a time (rasterio windowed reads),
+the same kind that returns one window at a time (windowed reads of a
+:class:`mmkd_rs.geo.RasterFile`),
 with the keys the loading transform would set; annotation loaders are
 dropped, and the remaining transforms of the config (SAR dB scaling, nodata
 filling, band selection, packing) run on each window unchanged.
@@ -16,82 +17,20 @@ Supported loading transforms (one per task family):
 * ``LoadPairedModalities``: the student modality only (SAR-only deployment),
   with the SAR nodata mask (NaN, the declared nodata, ``sar_nodata_value``).
 """
-import os.path as osp
-import warnings
-from typing import List, Optional, Sequence
+from typing import List, Sequence
 
 import numpy as np
 
+from mmkd_rs.geo import RasterFile
 from mmkd_rs.utils.errors import UserError
 
-__all__ = ['RasterInput', 'WindowPipeline', 'LOADERS']
+__all__ = ['WindowPipeline', 'LOADERS']
 
 #: The transforms a window reader stands in for, by family.
 LOADERS = ('LoadBiTemporalImages', 'LoadImageFromFile', 'LoadPairedModalities')
 
 
-class RasterInput:
-    """An input raster opened with rasterio for windowed reads.
-
-    Attributes:
-        path (str): The file.
-        height, width, count (int): Size and band count.
-        dtype (str): Data type of band 1.
-        crs, transform: rasterio CRS and affine transform; ``None`` when the
-            file has no georeference (``is_geo`` False).
-        nodata (float | None): Declared nodata value.
-    """
-
-    def __init__(self, path: str):
-        import rasterio
-        from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
-        if not osp.isfile(path):
-            raise UserError(f'input file "{path}" does not exist.')
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore', NotGeoreferencedWarning)
-            try:
-                self._src = rasterio.open(path)
-            except RasterioIOError as err:
-                raise UserError(f'cannot read "{path}" as a raster: {err}') from None
-        src = self._src
-        self.path = path
-        self.height, self.width, self.count = src.height, src.width, src.count
-        self.dtype = src.dtypes[0]
-        self.nodata = src.nodata
-        alpha = [i for i, c in enumerate(src.colorinterp) if c.name == 'alpha']
-        #: index of an alpha band (0 = no data), as in 8-bit RGBA GeoTIFFs
-        self.alpha_band = alpha[0] if alpha else None
-        geo = src.crs is not None and not src.transform.is_identity
-        self.crs = src.crs if geo else None
-        self.transform = src.transform if geo else None
-
-    @property
-    def is_geo(self) -> bool:
-        return self.crs is not None
-
-    @property
-    def shape(self) -> tuple:
-        return self.height, self.width
-
-    def read(self, rows: tuple, cols: tuple) -> np.ndarray:
-        """Pixels ``[rows[0]:rows[1], cols[0]:cols[1]]`` as ``(h, w, C)``, file dtype."""
-        from rasterio.windows import Window
-        window = Window(cols[0], rows[0], cols[1] - cols[0], rows[1] - rows[0])
-        return np.ascontiguousarray(np.moveaxis(self._src.read(window=window), 0, -1))
-
-    def declared_nodata(self, array: np.ndarray) -> Optional[np.ndarray]:
-        """``(h, w)`` True where every band equals the declared nodata, or None."""
-        if self.nodata is None:
-            return None
-        if np.isnan(self.nodata):
-            return np.isnan(array).all(axis=2)
-        return (array == self.nodata).all(axis=2)
-
-    def close(self) -> None:
-        self._src.close()
-
-
-def _check_same_grid(rasters: Sequence[RasterInput], what: str,
+def _check_same_grid(rasters: Sequence[RasterFile], what: str,
                      georeference: bool = True) -> None:
     first = rasters[0]
     for other in rasters[1:]:
@@ -266,7 +205,7 @@ class WindowPipeline:
         """Rasters per sample: 2 for bi-temporal pairs, else 1."""
         return self.reader.num_inputs
 
-    def check(self, rasters: Sequence[RasterInput]) -> None:
+    def check(self, rasters: Sequence[RasterFile]) -> None:
         """Raise :class:`UserError` when the rasters do not fit the config."""
         if len(rasters) != self.num_inputs:
             raise UserError(f'{self.kind} needs {self.num_inputs} input raster(s) per sample, '

@@ -21,7 +21,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-from .writers import NODATA
+from mmkd_rs.geo.writer import NODATA
 
 __all__ = ['mask_polygons', 'mask_road_graph', 'polygons_geojson', 'road_graph_geojson']
 

@@ -6,14 +6,16 @@ with surrogate escapes) crashes the process inside OpenCV (signal 11, no
 message). For such names the file is read (written) by Python, which uses
 the file system's own encoding, and decoded (encoded) by OpenCV in memory
 with the same flags; every other path goes to ``cv2.imread`` /
-``cv2.imwrite`` unchanged.
+``cv2.imwrite`` unchanged. Rasters with their georeference are read by
+:mod:`mmkd_rs.geo`.
 """
 import os.path as osp
 
-import cv2
 import numpy as np
 
-__all__ = ['is_utf8_path', 'imread', 'imwrite', 'raster_errors', 'unreadable_message']
+__all__ = ['is_utf8_path', 'imread', 'imwrite']
+
+_IMREAD_COLOR = 1   # cv2.IMREAD_COLOR; cv2 is imported on first use
 
 
 def is_utf8_path(path: str) -> bool:
@@ -25,8 +27,9 @@ def is_utf8_path(path: str) -> bool:
     return True
 
 
-def imread(path: str, flags: int = cv2.IMREAD_COLOR):
+def imread(path: str, flags: int = _IMREAD_COLOR):
     """``cv2.imread(path, flags)``; None when the file cannot be read or decoded."""
+    import cv2
     if is_utf8_path(path):
         return cv2.imread(path, flags)
     try:
@@ -38,6 +41,7 @@ def imread(path: str, flags: int = cv2.IMREAD_COLOR):
 
 def imwrite(path: str, array: np.ndarray, params=()) -> bool:
     """``cv2.imwrite(path, array, params)``; False when it cannot be written."""
+    import cv2
     if is_utf8_path(path):
         return cv2.imwrite(path, array, list(params))
     ok, data = cv2.imencode(osp.splitext(path)[1], array, list(params))
@@ -48,30 +52,3 @@ def imwrite(path: str, array: np.ndarray, params=()) -> bool:
     except OSError:
         return False
     return True
-
-
-def raster_errors() -> tuple:
-    """The exceptions rasterio raises for a file it cannot open or read."""
-    from rasterio.errors import RasterioError
-    try:
-        from rasterio._err import CPLE_BaseError
-    except ImportError:  # pragma: no cover (another rasterio layout)
-        return (RasterioError, )
-    return (RasterioError, CPLE_BaseError)
-
-
-def unreadable_message(path: str, err: BaseException) -> str:
-    """One sentence for a raster file that cannot be read (empty, truncated, ...).
-
-    The reason is GDAL's first complaint: rasterio chains its errors and the
-    last one only says "See previous exception for details".
-    """
-    reason, seen = type(err).__name__, set()
-    while err is not None and id(err) not in seen:
-        seen.add(id(err))
-        text = str(err).strip().rstrip('.')
-        if text and 'previous exception' not in text:
-            reason = text
-        err = err.__cause__ or err.__context__
-    return (f'cannot read "{path}": {reason}. The file is empty, truncated or not a raster '
-            'GDAL reads; replace it or leave the sample out.')

@@ -5,7 +5,7 @@ import mmcv
 import numpy as np
 from mmseg.structures import SegDataSample
 
-from mmkd_rs.datasets.sar_optical.geo_io import read_raster
+from mmkd_rs.geo import read_raster
 from mmkd_rs.registry import VISUALIZERS
 from .panel_visualizer import PanelVisualizer
 

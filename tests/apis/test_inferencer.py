@@ -9,7 +9,7 @@ import torch
 from _infer_kit import random_checkpoint, scene, tiny_config, write_raster
 
 from mmkd_rs.apis import RSInferencer, collect_inputs
-from mmkd_rs.apis.sources import RasterInput
+from mmkd_rs.geo import RasterFile
 from mmkd_rs.utils.errors import UserError
 
 ORIGIN, RES = (600000.0, 5800000.0), 0.5
@@ -41,8 +41,8 @@ def test_windows_reproduce_whole_raster_slide_inference_and_only_windows_are_rea
     assert 0.2 < whole['mask'].mean() < 0.8          # both classes occur
 
     reads = []
-    original = RasterInput.read
-    monkeypatch.setattr(RasterInput, 'read', lambda self, rows, cols: reads.append(
+    original = RasterFile.read
+    monkeypatch.setattr(RasterFile, 'read', lambda self, rows, cols: reads.append(
         (rows[1] - rows[0], cols[1] - cols[0])) or original(self, rows, cols))
     inferencer.tile_size = 16
     plan = inferencer.plan((100, 90))
@@ -61,8 +61,8 @@ def test_reads_and_writes_run_with_a_bounded_gdal_block_cache(change, monkeypatc
     # rasters: peak memory then grew with the raster (1.0 GB at 8000 px vs 0.75 GB)
     from rasterio.env import get_gdal_config
     seen = []
-    original = RasterInput.read
-    monkeypatch.setattr(RasterInput, 'read', lambda self, rows, cols: seen.append(
+    original = RasterFile.read
+    monkeypatch.setattr(RasterFile, 'read', lambda self, rows, cols: seen.append(
         get_gdal_config('GDAL_CACHEMAX')) or original(self, rows, cols))
     RSInferencer(change['config'], tile_size=64, show_progress=False,
                  gdal_cache_mb=32).predict(change['pair'])
@@ -107,7 +107,7 @@ def _config_pipeline_inputs(config, results):
 def test_window_reader_loads_as_the_config_pipeline(change, tmp_path):
     pair = change['pair']
     inferencer = RSInferencer(change['config'], show_progress=False)
-    rasters = [RasterInput(p) for p in pair]
+    rasters = [RasterFile(p) for p in pair]
     packed, _ = inferencer.pipeline(rasters, (0, 100), (0, 90))
     assert torch.equal(packed['inputs'], _config_pipeline_inputs(
         change['config'], dict(img_path=pair[0], img_path2=pair[1])))
@@ -116,7 +116,7 @@ def test_window_reader_loads_as_the_config_pipeline(change, tmp_path):
     road = write_raster(tmp_path / 'road.png', scene(rng, 3, 40, 48), crs=None)
     config = tiny_config('roads', tmp_path)
     packed, _ = RSInferencer(config, show_progress=False).pipeline(
-        [RasterInput(road)], (0, 40), (0, 48))
+        [RasterFile(road)], (0, 40), (0, 48))
     assert torch.equal(packed['inputs'], _config_pipeline_inputs(config, dict(img_path=road)))
 
     rgba = np.concatenate([scene(rng, 3, 40, 48), np.full((1, 40, 48), 255, np.uint8)])
@@ -124,7 +124,7 @@ def test_window_reader_loads_as_the_config_pipeline(change, tmp_path):
     rgba[3, 2:4] = np.arange(1, 97).reshape(2, 48)    # partly transparent
     rgba_path = write_raster(tmp_path / 'rgba.tif', rgba, photometric='RGB', alpha='YES')
     packed, nodata = RSInferencer(config, show_progress=False).pipeline(
-        [RasterInput(rgba_path)], (0, 40), (0, 48))
+        [RasterFile(rgba_path)], (0, 40), (0, 48))
     assert torch.equal(packed['inputs'],
                        _config_pipeline_inputs(config, dict(img_path=rgba_path)))
     assert nodata.sum() == 2 * 48
@@ -135,7 +135,7 @@ def test_window_reader_loads_as_the_config_pipeline(change, tmp_path):
     sar = write_raster(tmp_path / 'sar.tif', sar)
     config = tiny_config('sar', tmp_path)
     packed, nodata = RSInferencer(config, show_progress=False).pipeline(
-        [RasterInput(sar)], (0, 40), (0, 48))
+        [RasterFile(sar)], (0, 40), (0, 48))
     assert torch.equal(packed['inputs'], _config_pipeline_inputs(config, dict(sar_path=sar)))
     assert nodata.sum() == 5 * 48 + 1
 

@@ -10,8 +10,9 @@ from rasterio.transform import from_origin
 
 from mmkd_rs.datasets.sar_optical import footprint_cache
 from mmkd_rs.datasets.sar_optical.footprint_cache import FootprintCache
-from mmkd_rs.datasets.sar_optical.geo_io import GeoGrid, rasterize_footprints
+from mmkd_rs.datasets.sar_optical.geo_io import rasterize_footprints
 from mmkd_rs.datasets.transforms import LoadBuildingFootprints
+from mmkd_rs.geo import Georef
 
 UTM31 = rasterio.crs.CRS.from_epsg(32631)
 
@@ -40,7 +41,7 @@ def counted(monkeypatch):
 def test_cache_returns_the_same_mask_and_rasterises_once(tmp_path, counted):
     path = tmp_path / 'b.geojson'
     _write(path, [(592002, 5750998, 5), (592010, 5750990, 6)])
-    grid = GeoGrid(UTM31, from_origin(592000, 5751000, 1.0, 1.0), 20, 30)
+    grid = Georef(UTM31, from_origin(592000, 5751000, 1.0, 1.0), 20, 30)
     cache = FootprintCache()
     first = cache.rasterize(str(path), grid, 20.0)
     again = cache.rasterize(str(path), grid, 20.0)
@@ -50,7 +51,7 @@ def test_cache_returns_the_same_mask_and_rasterises_once(tmp_path, counted):
     again[:] = 0                                          # callers own what they get
     assert cache.rasterize(str(path), grid, 20.0).sum() == 61
     # another grid, area threshold or burn value is another mask
-    shifted = GeoGrid(UTM31, from_origin(592001, 5751000, 1.0, 1.0), 20, 30)
+    shifted = Georef(UTM31, from_origin(592001, 5751000, 1.0, 1.0), 20, 30)
     assert cache.rasterize(str(path), shifted, 20.0)[:, 1:6].sum() == 25
     assert cache.rasterize(str(path), grid, 30.0).sum() == 36
     assert set(np.unique(cache.rasterize(str(path), grid, 20.0, burn_value=7))) == {0, 7}
@@ -60,7 +61,7 @@ def test_cache_returns_the_same_mask_and_rasterises_once(tmp_path, counted):
 def test_edited_file_is_rasterised_again(tmp_path, counted):
     path = tmp_path / 'b.geojson'
     _write(path, [(592002, 5750998, 5)])
-    grid = GeoGrid(UTM31, from_origin(592000, 5751000, 1.0, 1.0), 20, 20)
+    grid = Georef(UTM31, from_origin(592000, 5751000, 1.0, 1.0), 20, 20)
     cache = FootprintCache()
     assert cache.rasterize(str(path), grid).sum() == 25
     _write(path, [(592002, 5750998, 7)])
@@ -70,7 +71,7 @@ def test_edited_file_is_rasterised_again(tmp_path, counted):
 
 
 def test_cache_is_bounded_in_bytes(tmp_path, counted):
-    grid = GeoGrid(UTM31, from_origin(592000, 5751000, 1.0, 1.0), 64, 64)   # 512 B packed
+    grid = Georef(UTM31, from_origin(592000, 5751000, 1.0, 1.0), 64, 64)   # 512 B packed
     paths = []
     for k in range(4):
         paths.append(tmp_path / f'b{k}.geojson')
@@ -90,7 +91,7 @@ def test_cache_is_bounded_in_bytes(tmp_path, counted):
 def test_load_building_footprints_uses_the_cache(tmp_path, counted):
     path = tmp_path / 'b.geojson'
     _write(path, [(592002, 5750998, 5)])
-    grid = GeoGrid(UTM31, from_origin(592000, 5751000, 1.0, 1.0), 20, 20)
+    grid = Georef(UTM31, from_origin(592000, 5751000, 1.0, 1.0), 20, 20)
     load = LoadBuildingFootprints()
     for flip in (False, True, False):
         out = load(dict(seg_map_path=str(path), geo_grid=grid, orientation_flip=flip))

@@ -10,13 +10,13 @@ from rasterio.transform import from_origin
 from _real_data import require_real
 from mmkd_rs.datasets.sar_optical import (IGBP_TO_DFC2020, SEN12MSDataset,
                                           SpaceNet6Dataset,
-                                          rasterize_footprints, read_raster)
-from mmkd_rs.datasets.sar_optical.geo_io import (GeoGrid, read_orientations,
-                                                 strip_of_tile)
+                                          rasterize_footprints)
+from mmkd_rs.datasets.sar_optical.geo_io import read_orientations, strip_of_tile
 from mmkd_rs.datasets.synthetic.spacenet6 import generate_synthetic_spacenet6
 from mmkd_rs.datasets.transforms import (LoadBuildingFootprints,
                                          LoadPairedModalities,
                                          LoadSEN12MSLandCover, MaskSARNoData)
+from mmkd_rs.geo import Georef
 
 SN6_REAL = 'spacenet6_sar_eo_solaris'
 
@@ -112,8 +112,8 @@ def test_bad_inputs_raise_clear_errors(tmp_path):
 
 
 def test_rasterize_drops_small_footprints_in_metres(tmp_path):
-    grid = GeoGrid(rasterio.crs.CRS.from_epsg(32631),
-                   from_origin(592000, 5751000, 1.0, 1.0), 20, 20)
+    grid = Georef(rasterio.crs.CRS.from_epsg(32631),
+                  from_origin(592000, 5751000, 1.0, 1.0), 20, 20)
     # 5 m x 5 m (25 m^2, kept) and 4 m x 4 m (16 m^2, dropped), in UTM.
     big = [[592002, 5750998], [592007, 5750998], [592007, 5750993],
            [592002, 5750993], [592002, 5750998]]
@@ -134,7 +134,7 @@ def test_rasterize_drops_small_footprints_in_metres(tmp_path):
 
 def test_real_sn4_polygons_rasterise_onto_their_tile():
     root = require_real('spacenet4_buildings_solaris')
-    _, grid, _ = read_raster(str(root / 'sample_geotiff.tif'), 1)
+    grid = Georef.from_file(root / 'sample_geotiff.tif')
     mask = rasterize_footprints(str(root / 'geotiff_labels.geojson'), grid, 0)
     small = rasterize_footprints(str(root / 'geotiff_labels.geojson'), grid,
                                  1e9)

@@ -38,9 +38,10 @@ def test_cli_geojson_vs_csv_subprocess():
     apls = float(lines['APLS'])
     forward, backward = float(lines['GT -> prop']), float(lines['prop -> GT'])
     assert apls == pytest.approx(2 * forward * backward / (forward + backward), abs=2e-4)
-    from mmkd_rs.evaluation.graph import RasterGeoref, apls_score
+    from mmkd_rs.evaluation.graph import apls_score
     from mmkd_rs.evaluation.graph.loaders import common_frame, load_road_graph
-    ref = RasterGeoref.from_file(tif)
+    from mmkd_rs.geo import Georef
+    ref = Georef.from_file(tif)
     frame = common_frame(gt, ref)
     g, _ = load_road_graph(gt, georef=ref, frame=frame)
     p, _ = load_road_graph(csv, image_id='AOI_2_Vegas_img0', georef=ref, frame=frame)

@@ -9,8 +9,9 @@ is 99.843 m for the reference and gets one 50 m point, not two).
 import pytest
 
 from _real_data import require_real
-from mmkd_rs.evaluation.graph import APLSSettings, RasterGeoref, apls_score, \
-    load_geojson_graph, load_wkt_csv_graph
+from mmkd_rs.evaluation.graph import APLSSettings, apls_score, load_geojson_graph, \
+    load_wkt_csv_graph
+from mmkd_rs.geo import Georef
 
 DEFAULT, OLD = APLSSettings(), APLSSettings.old()
 TOL = 1e-3
@@ -46,7 +47,7 @@ def test_graph_pairs_match_reference(image, settings, ref):
                                           (OLD, (0.6894, 0.7410, 0.6445))])
 def test_img0_geojson_vs_csv_matches_reference(settings, ref):
     root = require_real('spacenet3_roads_apls')
-    georef = RasterGeoref.from_file(root / 'images/RGB-PanSharpen_AOI_2_Vegas_img0.tif')
+    georef = Georef.from_file(root / 'images/RGB-PanSharpen_AOI_2_Vegas_img0.tif')
     gt, frame = load_geojson_graph(
         root / 'gt_json_prop_wkt/ground_truth_randomized/AOI_2_Vegas_img0.geojson',
         georef=georef)
@@ -62,7 +63,7 @@ def test_img0_geojson_vs_csv_matches_reference(settings, ref):
 def test_img0_keeping_duplicate_segment_departs_from_reference():
     """The one behaviour that separates 0.73 from 0.82 on img0 (the old gap)."""
     root = require_real('spacenet3_roads_apls')
-    georef = RasterGeoref.from_file(root / 'images/RGB-PanSharpen_AOI_2_Vegas_img0.tif')
+    georef = Georef.from_file(root / 'images/RGB-PanSharpen_AOI_2_Vegas_img0.tif')
     gt, frame = load_geojson_graph(
         root / 'gt_json_prop_wkt/ground_truth_randomized/AOI_2_Vegas_img0.geojson',
         georef=georef, duplicate_segments='merge')

@@ -3,12 +3,14 @@ import json
 
 import numpy as np
 import pytest
+from rasterio import Affine
 
-from mmkd_rs.evaluation.graph import RasterGeoref, apls_score, load_geojson_graph, \
-    load_wkt_csv_graph, read_wkt_csv
+from mmkd_rs.evaluation.graph import apls_score, load_geojson_graph, load_wkt_csv_graph, \
+    read_wkt_csv
+from mmkd_rs.geo import WGS84, Georef, transform_xy
 
 # a 100 x 100 px tile of 1e-5 deg pixels near Las Vegas (about 0.9 m x 1.1 m)
-GEOREF = RasterGeoref((1e-5, 0.0, -115.17, 0.0, -1e-5, 36.24), 'EPSG:4326', (100, 100))
+GEOREF = Georef(WGS84, Affine(1e-5, 0.0, -115.17, 0.0, -1e-5, 36.24), 100, 100)
 
 
 def _geojson(path, coords, crs=None, kind='LineString'):
@@ -82,8 +84,6 @@ def test_csv_pixels_follow_the_geotiff_transform(tmp_path):
 def test_bad_crs_and_outside_tile_are_clear_errors(tmp_path):
     with pytest.raises(ValueError, match='unknown GeoJSON crs'):
         load_geojson_graph(_geojson(tmp_path / 'b.geojson', [[0, 0], [1, 1]], 'not-a-crs'))
-    with pytest.raises(ValueError, match='not WGS84'):
-        load_geojson_graph(_geojson(tmp_path / 'c.geojson', [[0, 0], [1, 1]], 'EPSG:4269'))
     with pytest.raises(ValueError, match='not lon/lat'):
         load_geojson_graph(_geojson(tmp_path / 'd.geojson', [[664000, 4011000], [664100, 4011000]]))
     far = _geojson(tmp_path / 'e.geojson', [[-100.0, 40.0], [-100.0, 40.001]])
@@ -96,3 +96,20 @@ def test_bad_crs_and_outside_tile_are_clear_errors(tmp_path):
     with pytest.raises(ValueError, match='FeatureCollection'):
         (tmp_path / 'g.geojson').write_text('{"type": "Feature"}')
         load_geojson_graph(tmp_path / 'g.geojson')
+
+
+def test_lonlat_on_another_datum_is_reprojected_to_wgs84(tmp_path):
+    """OSGB 36 lon/lat (EPSG:4277) lies about 100 m off WGS 84 near London. The graph
+    reader used to refuse geographic CRSs other than WGS 84 while the road and SAR
+    label readers reprojected them; now all reproject: the file gives the graph of
+    the same lines written in WGS 84."""
+    wgs = np.array([[-0.1300, 51.5000], [-0.1300, 51.5010], [-0.1285, 51.5010]])
+    osgb = transform_xy(WGS84, 'EPSG:4277', wgs)
+    shift = transform_xy(WGS84, 'EPSG:32630', osgb) - transform_xy(WGS84, 'EPSG:32630', wgs)
+    assert np.hypot(*shift.T).min() > 50          # read as WGS 84 it would move this far
+    ref, ref_frame = load_geojson_graph(_geojson(tmp_path / 'w.geojson', wgs.tolist()))
+    for name in ('EPSG:4277', 'urn:ogc:def:crs:EPSG::4277'):
+        graph, frame = load_geojson_graph(_geojson(tmp_path / 'o.geojson', osgb.tolist(), name))
+        assert frame.crs == ref_frame.crs == 'EPSG:32630'
+        assert np.abs(graph.nodes - ref.nodes).max() < 1e-3           # metres
+        assert graph.edge_lengths() == pytest.approx(ref.edge_lengths(), abs=1e-6)

@@ -3,10 +3,11 @@ import numpy as np
 import pytest
 
 from _real_data import require_real
-from mmkd_rs.evaluation.graph import (RasterGeoref, RoadGraph, TopoSettings, load_geojson_graph,
+from mmkd_rs.evaluation.graph import (RoadGraph, TopoSettings, load_geojson_graph,
                                       load_wkt_csv_graph, topo_score)
 from mmkd_rs.evaluation.graph.topo import LocalGraph, draw_starts, match_count, \
     topo_node_counts
+from mmkd_rs.geo import Georef
 
 
 def _graph(nodes, edges):
@@ -93,7 +94,7 @@ TOPO_REF = {
 def _shared_pair(image):
     root = require_real('spacenet3_roads_apls')
     if image == 'img0':
-        georef = RasterGeoref.from_file(root / 'images/RGB-PanSharpen_AOI_2_Vegas_img0.tif')
+        georef = Georef.from_file(root / 'images/RGB-PanSharpen_AOI_2_Vegas_img0.tif')
         gt, frame = load_geojson_graph(
             root / 'gt_json_prop_wkt/ground_truth_randomized/AOI_2_Vegas_img0.geojson',
             georef=georef)

@@ -45,12 +45,12 @@ def main(argv=None):
     args = parse_args(argv)
     # numpy / scipy / rasterio / shapely only: the graph metrics never import torch
     from mmkd_rs.evaluation.graph.apls import APLSSettings, apls_score
-    from mmkd_rs.evaluation.graph.geo_io import RasterGeoref
     from mmkd_rs.evaluation.graph.loaders import common_frame, load_road_graph
     from mmkd_rs.evaluation.graph.topo import TopoSettings, topo_score
+    from mmkd_rs.geo import Georef
     try:
         t0 = time.perf_counter()
-        ref = RasterGeoref.from_file(args.raster_ref) if args.raster_ref else None
+        ref = Georef.from_file(args.raster_ref, require_crs=True) if args.raster_ref else None
         frame = common_frame(args.gt, ref)
         kw = dict(image_id=args.image_id, georef=ref, frame=frame, gsd=args.gsd)
         gt, _ = load_road_graph(args.gt, **kw)

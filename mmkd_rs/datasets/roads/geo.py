@@ -7,30 +7,28 @@
   local UTM zone and burns them onto the tile grid.
 * :func:`lines_to_pixels` maps the centrelines to pixel coordinates of the tile.
 
+Rasters, CRSs and UTM zones come from :mod:`mmkd_rs.geo`; a tile's grid is
+given as a rasterio profile (``transform``, ``crs``, ``height``, ``width``).
+
 Behaviour on unusual input (documented and tested):
-    * a GeoJSON without ``crs`` member is CRS84 (lon/lat, RFC 7946); a named ``crs``
-      that is not lon/lat is reprojected; coordinates outside lon/lat range in a
-      lon/lat file raise :class:`ValueError` (typical for projected coordinates
-      written without a ``crs`` member);
+    * the GeoJSON CRS is read by :func:`mmkd_rs.geo.geojson_crs`: without ``crs``
+      member WGS 84 lon/lat (RFC 7946); any other named CRS (projected, or
+      lon/lat on another datum) is reprojected; coordinates outside lon/lat range
+      in a lon/lat file raise :class:`ValueError` (typical for projected
+      coordinates written without a ``crs`` member);
     * lines partly outside the tile are clipped by rasterisation; a file whose lines
       all miss the tile raises :class:`ValueError`;
     * an empty FeatureCollection is a valid tile without road.
 """
-import json
-
 import numpy as np
-import rasterio
 from rasterio.crs import CRS
 from rasterio.features import rasterize
-from rasterio.transform import array_bounds
 from rasterio.warp import transform_geom
 from shapely.geometry import LineString, box, mapping, shape as to_shape
 from shapely.ops import unary_union
 
+from mmkd_rs.geo import Georef, check_lonlat, read_feature_collection, read_raster
 from mmkd_rs.utils.errors import DataFileError
-from mmkd_rs.utils.image_io import raster_errors, unreadable_message
-
-LONLAT = CRS.from_user_input('OGC:CRS84')
 
 
 def percentile_stretch(image, low=2.0, high=98.0, nodata=0):
@@ -59,21 +57,16 @@ def read_geotiff_rgb(path, bands=None, low=2.0, high=98.0):
         low, high (float): stretch percentiles for inputs wider than 8 bit.
 
     Returns:
-        tuple: ``(image, profile)`` where ``profile`` has ``transform``, ``crs``,
-        ``height``, ``width``.
+        tuple: ``(image, profile)``: the image and the rasterio profile of the file
+        (``transform``, ``crs``, ``height``, ``width``, ...).
     """
-    try:
-        with rasterio.open(path) as src:
-            if bands is None:
-                bands = [1, 2, 3] if src.count >= 3 else [1]
-            if max(bands) > src.count:
-                raise DataFileError(f'"{path}" has {src.count} band(s), cannot read bands '
-                                    f'{bands}')
-            image = np.moveaxis(src.read(bands), 0, -1)
-            profile = dict(transform=src.transform, crs=src.crs, height=src.height,
-                           width=src.width)
-    except raster_errors() as err:
-        raise DataFileError(unreadable_message(path, err)) from None
+    image, profile = read_raster(path, decoder='gdal')
+    count = image.shape[2]
+    if bands is None:
+        bands = [1, 2, 3] if count >= 3 else [1]
+    if max(bands) > count:
+        raise DataFileError(f'"{path}" has {count} band(s), cannot read bands {bands}')
+    image = image[..., [b - 1 for b in bands]]
     if image.dtype != np.uint8:
         image = percentile_stretch(image, low, high)
     if image.shape[2] == 1:
@@ -84,36 +77,17 @@ def read_geotiff_rgb(path, bands=None, low=2.0, high=98.0):
     return image, profile
 
 
-def _geojson_crs(data, path):
-    crs = data.get('crs')
-    if crs is None:
-        return LONLAT
-    try:
-        return CRS.from_user_input(crs['properties']['name'])
-    except Exception as err:  # noqa: BLE001 - report the bad member, whatever rasterio says
-        raise DataFileError(f'"{path}": unreadable "crs" member {crs!r} ({err})') from None
-
-
 def read_road_lines(path):
     """Read road centrelines from GeoJSON.
 
     Returns:
         tuple: ``(lines, properties, crs)``: list of shapely LineStrings (a
         MultiLineString gives one per part), the feature properties per line, and
-        the CRS of the coordinates.
+        the CRS of the coordinates (:func:`mmkd_rs.geo.geojson_crs`).
     """
-    with open(path) as f:
-        try:
-            data = json.load(f)
-        except ValueError as err:  # JSONDecodeError, UnicodeDecodeError
-            raise DataFileError(f'"{path}" is not valid JSON: {err}') from None
-    kind = data.get('type') if isinstance(data, dict) else type(data).__name__
-    if kind != 'FeatureCollection':
-        raise DataFileError(f'"{path}": expected a GeoJSON FeatureCollection, got type '
-                            f'{kind!r}')
-    crs = _geojson_crs(data, path)
+    features, crs = read_feature_collection(path)
     lines, props = [], []
-    for i, feat in enumerate(data.get('features', [])):
+    for i, feat in enumerate(features):
         geom = feat.get('geometry')
         if geom is None:
             continue  # SpaceNet writes null geometries for tiles without road
@@ -129,13 +103,8 @@ def read_road_lines(path):
             if len(part.coords) >= 2:
                 lines.append(part)
                 props.append(feat.get('properties') or {})
-    if crs.is_geographic and lines:
-        x0, y0, x1, y1 = unary_union(lines).bounds
-        if x0 < -180 or x1 > 180 or y0 < -90 or y1 > 90:
-            raise DataFileError(
-                f'"{path}" declares (or defaults to) lon/lat coordinates but they span '
-                f'x {x0:.1f}..{x1:.1f}, y {y0:.1f}..{y1:.1f}: projected coordinates '
-                'need a "crs" member naming their CRS')
+    if lines:
+        check_lonlat(np.concatenate([np.asarray(ln.coords)[:, :2] for ln in lines]), crs, path)
     return lines, props, crs
 
 
@@ -145,26 +114,9 @@ def _reproject(line, src_crs, dst_crs):
     return to_shape(transform_geom(src_crs, dst_crs, mapping(line)))
 
 
-def utm_crs(lon, lat):
-    """The WGS 84 / UTM zone CRS containing (lon, lat)."""
-    zone = int((lon + 180.0) // 6.0) % 60 + 1
-    return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
-
-
-def _tile_lonlat_centre(profile):
-    t, h, w = profile['transform'], profile['height'], profile['width']
-    cx, cy = t @ (w / 2.0, h / 2.0)
-    lon, lat = transform_geom(profile['crs'], LONLAT,
-                              {'type': 'Point', 'coordinates': (cx, cy)})['coordinates']
-    return lon, lat
-
-
 def metric_crs(profile):
-    """The raster CRS if projected (metres), otherwise its local UTM zone."""
-    crs = profile['crs']
-    if crs.is_projected:
-        return crs
-    return utm_crs(*_tile_lonlat_centre(profile))
+    """The raster CRS if projected in metres, otherwise the UTM zone of the tile centre."""
+    return Georef.from_profile(profile).metric_crs()
 
 
 def ground_sample_distance(profile):
@@ -179,7 +131,7 @@ def check_overlap(lines, src_crs, profile, path='<lines>'):
     """Raise ``ValueError`` when no line touches the tile footprint."""
     if not lines:
         return
-    tile = box(*array_bounds(profile['height'], profile['width'], profile['transform']))
+    tile = box(*Georef.from_profile(profile).bounds)
     merged = _reproject(unary_union(lines), src_crs, profile['crs'])
     if not merged.intersects(tile):
         raise DataFileError(
@@ -189,13 +141,9 @@ def check_overlap(lines, src_crs, profile, path='<lines>'):
 
 def lines_to_pixels(lines, src_crs, profile):
     """Centrelines as ``(N, 2)`` float arrays of (x, y) pixel coordinates of the tile."""
-    inv = ~profile['transform']
-    out = []
-    for line in lines:
-        coords = np.asarray(_reproject(line, src_crs, profile['crs']).coords)[:, :2]
-        cols, rows = inv @ (coords[:, 0], coords[:, 1])
-        out.append(np.stack([cols, rows], axis=1))
-    return out
+    grid = Georef.from_profile(profile)
+    return [grid.crs_to_pixel(np.asarray(_reproject(line, src_crs, grid.crs).coords)[:, :2])
+            for line in lines]
 
 
 def rasterise_road_mask(lines, src_crs, profile, width_m=None, props=None,

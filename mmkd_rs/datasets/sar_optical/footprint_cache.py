@@ -18,7 +18,8 @@ from typing import Tuple
 
 import numpy as np
 
-from .geo_io import GeoGrid, rasterize_footprints
+from mmkd_rs.geo import Georef
+from .geo_io import rasterize_footprints
 
 
 class FootprintCache:
@@ -36,13 +37,13 @@ class FootprintCache:
         return len(self._masks)
 
     @staticmethod
-    def key(geojson_path: str, grid: GeoGrid, min_area_m2: float, burn_value: int) -> tuple:
+    def key(geojson_path: str, grid: Georef, min_area_m2: float, burn_value: int) -> tuple:
         stat = os.stat(geojson_path)
         crs = grid.crs.to_wkt() if grid.crs is not None else None
         return (os.path.abspath(geojson_path), stat.st_mtime_ns, stat.st_size, grid.height,
                 grid.width, tuple(grid.transform), crs, float(min_area_m2), int(burn_value))
 
-    def rasterize(self, geojson_path: str, grid: GeoGrid, min_area_m2: float = 20.0,
+    def rasterize(self, geojson_path: str, grid: Georef, min_area_m2: float = 20.0,
                   burn_value: int = 1) -> np.ndarray:
         """:func:`~.geo_io.rasterize_footprints`, from the cache when seen before.
 

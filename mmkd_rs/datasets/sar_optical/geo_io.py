@@ -1,13 +1,15 @@
-"""Geo-referenced raster I/O for paired SAR / EO tiles.
+"""Checks and labels of paired SAR / EO tiles on top of :mod:`mmkd_rs.geo`.
 
-Every reader here checks what it reads and raises a ``ValueError`` that
-names the file and what was expected: band counts, matching footprints of
-the two modalities, tiles without a single valid SAR pixel.
+Rasters are read by :func:`mmkd_rs.geo.read_raster` and their grids are
+:class:`mmkd_rs.geo.Georef`; the checks here raise a ``ValueError`` that
+names the file and what was expected: band counts, complex (SLC) pixels,
+matching footprints of the two modalities, tiles without a single valid SAR
+pixel. Building footprints are rasterised from GeoJSON onto a tile's grid.
 
 Conventions
 -----------
-* Arrays are returned channels-last, ``(H, W, C)``, in the file's dtype
-  (SAR float32 keeps its NaN).
+* Arrays are channels-last, ``(H, W, C)``, in the file's dtype (SAR
+  float32 keeps its NaN).
 * *Nodata* of a SAR tile is a boolean ``(H, W)`` mask, True where any band
   is NaN or where all bands equal the file's declared nodata value (real
   SpaceNet 6 challenge tiles declare 0, the solaris derived sample uses NaN).
@@ -20,20 +22,17 @@ Conventions
   left-right or up-down flip would mirror the scene instead of turning it;
   the 180 degree turn is what the SpaceNet 6 baseline applies.
 """
-import json
 import os.path as osp
-from dataclasses import dataclass
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional
 
 import numpy as np
-import rasterio
-from rasterio.crs import CRS
+import shapely
 from rasterio.features import rasterize
 from rasterio.warp import transform_geom
 from shapely.geometry import shape
 
+from mmkd_rs.geo import Georef, check_lonlat, is_metric, metric_crs, read_feature_collection
 from mmkd_rs.utils.errors import UserError
-from mmkd_rs.utils.image_io import raster_errors, unreadable_message
 
 
 class SARDataError(UserError, ValueError):
@@ -45,62 +44,21 @@ class SARFileNotFoundError(UserError, FileNotFoundError):
     """A file of a paired SAR / EO sample is missing."""
 
 
-@dataclass
-class GeoGrid:
-    """Pixel grid of a raster: CRS, affine transform and size ``(H, W)``."""
-    crs: Optional[CRS]
-    transform: rasterio.Affine
-    height: int
-    width: int
-
-    @property
-    def pixel_size(self) -> Tuple[float, float]:
-        """Absolute pixel size ``(x, y)`` in CRS units (metres for UTM)."""
-        return abs(self.transform.a), abs(self.transform.e)
-
-    @property
-    def bounds(self) -> Tuple[float, float, float, float]:
-        """``(left, bottom, right, top)`` in CRS units."""
-        return _bounds(self)
-
-
-def _bounds(grid: GeoGrid) -> Tuple[float, float, float, float]:
-    west, south, east, north = rasterio.transform.array_bounds(
-        grid.height, grid.width, grid.transform)
-    return west, south, east, north
-
-
-def read_raster(path: str,
-                expected_bands: Optional[int] = None) -> Tuple[np.ndarray,
-                                                              GeoGrid,
-                                                              Optional[float]]:
-    """Read a GeoTIFF as ``(H, W, C)`` plus its grid and declared nodata.
+def check_modality_raster(path: str, array: np.ndarray,
+                          expected_bands: Optional[int] = None) -> None:
+    """Check a SAR / EO raster read by :func:`mmkd_rs.geo.read_raster`.
 
     Raises:
-        FileNotFoundError: ``path`` does not exist.
-        ValueError: the band count differs from ``expected_bands``, the file
-            cannot be read (empty, truncated) or holds complex values.
+        SARDataError: the band count of the ``(H, W, C)`` ``array`` differs from
+            ``expected_bands``, or its pixels are complex (SLC).
     """
-    if not osp.isfile(path):
-        raise SARFileNotFoundError(f'Raster not found: {path}')
-    try:
-        with rasterio.open(path) as src:
-            if expected_bands is not None and src.count != expected_bands:
-                raise SARDataError(
-                    f'{path}: expected {expected_bands} band(s), found '
-                    f'{src.count}. Check the band order / modality settings '
-                    '(sar_bands / eo_bands) of the loading transform.')
-            array = src.read()
-            grid = GeoGrid(src.crs, src.transform, src.height, src.width)
-            nodata = src.nodata
-    except raster_errors() as err:
-        raise SARDataError(unreadable_message(path, err)) from None
-    except UnicodeEncodeError:
-        raise SARDataError(f'{path!r}: the file name is not valid UTF-8, which GDAL '
-                           'needs to open it; rename the file.') from None
+    if expected_bands is not None and array.shape[2] != expected_bands:
+        raise SARDataError(
+            f'{path}: expected {expected_bands} band(s), found {array.shape[2]}. Check '
+            'the band order / modality settings (sar_bands / eo_bands) of the loading '
+            'transform.')
     if np.iscomplexobj(array):
         raise SARDataError(complex_sar_message(path, array.dtype))
-    return np.ascontiguousarray(array.transpose(1, 2, 0)), grid, nodata
 
 
 def complex_sar_message(path: str, dtype) -> str:
@@ -135,8 +93,8 @@ def sar_nodata_mask(sar: np.ndarray,
     return mask
 
 
-def check_same_footprint(path_a: str, grid_a: GeoGrid, path_b: str,
-                         grid_b: GeoGrid, tol_px: float = 0.5) -> None:
+def check_same_footprint(path_a: str, grid_a: Georef, path_b: str,
+                         grid_b: Georef, tol_px: float = 0.5) -> None:
     """Check that two rasters cover the same ground with the same size.
 
     ``tol_px`` is the allowed corner offset in pixels of ``grid_a`` (real
@@ -155,72 +113,36 @@ def check_same_footprint(path_a: str, grid_a: GeoGrid, path_b: str,
         raise SARDataError(f'CRS mismatch: {path_a} is {grid_a.crs}, {path_b} '
                          f'is {grid_b.crs}.')
     tol = tol_px * max(grid_a.pixel_size)
-    offsets = np.abs(np.subtract(_bounds(grid_a), _bounds(grid_b)))
+    offsets = np.abs(np.subtract(grid_a.bounds, grid_b.bounds))
     if offsets.max() > tol:
         raise SARDataError(
-            f'Footprint mismatch: {path_a} bounds {_bounds(grid_a)} vs '
-            f'{path_b} bounds {_bounds(grid_b)} differ by up to '
+            f'Footprint mismatch: {path_a} bounds {grid_a.bounds} vs '
+            f'{path_b} bounds {grid_b.bounds} differ by up to '
             f'{offsets.max():.3f} CRS units (> {tol:.3f} = {tol_px} px).')
 
 
-def read_geojson(path: str) -> Tuple[list, CRS]:
-    """Read the geometries of a GeoJSON FeatureCollection and its CRS.
-
-    A missing ``crs`` member means EPSG:4326 (RFC 7946).
-    """
-    with open(path) as f:
-        try:
-            collection = json.load(f)
-        except ValueError as err:  # JSONDecodeError, UnicodeDecodeError
-            raise SARDataError(f'{path}: not valid JSON ({err}); expected a GeoJSON '
-                               'FeatureCollection (empty or truncated file?).') from None
-    kind = collection.get('type') if isinstance(collection, dict) else \
-        type(collection).__name__
-    if kind != 'FeatureCollection':
-        raise SARDataError(f'{path}: expected a GeoJSON FeatureCollection, got '
-                         f'type={kind!r}.')
-    crs_name = (collection.get('crs') or {}).get('properties', {}).get(
-        'name', 'EPSG:4326')
-    geoms = [feat['geometry'] for feat in collection['features']
-             if feat.get('geometry')]
-    return geoms, CRS.from_user_input(_normalise_crs_name(crs_name))
-
-
-def _normalise_crs_name(name: str) -> str:
-    # 'urn:ogc:def:crs:EPSG::32616' -> 'EPSG:32616'; OGC CRS84 -> EPSG:4326.
-    if 'CRS84' in name:
-        return 'EPSG:4326'
-    if name.startswith('urn:ogc:def:crs:EPSG:'):
-        return 'EPSG:' + name.rsplit(':', 1)[-1]
-    return name
-
-
-def _metric_crs(geom: Dict, crs: CRS) -> CRS:
-    """A metric CRS for area: ``crs`` itself if projected, else local UTM."""
-    if crs.is_projected:
-        return crs
-    lon, lat = shape(geom).centroid.coords[0]
-    zone = int((lon + 180) // 6) + 1
-    return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
-
-
-def rasterize_footprints(geojson_path: str, grid: GeoGrid,
+def rasterize_footprints(geojson_path: str, grid: Georef,
                          min_area_m2: float = 20.0,
                          burn_value: int = 1) -> np.ndarray:
     """Rasterise building polygons onto ``grid`` as a uint8 ``(H, W)`` mask.
 
-    Polygons are reprojected to the grid's CRS; those with an area below
-    ``min_area_m2`` square metres (measured in a metric CRS: the grid's if
-    projected, else the local UTM zone) are dropped. A pixel is burned when
-    its centre falls inside a polygon.
+    The GeoJSON's CRS comes from :func:`mmkd_rs.geo.geojson_crs` (WGS 84
+    without ``crs`` member). Polygons are reprojected to the grid's CRS; those
+    with an area below ``min_area_m2`` square metres (measured in a metric
+    CRS: the GeoJSON's if projected in metres, else the UTM zone of the
+    polygon's centroid) are dropped. A pixel is burned when its centre falls
+    inside a polygon.
     """
     if grid.crs is None:
         raise SARDataError(f'Cannot rasterise {geojson_path}: the reference '
                          'raster has no CRS.')
-    geoms, crs = read_geojson(geojson_path)
+    features, crs = read_feature_collection(geojson_path)
+    geoms = [feat['geometry'] for feat in features if feat.get('geometry')]
+    if crs.is_geographic:
+        check_lonlat(shapely.get_coordinates([shape(g) for g in geoms]), crs, geojson_path)
     shapes = []
     for geom in geoms:
-        metric = _metric_crs(geom, crs)
+        metric = crs if is_metric(crs) else metric_crs(crs, shape(geom).centroid.coords[0])
         area = shape(transform_geom(crs, metric, geom)).area \
             if metric != crs else shape(geom).area
         if area < min_area_m2:

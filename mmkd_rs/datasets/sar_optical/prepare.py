@@ -7,7 +7,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .geo_io import read_raster, sar_nodata_mask
+from mmkd_rs.geo import read_raster
+from .geo_io import check_modality_raster, sar_nodata_mask
 from .spacenet6 import index_tiles
 
 #: SpaceNet 6 baseline validation strip: tiles whose SAR west edge lies at
@@ -27,11 +28,12 @@ def split_spacenet6(root: str, sar_dir: str = 'SAR-Intensity',
     splits, dropped = dict(train=[], val=[]), []
     for tid, path in sorted(index_tiles(osp.join(root, sar_dir),
                                         '.tif').items()):
-        sar, grid, declared = read_raster(path)
-        if sar_nodata_mask(sar, declared).all():
+        sar, profile = read_raster(path, decoder='gdal')
+        check_modality_raster(path, sar)
+        if sar_nodata_mask(sar, profile['nodata']).all():
             dropped.append(tid)
             continue
-        west = grid.transform.c
+        west = profile['transform'].c
         splits['val' if west >= val_min_easting else 'train'].append(tid)
     return splits, dropped
 
@@ -46,7 +48,9 @@ def band_stats(paths: Sequence[str], to_db: bool = False,
     """
     total, total_sq, count = None, None, 0
     for path in paths:
-        img, _, declared = read_raster(path)
+        img, profile = read_raster(path, decoder='gdal')
+        check_modality_raster(path, img)
+        declared = profile['nodata']
         img = img.astype(np.float64)
         valid = ~sar_nodata_mask(img, declared) if nodata_from_nan \
             else np.ones(img.shape[:2], bool)

@@ -41,12 +41,14 @@ import os.path as osp
 from typing import Dict, List, Tuple
 
 import numpy as np
-import rasterio
+from rasterio.crs import CRS
 from rasterio.features import rasterize
 from rasterio.transform import from_origin
 from rasterio.warp import transform_geom
 from shapely.affinity import rotate
 from shapely.geometry import box
+
+from mmkd_rs.geo import WGS84, Georef, write_raster
 
 CRS_UTM31N = 'EPSG:32631'
 ORIGIN = (592000.0, 5751000.0)  # west, north (m) of the tile grid
@@ -170,18 +172,15 @@ def _swath_nodata(rng, size: int, kind: str) -> np.ndarray:
 
 
 def _write_tif(path: str, array: np.ndarray, transform, nodata=None) -> None:
-    with rasterio.open(path, 'w', driver='GTiff', height=array.shape[0],
-                       width=array.shape[1], count=array.shape[2],
-                       dtype=array.dtype, crs=CRS_UTM31N, transform=transform,
-                       nodata=nodata) as dst:
-        dst.write(array.transpose(2, 0, 1))
+    grid = Georef(CRS.from_user_input(CRS_UTM31N), transform, *array.shape[:2])
+    write_raster(path, array, grid, nodata=nodata)
 
 
 def _write_geojson(path: str, buildings: list, transform) -> None:
     features = []
     for i, (poly, height) in enumerate(buildings):
         coords = [transform @ xy for xy in poly.exterior.coords]
-        geom = transform_geom(CRS_UTM31N, 'EPSG:4326',
+        geom = transform_geom(CRS_UTM31N, WGS84,
                               {'type': 'Polygon', 'coordinates': [coords]})
         features.append(dict(type='Feature', geometry=geom, properties=dict(
             TileBuildingId=i, height_m=round(float(height), 1))))

@@ -11,11 +11,8 @@ of the same role. Random transforms record their draw in
 ``dates_swapped``) and declare it in ``replay_keys`` (see
 :mod:`mmkd_rs.datasets.transforms.replay`).
 """
-import os.path as osp
-import warnings
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Sequence
 
-import cv2
 import mmcv
 import numpy as np
 from mmcv.transforms import BaseTransform
@@ -23,73 +20,12 @@ from mmcv.transforms.utils import cache_randomness
 from mmseg.datasets.transforms import (LoadAnnotations, PackSegInputs,
                                        PhotoMetricDistortion, RandomRotate, Resize)
 
+from mmkd_rs.geo import read_raster
 from mmkd_rs.registry import TRANSFORMS
-from mmkd_rs.utils.errors import DataFileError, DataFileNotFoundError
-from mmkd_rs.utils.image_io import imread, is_utf8_path, raster_errors, unreadable_message
+from mmkd_rs.utils.errors import DataFileError
 from .geometry import SharedRandomCrop, SharedRandomFlip, SharedRandomRot90
 
-GEOTIFF_SUFFIXES = ('.tif', '.tiff')
 DATE_KEYS = ('img', 'img2')
-
-
-def read_raster(path: str) -> Tuple[np.ndarray, Optional[object], Optional[object]]:
-    """Read an image as H x W x C in file band order (RGB for PNG/JPG).
-
-    GeoTIFFs are read with rasterio (all bands, native dtype) and keep their
-    georeferencing; other formats are decoded by OpenCV. File names that are
-    not valid UTF-8 are read too (:mod:`mmkd_rs.utils.image_io`).
-
-    Args:
-        path (str): Image file.
-
-    Returns:
-        tuple: ``(array, crs, transform)``; ``crs`` (rasterio CRS) and
-        ``transform`` (affine.Affine) are None when the file has none.
-
-    Raises:
-        DataFileNotFoundError: ``path`` does not exist.
-        DataFileError: the file is empty, truncated or cannot be decoded.
-    """
-    if not osp.isfile(path):
-        raise DataFileNotFoundError(f'image file not found: {path}')
-    if path.lower().endswith(GEOTIFF_SUFFIXES):
-        try:
-            return _read_geotiff(path)
-        except raster_errors() as err:
-            raise DataFileError(unreadable_message(path, err)) from None
-    array = imread(path, cv2.IMREAD_UNCHANGED)
-    if array is None:
-        raise DataFileError(f'cannot decode image file: {path} (empty, truncated or not an '
-                            'image OpenCV reads)')
-    if array.ndim == 2:
-        array = array[..., None]
-    elif array.shape[2] == 3:
-        array = array[..., ::-1]
-    elif array.shape[2] == 4:
-        array = array[..., [2, 1, 0, 3]]
-    return np.ascontiguousarray(array), None, None
-
-
-def _read_geotiff(path: str):
-    import rasterio
-    from rasterio.errors import NotGeoreferencedWarning
-    memfile = None
-    with warnings.catch_warnings():
-        # Plain TIFFs are fine: they simply get no crs/transform.
-        warnings.simplefilter('ignore', NotGeoreferencedWarning)
-        if is_utf8_path(path):
-            src = rasterio.open(path)
-        else:   # GDAL takes UTF-8 names: read the bytes here
-            with open(path, 'rb') as f:
-                memfile = rasterio.MemoryFile(f.read())
-            src = memfile.open()
-    with src:
-        array = np.moveaxis(src.read(), 0, -1)
-        crs = src.crs
-        transform = None if src.transform.is_identity else src.transform
-    if memfile is not None:
-        memfile.close()
-    return array, crs, transform
 
 
 def _misregistration(grids, tol_px: float = 0.01):
@@ -114,7 +50,9 @@ def _misregistration(grids, tol_px: float = 0.01):
 class LoadBiTemporalImages(BaseTransform):
     """Load both dates of a bi-temporal sample.
 
-    Required keys: ``img_path`` (date A), ``img_path2`` (date B).
+    Required keys: ``img_path`` (date A), ``img_path2`` (date B), read by
+    :func:`mmkd_rs.geo.read_raster` (GeoTIFFs by rasterio, in file band order
+    and dtype; PNG / JPEG by OpenCV, in RGB order).
     Added keys: ``img``, ``img2``, ``img_shape``, ``ori_shape``,
     ``channels_per_date`` and, for georeferenced GeoTIFFs, ``crs`` and
     ``transform`` of date A.
@@ -149,7 +87,10 @@ class LoadBiTemporalImages(BaseTransform):
         paths = (results['img_path'], results['img_path2'])
         images, grids = [], []
         for date, path in enumerate(paths):
-            image, crs, geo_transform = read_raster(path)
+            image, profile = read_raster(path)
+            crs, geo_transform = profile['crs'], profile['transform']
+            if geo_transform.is_identity:
+                geo_transform = None
             grids.append((crs, geo_transform))
             if self.channels_per_date is not None and \
                     image.shape[2] != self.channels_per_date[date]:
@@ -216,7 +157,7 @@ class LoadBiTemporalAnnotations(LoadAnnotations):
 
     def _load_seg_map(self, results: dict) -> None:
         path = results['seg_map_path']
-        label, _, _ = read_raster(path)
+        label, _ = read_raster(path)
         if label.shape[2] > 1:
             if not (label == label[..., :1]).all():
                 raise DataFileError(f'{path}: change label has {label.shape[2]} '

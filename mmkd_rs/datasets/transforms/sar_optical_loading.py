@@ -11,10 +11,10 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmkd_rs.datasets.sar_optical.footprint_cache import FootprintCache
-from mmkd_rs.datasets.sar_optical.geo_io import (SARDataError,
-                                                 check_same_footprint,
-                                                 read_raster, sar_nodata_mask)
+from mmkd_rs.datasets.sar_optical.geo_io import (SARDataError, check_modality_raster,
+                                                 check_same_footprint, sar_nodata_mask)
 from mmkd_rs.datasets.sar_optical.sen12ms import IGBP_TO_DFC2020
+from mmkd_rs.geo import Georef, read_raster
 from mmkd_rs.registry import TRANSFORMS
 
 MODALITIES = ('sar', 'eo')
@@ -37,8 +37,8 @@ class LoadPairedModalities(BaseTransform):
     ``teacher_img_path``, ``student_modality`` / ``teacher_modality``,
     ``sar_nodata`` (bool ``(H, W)``, True where SAR has no measurement;
     read from the SAR file even when SAR is neither student nor teacher if
-    ``sar_nodata_from_file`` is set), ``geo_grid`` (pixel grid of the
-    student file, before any flip), ``img_shape``, ``ori_shape``.
+    ``sar_nodata_from_file`` is set), ``geo_grid`` (:class:`mmkd_rs.geo.Georef`
+    of the student file, before any flip), ``img_shape``, ``ori_shape``.
 
     Tiles with ``orientation_flip`` are turned by 180 degrees (see
     :mod:`mmkd_rs.datasets.sar_optical.geo_io` for why).
@@ -103,8 +103,9 @@ class LoadPairedModalities(BaseTransform):
         loaded = {}
         for modality in wanted:
             path = self._path(results, modality)
-            loaded[modality] = (path, ) + read_raster(path,
-                                                      self.bands[modality])
+            array, profile = read_raster(path, decoder='gdal')
+            check_modality_raster(path, array, self.bands[modality])
+            loaded[modality] = (path, array, Georef.from_profile(profile), profile['nodata'])
         if self.check_footprint and len(loaded) == 2:
             (pa, _, ga, _), (pb, _, gb, _) = loaded.values()
             check_same_footprint(pa, ga, pb, gb, self.footprint_tol_px)
@@ -192,7 +193,8 @@ class LoadSEN12MSLandCover(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         path = results['seg_map_path']
-        lc, _, _ = read_raster(path)
+        lc, _ = read_raster(path, decoder='gdal')
+        check_modality_raster(path, lc)
         igbp = lc[..., 0]
         bad = (igbp < 0) | (igbp > 17)
         if bad.any():

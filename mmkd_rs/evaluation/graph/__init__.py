@@ -10,7 +10,7 @@ import importlib
 
 _SUBMODULE = dict(
     APLSResult='apls', APLSSettings='apls', apls_score='apls',
-    MetricFrame='geo_io', RasterGeoref='geo_io', load_geojson_graph='geo_io',
+    MetricFrame='geo_io', load_geojson_graph='geo_io',
     load_wkt_csv_graph='geo_io', pixel_lines_to_graph='geo_io', read_geojson_lines='geo_io',
     read_wkt_csv='geo_io', road_counts='pixel_scores', scores_from_counts='pixel_scores',
     RoadGraph='road_graph', graph_from_polylines='road_graph', mask_to_graph='skeleton_graph',

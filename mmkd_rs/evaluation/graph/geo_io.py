@@ -2,35 +2,46 @@
 
 Every reader returns a :class:`~.road_graph.RoadGraph` in a metric frame:
 
-* GeoJSON in lon/lat (CRS84 / EPSG:4326, the GeoJSON default) is projected to
-  the UTM zone of its centre (or of ``frame``) with GDAL/PROJ through
-  ``rasterio.warp.transform``; its edges keep great-circle lengths, as in the
-  APLS reference (see :mod:`.road_graph`). A GeoJSON in a projected CRS named
-  by its ``crs`` member is used in that CRS when it is metric.
+* GeoJSON: the CRS comes from :func:`mmkd_rs.geo.geojson_crs` (WGS 84 lon/lat
+  without ``crs`` member). Lon/lat on another datum (e.g. NAD83) is first
+  reprojected to WGS 84 lon/lat, so that every lon/lat file is read alike.
+  Lon/lat lines are projected to the UTM zone of their centre (or to
+  ``frame``) with GDAL/PROJ through ``rasterio.warp.transform``; their edges
+  keep great-circle lengths, as in the APLS reference (see
+  :mod:`.road_graph`). Lines in a CRS projected in metres are used in that
+  CRS (other projections, e.g. in feet, go to the UTM zone of their centre).
 * SpaceNet CSV rows (``ImageId,WKT_Pix``) hold pixel coordinates (x = column,
   y = row, pixel-corner convention). They go through the GeoTIFF's affine
-  transform to its CRS and then to the same UTM frame; without a GeoTIFF a
-  ground sampling distance ``gsd`` (metres / pixel) scales them instead.
+  transform (:class:`mmkd_rs.geo.Georef`) to its CRS and then to the same
+  metric frame; without a GeoTIFF a ground sampling distance ``gsd``
+  (metres / pixel) scales them instead.
 
 Geometry that lies entirely outside the reference raster raises a
 ``ValueError``; lines partly outside are kept as they are.
 """
 import csv
-import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
+from mmkd_rs.geo import (WGS84, Georef, check_lonlat, is_wgs84, metric_crs,
+                         read_feature_collection, transform_xy)
 from .road_graph import RoadGraph, graph_from_polylines
 
 #: Components shorter than this (metres) are dropped when reading graphs.
 MIN_COMPONENT_LENGTH_M = 5.0
 
-_LONLAT_NAMES = ('urn:ogc:def:crs:ogc:1.3:crs84', 'urn:ogc:def:crs:epsg::4326',
-                 'epsg:4326', 'crs84', 'wgs84')
+
+def _transform_lines(src_crs, dst_crs, lines: Sequence[np.ndarray]) -> List[np.ndarray]:
+    """Many (K_i, 2) lines from ``src_crs`` to ``dst_crs`` at once (one PROJ call)."""
+    if not lines:
+        return []
+    if src_crs == dst_crs:
+        return [np.asarray(ln, np.float64) for ln in lines]
+    flat = transform_xy(src_crs, dst_crs, np.concatenate(lines))
+    return np.split(flat, np.cumsum([len(ln) for ln in lines])[:-1])
 
 
 @dataclass
@@ -39,107 +50,37 @@ class MetricFrame:
 
     crs: str
 
-    @classmethod
-    def utm_for(cls, lon: float, lat: float) -> 'MetricFrame':
-        zone = int(math.floor((lon + 180.0) / 6.0)) % 60 + 1
-        return cls(f'EPSG:{32600 + zone if lat >= 0 else 32700 + zone}')
-
-    def lines_from_crs(self, src_crs: str, lines: Sequence[np.ndarray]) -> List[np.ndarray]:
+    def lines_from_crs(self, src_crs, lines: Sequence[np.ndarray]) -> List[np.ndarray]:
         """Project many (K_i, 2) lines at once (one PROJ call)."""
-        if not lines:
-            return []
-        if src_crs == self.crs:
-            return [np.asarray(ln, np.float64) for ln in lines]
-        flat = self.from_crs(src_crs, np.concatenate(lines))
-        return np.split(flat, np.cumsum([len(ln) for ln in lines])[:-1])
+        return _transform_lines(src_crs, self.crs, lines)
 
-    def from_crs(self, src_crs: str, xy: np.ndarray) -> np.ndarray:
+    def from_crs(self, src_crs, xy: np.ndarray) -> np.ndarray:
         """(K, 2) coordinates in ``src_crs`` -> (K, 2) in this frame."""
-        from rasterio.warp import transform
-        if len(xy) == 0:
-            return np.zeros((0, 2))
-        xs, ys = transform(src_crs, self.crs, xy[:, 0].tolist(), xy[:, 1].tolist())
-        return np.stack([np.asarray(xs), np.asarray(ys)], axis=1)
+        return transform_xy(src_crs, self.crs, xy)
 
 
-@dataclass
-class RasterGeoref:
-    """Affine transform (a, b, c, d, e, f), CRS and (height, width) of a raster."""
-
-    affine: tuple
-    crs: Optional[str]
-    shape: tuple
-
-    @classmethod
-    def from_file(cls, path) -> 'RasterGeoref':
-        import rasterio
-        with rasterio.open(path) as ds:
-            if ds.crs is None:
-                raise ValueError(f'{path}: raster has no CRS; cannot georeference')
-            t = ds.transform
-            return cls((t.a, t.b, t.c, t.d, t.e, t.f), ds.crs.to_string(),
-                       (ds.height, ds.width))
-
-    def pixel_to_crs(self, xy: np.ndarray) -> np.ndarray:
-        a, b, c, d, e, f = self.affine
-        return np.stack([a * xy[:, 0] + b * xy[:, 1] + c,
-                         d * xy[:, 0] + e * xy[:, 1] + f], axis=1)
-
-    def bounds(self) -> tuple:
-        """(xmin, ymin, xmax, ymax) in the raster CRS."""
-        h, w = self.shape
-        corners = self.pixel_to_crs(np.array([[0, 0], [w, 0], [0, h], [w, h]], float))
-        return (*corners.min(0), *corners.max(0))
-
-    def is_geographic(self) -> bool:
-        from rasterio.crs import CRS
-        return CRS.from_string(self.crs).is_geographic
-
-    def default_frame(self) -> MetricFrame:
-        h, w = self.shape
-        centre = self.pixel_to_crs(np.array([[w / 2.0, h / 2.0]]))
-        if self.is_geographic():
-            return MetricFrame.utm_for(*centre[0])
-        return MetricFrame(self.crs)
-
-    def pixel_to_frame(self, xy: np.ndarray, frame: MetricFrame) -> np.ndarray:
-        native = self.pixel_to_crs(xy)
-        if frame.crs == self.crs:
-            return native
-        return frame.from_crs(self.crs, native)
+def default_frame(georef: Georef) -> MetricFrame:
+    """The raster's CRS when projected in metres, else the UTM zone of its centre."""
+    return MetricFrame(georef.metric_crs().to_string())
 
 
-def _geojson_crs(data: dict, path) -> str:
-    name = ((data.get('crs') or {}).get('properties') or {}).get('name')
-    if name is None or name.lower() in _LONLAT_NAMES:
-        return 'EPSG:4326'
-    from rasterio.crs import CRS
-    try:
-        crs = CRS.from_user_input(name)
-    except Exception as err:  # rasterio raises CRSError subclasses
-        raise ValueError(f'{path}: unknown GeoJSON crs {name!r}') from err
-    if crs.is_geographic and crs.to_epsg() != 4326:
-        raise ValueError(f'{path}: geographic crs {name!r} is not WGS84; '
-                         'reproject the file to EPSG:4326 or a metric CRS')
-    return crs.to_string()
+def pixel_to_frame(georef: Georef, xy: np.ndarray, frame: MetricFrame) -> np.ndarray:
+    """(K, 2) pixel coordinates of ``georef``'s raster -> (K, 2) in ``frame``."""
+    native = georef.pixel_to_crs(xy)
+    if frame.crs == georef.crs:
+        return native
+    return frame.from_crs(georef.crs, native)
 
 
 def read_geojson_lines(path) -> tuple:
-    """Return (list of (K, 2) lines in the file's CRS, CRS string).
+    """Return (list of (K, 2) lines, their CRS): WGS 84 lon/lat or the file's projected CRS.
 
     LineString and every part of a MultiLineString become lines; features with
     another or null geometry are skipped (roads are lines).
     """
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as err:
-        raise ValueError(f'{path}: not a readable GeoJSON file ({err})') from err
-    if not isinstance(data, dict) or 'features' not in data:
-        raise ValueError(f'{path}: expected a GeoJSON FeatureCollection with "features"')
-    crs = _geojson_crs(data, path)
+    features, crs = read_feature_collection(path)
     lines = []
-    for feat in data['features']:
+    for feat in features:
         geom = feat.get('geometry') or {}
         if geom.get('type') == 'LineString':
             parts = [geom['coordinates']]
@@ -151,11 +92,10 @@ def read_geojson_lines(path) -> tuple:
             arr = np.asarray(part, np.float64).reshape(-1, np.shape(part)[-1] if part else 2)
             if len(arr) >= 2:
                 lines.append(arr[:, :2])
-    if crs == 'EPSG:4326' and lines:
-        allc = np.concatenate(lines)
-        if np.abs(allc[:, 0]).max() > 180 or np.abs(allc[:, 1]).max() > 90:
-            raise ValueError(f'{path}: coordinates are not lon/lat although the crs '
-                             'is WGS84; name the projected CRS in the "crs" member')
+    if lines:
+        check_lonlat(np.concatenate(lines), crs, path)
+    if crs.is_geographic and not is_wgs84(crs):   # lon/lat on another datum
+        lines, crs = _transform_lines(crs, WGS84, lines), WGS84
     return lines, crs
 
 
@@ -185,10 +125,10 @@ def read_wkt_csv(path) -> Dict[str, List[np.ndarray]]:
     return out
 
 
-def _check_inside(lines_crs: Sequence[np.ndarray], georef: RasterGeoref, path):
+def _check_inside(lines_crs: Sequence[np.ndarray], georef: Georef, path):
     if not lines_crs:
         return
-    xmin, ymin, xmax, ymax = georef.bounds()
+    xmin, ymin, xmax, ymax = georef.bounds
     pad_x, pad_y = 0.05 * (xmax - xmin), 0.05 * (ymax - ymin)
     pts = np.concatenate(lines_crs)
     inside = ((pts[:, 0] >= xmin - pad_x) & (pts[:, 0] <= xmax + pad_x)
@@ -199,7 +139,7 @@ def _check_inside(lines_crs: Sequence[np.ndarray], georef: RasterGeoref, path):
 
 
 def load_geojson_graph(path, frame: Optional[MetricFrame] = None,
-                       georef: Optional[RasterGeoref] = None,
+                       georef: Optional[Georef] = None,
                        min_component_length: float = MIN_COMPONENT_LENGTH_M,
                        duplicate_segments: str = 'drop', great_circle_lengths: bool = True):
     """GeoJSON road lines -> (RoadGraph in metres, the MetricFrame used).
@@ -212,43 +152,41 @@ def load_geojson_graph(path, frame: Optional[MetricFrame] = None,
     ``False`` keeps the projected polyline lengths.
     """
     lines, crs = read_geojson_lines(path)
-    if georef is not None:
-        from rasterio.crs import CRS
-        if CRS.from_string(georef.crs) == CRS.from_string(crs):
-            _check_inside(lines, georef, path)
+    if georef is not None and georef.crs == crs:
+        _check_inside(lines, georef, path)
     if frame is None:
         if georef is not None:
-            frame = georef.default_frame()
-        elif crs == 'EPSG:4326':
+            frame = default_frame(georef)
+        else:
             allc = np.concatenate(lines) if lines else np.zeros((1, 2))
             lo, hi = allc.min(0), allc.max(0)
-            frame = MetricFrame.utm_for((lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2)
-        else:
-            frame = MetricFrame(crs)
+            centre = ((lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2)
+            frame = MetricFrame(metric_crs(crs, centre).to_string())
     metric = frame.lines_from_crs(crs, lines)
-    lonlat = lines if great_circle_lengths and crs == 'EPSG:4326' else None
+    lonlat = lines if great_circle_lengths and is_wgs84(crs) else None
     return graph_from_polylines(metric, min_component_length=min_component_length,
                                 duplicate_segments=duplicate_segments, lonlat=lonlat), frame
 
 
-def pixel_lines_to_graph(lines: Sequence[np.ndarray], georef: Optional[RasterGeoref] = None,
+def pixel_lines_to_graph(lines: Sequence[np.ndarray], georef: Optional[Georef] = None,
                          frame: Optional[MetricFrame] = None, gsd: Optional[float] = None,
                          min_component_length: float = MIN_COMPONENT_LENGTH_M,
                          source='pixel lines', duplicate_segments: str = 'drop'):
     """Pixel-coordinate lines -> (RoadGraph in metres, frame or None).
 
-    With ``georef`` the lines go to ``frame`` (default: the raster's UTM
-    frame); otherwise ``gsd`` (metres per pixel) scales them. Vertices merge
-    on exactly equal pixel coordinates and no half-pixel shift is applied
-    (pixel x, y go through the affine transform as they are), as in the APLS
-    reference. ``duplicate_segments`` goes to
+    With ``georef`` (a :class:`mmkd_rs.geo.Georef` with a CRS) the lines go to
+    ``frame`` (default: :func:`default_frame`); otherwise ``gsd`` (metres per
+    pixel) scales them. Vertices merge on exactly equal pixel coordinates and
+    no half-pixel shift is applied (pixel x, y go through the affine transform
+    as they are), as in the APLS reference. ``duplicate_segments`` goes to
     :func:`~.road_graph.graph_from_polylines` (the reference aborts on a
     repeated segment in a WKT proposal; ``'drop'`` keeps the GeoJSON rule).
     """
     if georef is not None:
-        frame = frame or georef.default_frame()
-        _check_inside([georef.pixel_to_crs(ln) for ln in lines], georef, source)
-        metric = frame.lines_from_crs(georef.crs, [georef.pixel_to_crs(ln) for ln in lines])
+        frame = frame or default_frame(georef)
+        native = [georef.pixel_to_crs(ln) for ln in lines]
+        _check_inside(native, georef, source)
+        metric = frame.lines_from_crs(georef.crs, native)
     elif gsd is not None:
         metric = [ln * float(gsd) for ln in lines]
     else:

@@ -4,14 +4,18 @@ The input kind follows the file extension: ``.geojson``/``.json`` (lines in
 lon/lat or a named metric CRS), ``.csv`` (``ImageId,WKT_Pix``) or an image
 (``.png``, ``.tif``, ``.tiff``, ``.jpg``: road mask, non-zero = road, passed
 through :func:`~.skeleton_graph.mask_to_graph`). Pixel inputs are
-georeferenced by their own GeoTIFF tags, else by ``georef`` (a reference
-GeoTIFF of the same tile), else scaled by ``gsd`` metres / pixel.
+georeferenced by their own GeoTIFF tags, else by ``georef`` (the
+:class:`mmkd_rs.geo.Georef` of a reference GeoTIFF of the same tile), else
+scaled by ``gsd`` metres / pixel. Masks are read by
+:func:`mmkd_rs.geo.read_raster` with GDAL (band 1; a palette PNG gives its
+indices).
 """
-import warnings
 from pathlib import Path
 from typing import Optional
 
-from .geo_io import MetricFrame, RasterGeoref, load_geojson_graph, load_wkt_csv_graph
+from mmkd_rs.geo import Georef, read_raster
+from .geo_io import (MetricFrame, default_frame, load_geojson_graph, load_wkt_csv_graph,
+                     pixel_to_frame)
 
 GEOJSON_EXT = ('.geojson', '.json')
 CSV_EXT = ('.csv',)
@@ -31,23 +35,14 @@ def input_kind(path) -> str:
 
 
 def _read_mask(path):
-    """(H, W) array and the raster's georeference (None when it has none)."""
-    import rasterio
-    from rasterio.errors import NotGeoreferencedWarning
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', NotGeoreferencedWarning)
-        with rasterio.open(path) as ds:
-            mask = ds.read(1)
-            georef = None
-            if ds.crs is not None:
-                t = ds.transform
-                georef = RasterGeoref((t.a, t.b, t.c, t.d, t.e, t.f), ds.crs.to_string(),
-                                      (ds.height, ds.width))
-    return mask, georef
+    """(H, W) array of band 1 and the raster's georeference (None without CRS)."""
+    mask, profile = read_raster(path, bands=[1], decoder='gdal')
+    georef = Georef.from_profile(profile) if profile['crs'] is not None else None
+    return mask[..., 0], georef
 
 
 def load_road_graph(path, image_id: Optional[str] = None,
-                    georef: Optional[RasterGeoref] = None,
+                    georef: Optional[Georef] = None,
                     frame: Optional[MetricFrame] = None, gsd: Optional[float] = None,
                     mask_cfg: Optional[dict] = None):
     """Return (RoadGraph in metres, MetricFrame or None for gsd-scaled pixels)."""
@@ -66,21 +61,21 @@ def load_road_graph(path, image_id: Optional[str] = None,
         raise ValueError(f'{path}: mask is {mask.shape} but the reference raster is {ref.shape}')
     graph = mask_to_graph(mask > 0, **(mask_cfg or {}))
     if ref is not None:
-        frame = frame or ref.default_frame()
-        return graph.transformed(lambda xy: ref.pixel_to_frame(xy, frame)), frame
+        frame = frame or default_frame(ref)
+        return graph.transformed(lambda xy: pixel_to_frame(ref, xy, frame)), frame
     if gsd is None:
         raise ValueError(f'{path}: mask without georeference needs --raster-ref or --gsd')
     return graph.scaled(float(gsd)), None
 
 
-def common_frame(gt_path, raster_ref: Optional[RasterGeoref]) -> Optional[MetricFrame]:
+def common_frame(gt_path, raster_ref: Optional[Georef]) -> Optional[MetricFrame]:
     """The metric frame both graphs share: from the reference raster, else the GT."""
     if raster_ref is not None:
-        return raster_ref.default_frame()
+        return default_frame(raster_ref)
     if input_kind(gt_path) == 'geojson':
         return load_geojson_graph(gt_path)[1]
     if input_kind(gt_path) == 'mask':
         _, own = _read_mask(gt_path)
-        return own.default_frame() if own is not None else None
+        return default_frame(own) if own is not None else None
     return None
 
