@@ -1,5 +1,9 @@
 """Print the modules mmkd_rs registers, grouped by role.
 
+Groups: distillation algorithms, distillers, distill losses, connectors,
+recorders, models, datasets, transforms, replay operations of the
+teacher-output cache, metrics, visualizers, hooks, wrappers.
+
     python tools/misc/list_modules.py            # the suite's own modules
     python tools/misc/list_modules.py --mmseg    # plus mmseg's, usable by name
     python tools/misc/list_modules.py --json
