@@ -5,9 +5,12 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from mmkd_rs.datasets.road_labels import (connectivity_label, dead_end_nodes, junction_nodes,
-                                          lines_to_graph, load_graph, mask_to_graph, node_lines,
-                                          road_mask_from_graph, save_graph)
+from mmkd_rs.datasets.roads.connectivity_labels import (connectivity_label, dead_end_nodes,
+                                                       junction_nodes, lines_to_graph, load_graph,
+                                                       node_lines, road_mask_from_graph,
+                                                       save_graph)
+from mmkd_rs.datasets.roads.mask_graph import mask_label_graph
+from mmkd_rs.utils.errors import DataFileError
 
 
 def _t_junction():
@@ -19,35 +22,36 @@ def _t_junction():
 
 def test_graph_degrees_junction_and_dead_end():
     graph = lines_to_graph(_t_junction(), shape=(64, 64))
-    assert graph.number_of_nodes() == 4 and graph.number_of_edges() == 3
+    assert graph.num_nodes == 4 and graph.num_edges == 3
     (junction,) = junction_nodes(graph)
-    np.testing.assert_allclose(graph.nodes[junction]['xy'], [32.5, 32.5])
+    np.testing.assert_allclose(graph.nodes[junction], [32.5, 32.5])
     # the two border ends (x=0, x=64) are cuts, only (32.5, 10.5) is a dead end
     (dead,) = dead_end_nodes(graph, (64, 64))
-    np.testing.assert_allclose(graph.nodes[dead]['xy'], [32.5, 10.5])
-    assert graph.edges[junction, dead]['length_px'] == pytest.approx(22.0)
+    np.testing.assert_allclose(graph.nodes[dead], [32.5, 10.5])
+    (edge,) = np.flatnonzero((np.sort(graph.edges, 1) == sorted([junction, dead])).all(1))
+    assert graph.edge_lengths()[edge] == pytest.approx(22.0)
 
 
 def test_snapping_closes_small_gaps_but_not_at_border():
     lines = [np.array([[10.0, 20.0], [30.0, 20.0]]), np.array([[31.5, 20.0], [50.0, 20.0]]),
              np.array([[0.0, 5.0], [20.0, 5.0]]), np.array([[0.0, 7.0], [20.0, 30.0]])]
     graph = lines_to_graph(lines, snap_px=2.0, shape=(64, 64), border_margin_px=2.0)
-    degrees = sorted(d for _, d in graph.degree())
+    degrees = graph.degrees()
     # gap of 1.5 px inside the tile closed (one degree-2 node); the two border
     # ends 2 px apart stay separate
-    assert degrees == [1, 1, 1, 1, 1, 1, 2]
-    snapped = [d['coords'] for u, v, d in graph.edges(data=True) if graph.degree[u] == 2 or
-               graph.degree[v] == 2]
+    assert sorted(degrees) == [1, 1, 1, 1, 1, 1, 2]
+    snapped = [c for (u, v), c in zip(graph.edges, graph.polylines) if degrees[u] == 2 or
+               degrees[v] == 2]
     ends = {tuple(c[0]) for c in snapped} & {tuple(c[-1]) for c in snapped}
     assert ends == {(30.0, 20.0)}  # both lines now end exactly on the shared node
 
 
 def test_node_lines_splits_crossings():
     cross = [np.array([[0.0, 16.0], [32.0, 16.0]]), np.array([[16.0, 0.0], [16.0, 32.0]])]
-    assert lines_to_graph(cross).number_of_edges() == 2
+    assert lines_to_graph(cross).num_edges == 2
     graph = lines_to_graph(node_lines(cross), shape=(32, 32))
-    assert graph.number_of_edges() == 4
-    assert sorted(d for _, d in graph.degree()) == [1, 1, 1, 1, 4]
+    assert graph.num_edges == 4
+    assert sorted(graph.degrees()) == [1, 1, 1, 1, 4]
 
 
 def test_bad_line_rejected():
@@ -89,8 +93,8 @@ def test_empty_tile_gives_zero_labels_and_empty_graph(tmp_path):
     assert not mask.any() and not connectivity_label(mask, graph).any()
     save_graph(graph, tmp_path / 'g.json', 16, 16)
     g2, shape = load_graph(tmp_path / 'g.json')
-    assert g2.number_of_nodes() == 0 and shape == (16, 16)
-    assert mask_to_graph(np.zeros((16, 16), np.uint8)).number_of_nodes() == 0
+    assert g2.num_nodes == 0 and shape == (16, 16)
+    assert mask_label_graph(np.zeros((16, 16), np.uint8)).num_nodes == 0
 
 
 def test_graph_json_round_trip(tmp_path):
@@ -99,21 +103,46 @@ def test_graph_json_round_trip(tmp_path):
     data = json.loads((tmp_path / 'g.json').read_text())
     assert {n['degree'] for n in data['nodes']} == {1, 3}
     g2, _ = load_graph(tmp_path / 'g.json')
-    assert sorted(d for _, d in g2.degree()) == sorted(d for _, d in graph.degree())
+    assert sorted(g2.degrees()) == sorted(graph.degrees())
     (tmp_path / 'bad.json').write_text('{"nodes": []}')
     with pytest.raises(KeyError, match='bad.json'):
         load_graph(tmp_path / 'bad.json')
 
 
-def test_mask_to_graph_finds_junction_and_ends():
+def test_graph_file_order_ids_and_repeated_edges(tmp_path):
+    """Any node ids; edges ordered by their earlier node in the file (then file
+    order), each keeping its coords' direction; a repeated pair keeps its first
+    place and last geometry."""
+    nodes = [dict(id=0, x=1.0, y=1.0), dict(id=2, x=5.0, y=1.0), dict(id=5, x=5.0, y=5.0)]
+    data = dict(height=8, width=8, nodes=nodes,
+                edges=[dict(u=5, v=2, coords=[[5, 5], [5, 1]], length_px=4.0),
+                       dict(u=0, v=5, coords=[[1, 1], [5, 5]], length_px=5.6),
+                       dict(u=2, v=0, coords=[[5, 1], [1, 1]], length_px=4.0),
+                       dict(u=2, v=5, coords=[[5, 1], [6, 3], [5, 5]], length_px=4.5),
+                       dict(u=2, v=2, coords=[[5, 1], [6, 0], [4, 0], [5, 1]], length_px=4.9)])
+    (tmp_path / 'g.json').write_text(json.dumps(data))
+    graph, shape = load_graph(tmp_path / 'g.json')
+    assert shape == (8, 8)
+    assert graph.edges.tolist() == [[0, 2], [1, 0], [1, 2], [1, 1]]
+    assert [p.tolist() for p in graph.polylines] == [
+        [[1, 1], [5, 5]], [[5, 1], [1, 1]], [[5, 1], [6, 3], [5, 5]],
+        [[5, 1], [6, 0], [4, 0], [5, 1]]]
+    assert graph.edge_lengths().tolist() == [5.6, 4.0, 4.5, 4.9]   # the file's, not re-measured
+    assert graph.degrees().tolist() == [2, 4, 2]                    # a self-loop counts twice
+    data['edges'].append(dict(u=2, v=7, coords=[[5, 1], [0, 0]], length_px=5.1))
+    (tmp_path / 'bad.json').write_text(json.dumps(data))
+    with pytest.raises(DataFileError, match='bad.json.*2-7'):
+        load_graph(tmp_path / 'bad.json')
+
+
+def test_mask_label_graph_finds_junction_and_ends():
     mask = np.zeros((48, 48), np.uint8)
     mask[22:27, 4:44] = 1       # horizontal bar
     mask[4:27, 22:27] = 1       # vertical bar from the top ending on it: a T
-    graph = mask_to_graph(mask, min_edge_px=3)
-    degrees = sorted(d for _, d in graph.degree())
-    assert degrees == [1, 1, 1, 3]
+    graph = mask_label_graph(mask, min_edge_px=3)
+    assert sorted(graph.degrees()) == [1, 1, 1, 3]
     (junction,) = junction_nodes(graph)
-    np.testing.assert_allclose(graph.nodes[junction]['xy'], [24.5, 24.5], atol=2.0)
+    np.testing.assert_allclose(graph.nodes[junction], [24.5, 24.5], atol=2.0)
 
 
 def _two_roads_crossing(width):
@@ -131,10 +160,9 @@ def test_roads_crossing_the_tile_have_no_dead_end(width):
     labels = raster_tile_labels(mask)  # DeepGlobe defaults: border margin 2 px
     graph = labels['graph']
     # the skeleton stops about width / 2 inside the tile, beyond the fixed 2 px margin
-    ends = [n for n in graph.nodes if graph.degree[n] == 1]
+    ends = graph.nodes[graph.degrees() == 1]
     assert len(ends) == 4
-    assert min(min(x, y, 128 - x, 128 - y) for x, y in
-               (graph.nodes[n]['xy'] for n in ends)) > 2.0
+    assert min(min(x, y, 128 - x, 128 - y) for x, y in ends) > 2.0
     assert (labels['conn'] == 4).sum() == 0
     assert (labels['conn'] == 3).sum() > 0  # the crossing is still a junction
     assert len(dead_end_nodes(graph, mask.shape)) == 4  # a width-blind 2 px margin
@@ -150,7 +178,7 @@ def test_cul_de_sac_gives_one_dead_end_zone():
     zones, count = ndimage.label(labels['conn'] == 4)
     assert count == 1
     (dead,) = dead_end_nodes(labels['graph'], mask.shape, road_mask=mask)
-    x, y = labels['graph'].nodes[dead]['xy']
+    x, y = labels['graph'].nodes[dead]
     assert 80 <= x <= 92 and 30 <= y <= 40
     assert zones[int(y), int(x)] == 1
     # the zone is the radius-6 disk around the end, clipped by the 12 px wide road

@@ -99,7 +99,7 @@ def test_sixteen_bit_synthetic_spacenet_tile(tmp_path):
     geojson = next((tmp_path / 'geojson' / 'spacenetroads').glob('*.geojson'))
     labels = geo_tile_labels(str(geojson), profile, width_m=3.0)
     assert 0.25 < labels['gsd_m'] < 0.35 and labels['mask'].any()
-    assert labels['graph'].number_of_edges() > 0
+    assert labels['graph'].num_edges > 0
 
 
 def _tile_profile(size=64):
@@ -146,7 +146,7 @@ def test_tile_without_road_gives_zero_labels(tmp_path):
     path = _write_geojson(tmp_path / 'e.geojson', [])
     labels = geo_tile_labels(path, _tile_profile(), width_m=6.0)
     assert not labels['mask'].any() and not labels['conn'].any()
-    assert labels['graph'].number_of_nodes() == 0
+    assert labels['graph'].num_nodes == 0
 
 
 def test_non_line_geometry_is_rejected(tmp_path):
@@ -200,7 +200,7 @@ def test_synthetic_test_split_is_its_own_and_splits_independent(tmp_path):
 def test_larger_scenes_hold_more_junctions():
     """Road grids scale with the scene: 256 px scenes hold several junctions and
     dead ends each (graph metrics need them to separate models)."""
-    from mmkd_rs.datasets.road_labels import junction_nodes
+    from mmkd_rs.datasets.roads.connectivity_labels import junction_nodes
     from mmkd_rs.datasets.synthetic.roads import render_scene, scene_labels
 
     def junctions(size):

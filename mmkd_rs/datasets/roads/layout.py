@@ -16,8 +16,9 @@ import numpy as np
 
 from mmkd_rs.utils.image_io import imwrite
 
-from ..road_labels import (centreline_mask, connectivity_label, disk_mask, junction_nodes,
-                           mask_to_graph, save_graph)
+from .connectivity_labels import (centreline_mask, connectivity_label, disk_mask,
+                                  junction_nodes, save_graph)
+from .mask_graph import mask_label_graph
 
 DEFAULT_RASTER_CONN_CFG = dict(scheme='topology', centreline_halfwidth_px=1.5,
                                junction_radius_px=8.0, dead_end_radius_px=6.0,
@@ -26,7 +27,8 @@ DEFAULT_RASTER_CONN_CFG = dict(scheme='topology', centreline_halfwidth_px=1.5,
 
 def raster_tile_labels(mask, conn_cfg=None, min_spur_px=10):
     """Graph, centreline, junction and connectivity rasters from a road mask alone
-    (DeepGlobe, Massachusetts): the graph is the mask's skeleton graph.
+    (DeepGlobe, Massachusetts): the graph is the mask's skeleton graph
+    (:func:`~.mask_graph.mask_label_graph`).
 
     Args:
         mask (np.ndarray): ``(H, W)`` uint8 0/1.
@@ -34,7 +36,7 @@ def raster_tile_labels(mask, conn_cfg=None, min_spur_px=10):
         min_spur_px (int): skeleton spurs shorter than this are dropped.
     """
     cfg = dict(DEFAULT_RASTER_CONN_CFG, **(conn_cfg or {}))
-    graph = mask_to_graph(mask, min_edge_px=min_spur_px)
+    graph = mask_label_graph(mask, min_edge_px=min_spur_px)
     return dict(mask=mask, graph=graph, conn=connectivity_label(mask, graph, **cfg),
                 centreline=centreline_mask(graph, mask.shape),
                 junction=disk_mask(graph, junction_nodes(graph), mask.shape,

@@ -3,8 +3,8 @@
 :func:`geo_tile_labels` is what the SpaceNet 3 converter writes per tile:
 road mask, centreline, junction disks, connectivity label and the road graph.
 """
-from ..road_labels import (centreline_mask, connectivity_label, disk_mask, junction_nodes,
-                           lines_to_graph, node_lines)
+from .connectivity_labels import (centreline_mask, connectivity_label, disk_mask,
+                                  junction_nodes, lines_to_graph, node_lines)
 from .geo import (check_overlap, ground_sample_distance, lines_to_pixels, rasterise_road_mask,
                   read_road_lines)
 
@@ -27,13 +27,13 @@ def geo_tile_labels(geojson_path, profile, width_m=None, lane_width_m=None,
             node (SpaceNet 3 labels leave gaps of a few metres at some junctions).
             Lines are first split where they cross (see :func:`node_lines`).
         conn_cfg (dict, optional): keyword arguments of
-            :func:`mmkd_rs.datasets.road_labels.connectivity_label` with radii in
+            :func:`~.connectivity_labels.connectivity_label` with radii in
             **metres** (``centreline_halfwidth_m``, ``junction_radius_m``,
             ``dead_end_radius_m``, ``border_margin_m``) plus ``scheme``.
 
     Returns:
         dict: ``mask``, ``centreline``, ``junction``, ``conn`` (uint8 ``(H, W)``;
-        0/1 except ``conn`` in 0..4), ``graph`` (networkx, px) and ``gsd_m``.
+        0/1 except ``conn`` in 0..4), ``graph`` (RoadGraph, px) and ``gsd_m``.
     """
     conn_cfg = {**DEFAULT_GEO_CONN_CFG, **(conn_cfg or {})}
     shape = (profile['height'], profile['width'])

@@ -21,7 +21,7 @@ import os.path as osp
 import cv2
 import numpy as np
 
-from ..road_labels import lines_to_graph, road_mask_from_graph
+from ..roads.connectivity_labels import lines_to_graph, road_mask_from_graph
 
 # Geographic placement of synthetic SpaceNet tiles (Las Vegas, as SN3 AOI_2).
 SN3_ORIGIN_LONLAT = (-115.30, 36.13)
@@ -233,8 +233,8 @@ def write_spacenet3(out_dir, num=4, size=256, seed=0, bit_depth=16):
 def scene_labels(scene, scheme='topology', junction_radius_px=6.0, dead_end_radius_px=4.0):
     """Exact label rasters of a rendered scene from the generator's own road graph:
     ``mask``, ``graph``, ``centreline``, ``junction``, ``conn``."""
-    from ..road_labels import (centreline_mask, connectivity_label, disk_mask, junction_nodes,
-                               node_lines)
+    from ..roads.connectivity_labels import (centreline_mask, connectivity_label, disk_mask,
+                                             junction_nodes, node_lines)
 
     shape = scene['mask'].shape
     graph = lines_to_graph(node_lines(scene['lines']), snap_px=1.0, shape=shape)
@@ -306,5 +306,5 @@ def write_for_dataset_config(cfg, cls, root, num, size, seed):
         if prefix.get('conn_path'):
             cv2.imwrite(path('conn_path', 'conn_suffix'), labels['conn'])
         if prefix.get('graph_path'):
-            from ..road_labels import save_graph
+            from ..roads.connectivity_labels import save_graph
             save_graph(labels['graph'], path('graph_path', 'graph_suffix'), size, size)

@@ -9,7 +9,7 @@ from mmseg.datasets.transforms import LoadAnnotations, PackSegInputs
 from mmkd_rs.registry import TRANSFORMS
 from mmkd_rs.utils.errors import DataFileError
 
-from ..road_labels import load_graph
+from ..roads.connectivity_labels import load_graph
 
 
 def _read_label(path, backend_args, backend):
@@ -83,7 +83,7 @@ class LoadRoadAnnotations(LoadAnnotations):
                 raise KeyError(f'LoadRoadAnnotations(with_graph=True): "{results.get("img_path")}"'
                                ' has no graph_path; add graph_path to the dataset data_prefix')
             graph, _ = load_graph(results['graph_path'])
-            results['gt_graph'] = [d['coords'] for _, _, d in graph.edges(data=True)]
+            results['gt_graph'] = graph.polylines
 
     def __repr__(self):
         return (f'{type(self).__name__}(binarize_threshold={self.binarize_threshold}, '

@@ -1,7 +1,8 @@
 """Undirected road graph with polyline edges, in metric coordinates.
 
 A :class:`RoadGraph` holds node positions ``nodes`` (N, 2) float64 in metres
-(x = easting / column direction, y = northing / row direction) and, per edge,
+(x = easting / column direction, y = northing / row direction; graphs traced
+from masks and the road label graphs are in pixels) and, per edge,
 its end nodes ``edges`` (E, 2) int64 and its geometry ``polylines[e]``
 (K_e, 2) float64 running from ``nodes[edges[e, 0]]`` to ``nodes[edges[e, 1]]``.
 Edge lengths are polyline lengths in metres unless the graph carries its own
@@ -112,6 +113,10 @@ class RoadGraph:
     def edge_lengths(self) -> np.ndarray:
         """(E,) edge lengths in metres: ``lengths`` when set, else the polylines'."""
         return self.lengths.copy() if self.lengths is not None else self.geometry_lengths()
+
+    def degrees(self) -> np.ndarray:
+        """(N,) int64 edges per node; a self-loop counts twice."""
+        return np.bincount(self.edges.reshape(-1), minlength=self.num_nodes)
 
     def total_length(self) -> float:
         return float(self.edge_lengths().sum()) if self.num_edges else 0.0

@@ -69,7 +69,7 @@ def prune_spurs(graph: RoadGraph, min_spur_length: float, iterations: int = 2) -
     for _ in range(iterations):
         if graph.num_edges == 0:
             break
-        deg = np.bincount(graph.edges.reshape(-1), minlength=graph.num_nodes)
+        deg = graph.degrees()
         lengths = graph.edge_lengths()
         u, v = graph.edges[:, 0], graph.edges[:, 1]
         dead_u, dead_v = deg[u] == 1, deg[v] == 1
@@ -176,7 +176,7 @@ def mask_to_graph(mask: np.ndarray, threshold: Optional[float] = None,
     if min_spur_length > 0:
         graph = prune_spurs(graph, min_spur_length)
     if min_edge_length > 0 and graph.num_edges:
-        deg = np.bincount(graph.edges.reshape(-1), minlength=graph.num_nodes)
+        deg = graph.degrees()
         lengths = np.array([polyline_length(p) for p in graph.polylines])
         lone = (deg[graph.edges[:, 0]] == 1) & (deg[graph.edges[:, 1]] == 1)
         keep = ~(lone & (lengths < min_edge_length))

@@ -21,6 +21,8 @@ This is the order a pixel-by-pixel walk over node pixels in raster order
 produces; here the paths are ordered by one breadth-first pass over all of
 them (scipy.sparse.csgraph) instead of a Python loop over pixels.
 """
+from typing import List, NamedTuple
+
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components
@@ -122,12 +124,38 @@ def _ordered_pixels(pix, other, is_node, nbr, chain_of, is_path, start_pix):
     return visit[np.argsort(chain_of[visit], kind='stable')]
 
 
-def trace_skeleton(skel: np.ndarray) -> RoadGraph:
-    """Skeleton (H, W) bool -> RoadGraph in pixel units (unsimplified polylines)."""
+class SkeletonChains(NamedTuple):
+    """The skeleton's pixels split into nodes and chains (:func:`skeleton_chains`).
+
+    P skeleton pixels in raster order, N nodes numbered by their first pixel
+    in raster order, C chains (paths and loops alike) numbered the same way.
+    """
+
+    xy: np.ndarray          #: (P, 2) float64 pixel x (column), y (row)
+    nbr: np.ndarray         #: (P, 8) int64 neighbour pixel per offset of OFFSETS, -1 = none
+    is_node: np.ndarray     #: (P,) bool, pixels without exactly two neighbours
+    node_of: np.ndarray     #: (P,) int64 node id of node pixels, -1 elsewhere
+    node_xy: np.ndarray     #: (N, 2) float64 mean x, y of each node's pixels
+    chains: List[np.ndarray]  #: C arrays of pixel ids, each in walk order from its start
+    is_path: np.ndarray     #: (C,) bool, chain touches a node (else a closed loop)
+    start_node: np.ndarray  #: (C,) int64 node at the start of a path (-1 for loops)
+    end_node: np.ndarray    #: (C,) int64 node at the end of a path (-1 for loops)
+    start_key: np.ndarray   #: (C,) int64 node pixel * 8 + offset at a path's start
+
+
+def skeleton_chains(skel: np.ndarray) -> SkeletonChains:
+    """Skeleton (H, W) bool -> its nodes and chains, each chain in walk order.
+
+    A path starts at the end whose touching node pixel comes first in raster
+    order; a loop at its first pixel, towards its first neighbour in offset
+    order (see the module docstring).
+    """
     xy, nbr = _pixel_neighbours(skel)
-    if len(xy) == 0:
-        return RoadGraph.empty()
     is_node = (nbr >= 0).sum(1) != 2
+    if len(xy) == 0:
+        none = np.zeros(0, np.int64)
+        return SkeletonChains(xy, nbr, is_node, none, np.zeros((0, 2)), [], is_node, none,
+                              none, none)
     node_of, chain_of, pix, slot, other = _label(nbr, is_node)
     n_nodes, n_chain = int(node_of.max()) + 1, int(chain_of.max()) + 1
     node_xy = np.zeros((n_nodes, 2))
@@ -140,16 +168,30 @@ def trace_skeleton(skel: np.ndarray) -> RoadGraph:
         pix, slot, other, is_node, node_of, chain_of, n_chain)
     visit = _ordered_pixels(pix, other, is_node, nbr, chain_of, is_path, start_pix)
     sizes = np.bincount(chain_of[visit], minlength=n_chain)
-    pieces = np.split(xy[visit], np.cumsum(sizes)[:-1]) if n_chain else []
+    chains = np.split(visit, np.cumsum(sizes)[:-1]) if n_chain else []
+    return SkeletonChains(xy, nbr, is_node, node_of, node_xy, chains, is_path, start_node,
+                          end_node, start_key)
+
+
+def trace_skeleton(skel: np.ndarray) -> RoadGraph:
+    """Skeleton (H, W) bool -> RoadGraph in pixel units (unsimplified polylines)."""
+    sk = skeleton_chains(skel)
+    if len(sk.xy) == 0:
+        return RoadGraph.empty()
+    sizes = np.array([len(c) for c in sk.chains], np.int64)
+    is_path, start_node, end_node = sk.is_path, sk.start_node, sk.end_node
     # paths by start key (a 1-pixel path back to its own node is no edge), then loops
     paths = np.flatnonzero(is_path & ~((sizes == 1) & (start_node == end_node)))
-    paths = paths[np.argsort(start_key[paths], kind='stable')]
+    paths = paths[np.argsort(sk.start_key[paths], kind='stable')]
     loops = np.flatnonzero(~is_path)
-    loops = loops[np.argsort(start_pix[loops], kind='stable')]
-    loop_node = n_nodes + np.arange(len(loops))
-    polylines = [np.concatenate([node_xy[[start_node[c]]], pieces[c], node_xy[[end_node[c]]]])
-                 for c in paths.tolist()]
-    polylines += [np.concatenate([pieces[c], pieces[c][:1]]) for c in loops.tolist()]
+    loop_start = np.array([sk.chains[c][0] for c in loops.tolist()], np.int64)
+    order = np.argsort(loop_start, kind='stable')
+    loops, loop_start = loops[order], loop_start[order]
+    loop_node = len(sk.node_xy) + np.arange(len(loops))
+    node_xy, xy = sk.node_xy, sk.xy
+    polylines = [np.concatenate([node_xy[[start_node[c]]], xy[sk.chains[c]],
+                                 node_xy[[end_node[c]]]]) for c in paths.tolist()]
+    polylines += [xy[np.r_[sk.chains[c], sk.chains[c][:1]]] for c in loops.tolist()]
     edges = np.concatenate([np.stack([start_node[paths], end_node[paths]], axis=1),
                             np.stack([loop_node, loop_node], axis=1)])
-    return RoadGraph(np.concatenate([node_xy, xy[start_pix[loops]]]), edges, polylines)
+    return RoadGraph(np.concatenate([node_xy, xy[loop_start]]), edges, polylines)

@@ -5,11 +5,11 @@ both floats, origin at the top-left corner of the top-left pixel (so the centre 
 pixel ``(r, c)`` is ``(c + 0.5, r + 0.5)``). Georeferenced inputs are converted to
 pixels first (see :mod:`mmkd_rs.datasets.roads.geo`).
 
-Road graph (a :class:`networkx.Graph`):
-    node attributes ``xy`` = ``(x, y)`` in px; edge attributes ``coords`` =
-    ``(N, 2)`` float array of the polyline from ``u`` to ``v`` in px and
-    ``length_px``. It is saved as JSON ``{"nodes": [{"id", "x", "y", "degree"}],
-    "edges": [{"u", "v", "coords", "length_px"}], "height", "width"}``.
+Road graph: a :class:`~mmkd_rs.evaluation.graph.road_graph.RoadGraph` in px,
+the type the graph metrics score. Its ``lengths`` (E,) are the edge lengths in
+px as measured when the graph was built (or read from its file). It is saved as
+JSON ``{"nodes": [{"id", "x", "y", "degree"}], "edges": [{"u", "v", "coords",
+"length_px"}], "height", "width"}`` (node ids are node indices).
 
 Connectivity labels (5 classes, uint8, 255 = ignore), scheme ``'topology'``
 (default, see configs/roadcon/README.md for the reasoning):
@@ -22,10 +22,10 @@ centreline runs at 0, 45, 90, 135 degrees (+-22.5, undirected, image axes).
 import json
 
 import cv2
-import networkx as nx
 import numpy as np
 from scipy import ndimage
 
+from mmkd_rs.evaluation.graph.road_graph import RoadGraph
 from mmkd_rs.utils.errors import DataFileError
 
 CONN_CLASSES_TOPOLOGY = ('background', 'road body', 'centreline band', 'junction zone',
@@ -43,6 +43,22 @@ def _fixed(points):
     """(N, 2) float px (corner origin) -> int32 cv2 points with ``_SHIFT`` bits."""
     pts = (np.asarray(points, dtype=np.float64) - 0.5) * (1 << _SHIFT)
     return np.round(pts).astype(np.int32).reshape(-1, 1, 2)
+
+
+def _line_length(coords):
+    return float(np.hypot(*np.diff(coords, axis=0).T).sum())
+
+
+def _ordered_graph(nodes, edges, polylines, lengths):
+    """RoadGraph whose edges run from the lower node index, ordered by it (stable).
+
+    ``edges`` (u, v) with u <= v, in the order they were first added.
+    """
+    edges = np.asarray(edges, np.int64).reshape(-1, 2)
+    order = np.argsort(edges[:, 0], kind='stable')
+    return RoadGraph(np.asarray(nodes, np.float64).reshape(-1, 2), edges[order],
+                     [polylines[i] for i in order.tolist()],
+                     np.asarray(lengths, np.float64)[order])
 
 
 def lines_to_graph(lines, snap_px=1.0, shape=None, border_margin_px=2.0):
@@ -63,11 +79,14 @@ def lines_to_graph(lines, snap_px=1.0, shape=None, border_margin_px=2.0):
             than 0.5 px.
 
     Returns:
-        networkx.Graph: nodes with ``xy``; edges with ``coords`` and ``length_px``.
-        Parallel lines between the same two nodes keep the longest one.
+        RoadGraph: nodes numbered in order of first appearance; one edge per
+        line, running from its lower node index to the higher one, edges
+        ordered by that lower index (then by line order). Parallel lines
+        between the same two nodes keep the longest one (the first of equal
+        ones) at the place of the first.
     """
-    graph = nx.Graph()
-    keys = {}
+    nodes, keys = [], {}
+    edge_at, edges, polylines, lengths = {}, [], [], []
 
     def node_of(pt):
         tol = snap_px if shape is None or _inside(pt, shape, border_margin_px) else 0.5
@@ -76,15 +95,14 @@ def lines_to_graph(lines, snap_px=1.0, shape=None, border_margin_px=2.0):
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
                 for hit in keys.get((key[0] + dx, key[1] + dy), ()):
-                    dist = float(np.hypot(*(graph.nodes[hit]['xy'] - pt)))
+                    dist = float(np.hypot(*(nodes[hit] - pt)))
                     if dist <= best_dist:
                         best, best_dist = hit, dist
         if best is not None:
             return best
-        node = graph.number_of_nodes()
-        graph.add_node(node, xy=np.asarray(pt, dtype=np.float64))
-        keys.setdefault(key, []).append(node)
-        return node
+        nodes.append(np.asarray(pt, dtype=np.float64))
+        keys.setdefault(key, []).append(len(nodes) - 1)
+        return len(nodes) - 1
 
     for i, line in enumerate(lines):
         coords = np.asarray(line, dtype=np.float64)
@@ -93,16 +111,21 @@ def lines_to_graph(lines, snap_px=1.0, shape=None, border_margin_px=2.0):
                              f'coordinates, got shape {coords.shape}')
         u, v = node_of(coords[0]), node_of(coords[-1])
         coords = coords.copy()
-        coords[0], coords[-1] = graph.nodes[u]['xy'], graph.nodes[v]['xy']
+        coords[0], coords[-1] = nodes[u], nodes[v]
         if u == v and len(coords) < 3:
             continue  # degenerate zero-length segment
-        length = float(np.hypot(*np.diff(coords, axis=0).T).sum())
-        if graph.has_edge(u, v) and graph.edges[u, v]['length_px'] >= length:
-            continue
+        length = _line_length(coords)
         if u > v:
             u, v, coords = v, u, coords[::-1]
-        graph.add_edge(u, v, coords=coords, length_px=length)
-    return graph
+        at = edge_at.get((u, v))
+        if at is None:
+            edge_at[u, v] = len(edges)
+            edges.append((u, v))
+            polylines.append(coords)
+            lengths.append(length)
+        elif lengths[at] < length:
+            polylines[at], lengths[at] = coords, length
+    return _ordered_graph(nodes, edges, polylines, lengths)
 
 
 def node_lines(lines):
@@ -129,10 +152,12 @@ def node_lines(lines):
 
 def graph_to_dict(graph, height, width):
     """JSON-serialisable dict of a road graph (see module docstring)."""
-    nodes = [dict(id=int(n), x=float(d['xy'][0]), y=float(d['xy'][1]),
-                  degree=int(graph.degree[n])) for n, d in graph.nodes(data=True)]
-    edges = [dict(u=int(u), v=int(v), coords=np.round(d['coords'], 3).tolist(),
-                  length_px=float(d['length_px'])) for u, v, d in graph.edges(data=True)]
+    degree = graph.degrees().tolist()
+    nodes = [dict(id=n, x=float(x), y=float(y), degree=degree[n])
+             for n, (x, y) in enumerate(graph.nodes.tolist())]
+    edges = [dict(u=u, v=v, coords=np.round(coords, 3).tolist(), length_px=float(length))
+             for (u, v), coords, length in zip(graph.edges.tolist(), graph.polylines,
+                                               graph.edge_lengths())]
     return dict(height=int(height), width=int(width), nodes=nodes, edges=edges)
 
 
@@ -143,7 +168,13 @@ def save_graph(graph, path, height, width):
 
 
 def load_graph(path):
-    """Read a road graph written by :func:`save_graph`; returns (graph, (height, width))."""
+    """Read a road graph file (see the module docstring); returns (graph, (height, width)).
+
+    Nodes keep the file's order. Edges are ordered by the earlier of their two
+    nodes in that order (then by file order); an edge listed twice keeps its
+    first place and its last geometry. Each keeps the direction of its
+    ``coords`` and its ``length_px``.
+    """
     with open(path) as f:
         try:
             data = json.load(f)
@@ -153,12 +184,31 @@ def load_graph(path):
     missing = {'nodes', 'edges', 'height', 'width'} - set(data)
     if missing:
         raise KeyError(f'road graph file "{path}" lacks keys {sorted(missing)}')
-    graph = nx.Graph()
+    index, nodes = {}, []
     for n in data['nodes']:
-        graph.add_node(n['id'], xy=np.array([n['x'], n['y']], dtype=np.float64))
+        if n['id'] not in index:
+            index[n['id']] = len(nodes)
+            nodes.append(None)
+        nodes[index[n['id']]] = (n['x'], n['y'])
+    edge_at, edges, polylines, lengths = {}, [], [], []
     for e in data['edges']:
-        graph.add_edge(e['u'], e['v'], coords=np.asarray(e['coords'], dtype=np.float64),
-                       length_px=e['length_px'])
+        if e['u'] not in index or e['v'] not in index:
+            raise DataFileError(f'road graph file "{path}": edge {e["u"]}-{e["v"]} names a '
+                                'node that is not in "nodes"')
+        u, v = index[e['u']], index[e['v']]
+        coords = np.asarray(e['coords'], dtype=np.float64).reshape(-1, 2)
+        at = edge_at.setdefault((min(u, v), max(u, v)), len(edges))
+        if at == len(edges):
+            edges.append((u, v))
+            polylines.append(coords)
+            lengths.append(e['length_px'])
+        else:
+            edges[at], polylines[at], lengths[at] = (u, v), coords, e['length_px']
+    edges = np.asarray(edges, np.int64).reshape(-1, 2)
+    order = np.argsort(edges.min(axis=1), kind='stable')
+    graph = RoadGraph(np.asarray(nodes, np.float64).reshape(-1, 2), edges[order],
+                      [polylines[i] for i in order.tolist()],
+                      np.asarray(lengths, np.float64)[order])
     return graph, (data['height'], data['width'])
 
 
@@ -167,16 +217,14 @@ def road_mask_from_graph(graph, shape, width_px):
     road width of an edge (shapely buffer, round caps, burnt with rasterio).
 
     Args:
-        width_px (float | callable): road width in px, or ``f(u, v, edge_data)``
-            returning it per edge.
+        width_px (float | array-like): road width in px, or one per edge (E,).
     """
     from rasterio.features import rasterize
     from shapely.geometry import LineString
 
-    shapes = []
-    for u, v, d in graph.edges(data=True):
-        w = width_px(u, v, d) if callable(width_px) else width_px
-        shapes.append((LineString(d['coords']).buffer(w / 2.0), 1))
+    widths = np.broadcast_to(np.asarray(width_px, np.float64), (graph.num_edges, ))
+    shapes = [(LineString(coords).buffer(w / 2.0), 1)
+              for coords, w in zip(graph.polylines, widths.tolist())]
     if not shapes:
         return np.zeros(shape, dtype=np.uint8)
     return rasterize(shapes, out_shape=shape, fill=0, dtype=np.uint8)
@@ -185,8 +233,8 @@ def road_mask_from_graph(graph, shape, width_px):
 def centreline_mask(graph, shape, thickness=1):
     """1-px (or ``thickness``) centreline raster, uint8 0/1."""
     mask = np.zeros(shape, dtype=np.uint8)
-    for _, _, d in graph.edges(data=True):
-        cv2.polylines(mask, [_fixed(d['coords'])], False, 1, thickness, cv2.LINE_8, _SHIFT)
+    for coords in graph.polylines:
+        cv2.polylines(mask, [_fixed(coords)], False, 1, thickness, cv2.LINE_8, _SHIFT)
     return mask
 
 
@@ -196,8 +244,8 @@ def _inside(xy, shape, margin):
 
 
 def junction_nodes(graph):
-    """Nodes of degree >= 3."""
-    return [n for n in graph.nodes if graph.degree[n] >= 3]
+    """Indices of the nodes of degree >= 3."""
+    return np.flatnonzero(graph.degrees() >= 3).tolist()
 
 
 def dead_end_nodes(graph, shape, border_margin=2.0, road_mask=None):
@@ -211,7 +259,7 @@ def dead_end_nodes(graph, shape, border_margin=2.0, road_mask=None):
     most roads crossing a tile into false dead ends.
 
     Args:
-        graph (networkx.Graph): road graph in px.
+        graph (RoadGraph): road graph in px.
         shape (tuple): ``(H, W)`` of the tile.
         border_margin (float): px, added to the local half-width.
         road_mask (np.ndarray, optional): ``(H, W)``, non-zero = road. ``r`` is
@@ -219,9 +267,9 @@ def dead_end_nodes(graph, shape, border_margin=2.0, road_mask=None):
             pixel centre) at the node's pixel; without it ``r = 0``.
 
     Returns:
-        list: the dead-end nodes.
+        list[int]: indices of the dead-end nodes.
     """
-    ends = [n for n in graph.nodes if graph.degree[n] == 1]
+    ends = np.flatnonzero(graph.degrees() == 1).tolist()
     if road_mask is None or not ends:
         half_width = None
     else:
@@ -229,7 +277,7 @@ def dead_end_nodes(graph, shape, border_margin=2.0, road_mask=None):
     h, w = shape
     dead = []
     for n in ends:
-        xy = graph.nodes[n]['xy']
+        xy = graph.nodes[n]
         margin = border_margin
         if half_width is not None:
             row = min(max(int(xy[1]), 0), h - 1)
@@ -241,11 +289,11 @@ def dead_end_nodes(graph, shape, border_margin=2.0, road_mask=None):
 
 
 def disk_mask(graph, nodes, shape, radius_px):
-    """uint8 0/1 raster of filled disks of ``radius_px`` around ``nodes``."""
+    """uint8 0/1 raster of filled disks of ``radius_px`` around the node indices ``nodes``."""
     mask = np.zeros(shape, dtype=np.uint8)
     r = int(round(radius_px * (1 << _SHIFT)))
     for n in nodes:
-        centre = tuple(int(v) for v in _fixed(graph.nodes[n]['xy'][None]).ravel())
+        centre = tuple(int(v) for v in _fixed(graph.nodes[n][None]).ravel())
         cv2.circle(mask, centre, r, 1, -1, cv2.LINE_8, _SHIFT)
     return mask
 
@@ -253,8 +301,7 @@ def disk_mask(graph, nodes, shape, radius_px):
 def _direction_bins(graph, shape):
     """Per pixel: direction bin (1..4) of the nearest centreline pixel."""
     bins = np.zeros(shape, dtype=np.uint8)
-    for _, _, d in graph.edges(data=True):
-        pts = d['coords']
+    for pts in graph.polylines:
         for a, b in zip(pts[:-1], pts[1:]):
             angle = np.degrees(np.arctan2(b[1] - a[1], b[0] - a[0])) % 180.0
             cls = 1 + int(((angle + 22.5) // 45.0) % 4)
@@ -273,7 +320,7 @@ def connectivity_label(road_mask, graph, scheme='topology', centreline_halfwidth
 
     Args:
         road_mask (np.ndarray): ``(H, W)`` road mask, non-zero = road.
-        graph (networkx.Graph): road graph in px of the same tile.
+        graph (RoadGraph): road graph in px of the same tile.
         scheme (str): ``'topology'`` or ``'direction'``.
         centreline_halfwidth_px (float): pixels within this distance of the
             centreline form the centreline band (``'topology'``).
@@ -310,81 +357,3 @@ def connectivity_label(road_mask, graph, scheme='topology', centreline_halfwidth
     junc = disk_mask(graph, junction_nodes(graph), shape, junction_radius_px).astype(bool)
     label[junc & road] = 3
     return label
-
-
-_NEIGHBOURS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
-
-
-def _trace(pixels):
-    """Order the pixels of one simple skeleton path (set of (r, c)) from an end."""
-    def nbrs(p):
-        cand = [(p[0] + dr, p[1] + dc) for dr, dc in _NEIGHBOURS]
-        return [q for q in cand if q in pixels]
-    ends = [p for p in pixels if len(nbrs(p)) <= 1]
-    start = min(ends) if ends else min(pixels)
-    path, seen = [start], {start}
-    while True:
-        nxt = [q for q in nbrs(path[-1]) if q not in seen]
-        if not nxt:
-            return path
-        # prefer 4-connected steps to stay on the path
-        nxt.sort(key=lambda q: abs(q[0] - path[-1][0]) + abs(q[1] - path[-1][1]))
-        path.append(nxt[0])
-        seen.add(nxt[0])
-
-
-def mask_to_graph(road_mask, min_edge_px=0):
-    """Road graph from a binary road mask by skeletonisation (for raster-only datasets).
-
-    Skeleton pixels with 3+ skeleton neighbours form junction clusters (one node
-    at their centroid), pixels with one neighbour are end nodes; the skeleton
-    paths between them become edges (polyline through pixel centres).
-
-    Args:
-        road_mask (np.ndarray): ``(H, W)``, non-zero = road.
-        min_edge_px (int): drop edges shorter than this that end in a degree-1
-            node (skeleton spurs from ragged mask borders).
-    """
-    from skimage.morphology import skeletonize
-
-    skel = skeletonize(road_mask > 0)
-    if not skel.any():
-        return nx.Graph()
-    count = ndimage.convolve(skel.astype(np.uint8), np.ones((3, 3), np.uint8),
-                             mode='constant') - 1
-    node_px = skel & (count != 2)
-    node_lab, n_nodes = ndimage.label(node_px, structure=np.ones((3, 3)))
-    centroids = ndimage.center_of_mass(node_px, node_lab, range(1, n_nodes + 1))
-    node_xy = {k + 1: np.array([c[1] + 0.5, c[0] + 0.5]) for k, c in enumerate(centroids)}
-    seg_lab, n_seg = ndimage.label(skel & ~node_px, structure=np.ones((3, 3)))
-    lines = []
-    objects = ndimage.find_objects(seg_lab)
-    h, w = skel.shape
-    for k in range(1, n_seg + 1):
-        sl = objects[k - 1]
-        rr, cc = np.nonzero(seg_lab[sl] == k)
-        path = _trace(set(zip((rr + sl[0].start).tolist(), (cc + sl[1].start).tolist())))
-        pts = [np.array([c + 0.5, r + 0.5]) for r, c in path]
-        for end, where in ((path[0], 0), (path[-1], -1)):
-            touching = {int(node_lab[end[0] + dr, end[1] + dc]) for dr, dc in _NEIGHBOURS
-                        if 0 <= end[0] + dr < h and 0 <= end[1] + dc < w} - {0}
-            if touching:
-                nearest = min(touching, key=lambda t: np.hypot(*(node_xy[t] - pts[where])))
-                if where == 0:
-                    pts.insert(0, node_xy[nearest])
-                else:
-                    pts.append(node_xy[nearest])
-        if len(pts) >= 2:
-            lines.append(np.stack(pts))
-    # junction clusters touching each other directly (no path pixel between them)
-    graph = lines_to_graph(lines, snap_px=0.75)
-    for n, xy in node_xy.items():  # isolated dots and end nodes without a path
-        if not any(np.hypot(*(graph.nodes[m]['xy'] - xy)) <= 0.75 for m in graph.nodes):
-            graph.add_node(graph.number_of_nodes() + n_nodes + n, xy=xy)
-    if min_edge_px > 0:
-        spurs = [(u, v) for u, v, d in graph.edges(data=True) if d['length_px'] < min_edge_px
-                 and min(graph.degree[u], graph.degree[v]) == 1
-                 and max(graph.degree[u], graph.degree[v]) >= 3]
-        graph.remove_edges_from(spurs)
-        graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree[n] == 0])
-    return graph
