@@ -42,7 +42,7 @@ def draw_graph(panel: np.ndarray, graph, thickness: int = 2, radius: int = 4) ->
     for line in graph.polylines:
         pts = np.round(np.asarray(line)).astype(np.int32).reshape(-1, 1, 2)
         cv2.polylines(out, [pts], False, EDGE, thickness, cv2.LINE_AA)
-    degree = np.bincount(graph.edges.reshape(-1), minlength=graph.num_nodes)
+    degree = graph.degrees()
     for (x, y), deg in zip(graph.nodes, degree):
         if deg != 2:
             color = JUNCTION if deg >= 3 else DEAD_END
