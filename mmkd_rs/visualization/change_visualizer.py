@@ -63,15 +63,18 @@ class ChangeDetectionVisualizer(PanelVisualizer):
     ``add_datasample`` draws, left to right and at the prediction's size,
     date A, date B, the ground truth (white = change, grey = ignored) and the
     prediction (white = correct change, red = false positive, blue = missed
-    change). Date A is the ``image`` passed in (``SegVisualizationHook`` reads
-    it from ``img_path``); date B is read from ``img_path2`` in the data
-    sample's metainfo. Used by ``tools/test.py --show-dir`` through
+    change), titled "A (date 1)", "B (date 2)", "ground truth" and
+    "prediction", with a legend of these colours below. Date A is the
+    ``image`` passed in (``SegVisualizationHook`` reads it from
+    ``img_path``); date B is read from ``img_path2`` in the data sample's
+    metainfo. Used by ``tools/test.py --show-dir`` through
     ``visualizer = dict(type='ChangeDetectionVisualizer', ...)``.
     """
 
     def draw_panels(self, image: Optional[np.ndarray], data_sample: Optional[SegDataSample],
-                    draw_gt: bool = True, draw_pred: bool = True) -> List[np.ndarray]:
-        """Return the RGB uint8 panels ``[A, B, (ground truth), (prediction)]``."""
+                    draw_gt: bool = True,
+                    draw_pred: bool = True) -> tuple[List[tuple], List[tuple]]:
+        """Titled panels ``[A, B, (ground truth), (prediction)]`` and the legend."""
         if data_sample is None:
             raise ValueError('ChangeDetectionVisualizer needs a data sample with img_path2')
         meta = data_sample.metainfo
@@ -95,10 +98,21 @@ class ChangeDetectionVisualizer(PanelVisualizer):
                 panel = mmcv.imresize(panel, (width, height), interpolation='nearest')
             return panel
 
-        panels = [fit(to_display(image)), fit(to_display(date_b))]
+        panels = [('A (date 1)', fit(to_display(image))),
+                  ('B (date 2)', fit(to_display(date_b)))]
+        legend, shown = [], []
         if draw_gt and truth is not None:
-            panels.append(fit(change_panel(truth)))
+            panels.append(('ground truth', fit(change_panel(truth))))
+            shown.append(truth)
+        scored = None
         if draw_pred and pred is not None:
             scored = truth if truth is not None and truth.shape == pred.shape else None
-            panels.append(fit(change_panel(pred, scored)))
-        return panels
+            panels.append(('prediction', fit(change_panel(pred, scored))))
+            shown.append(pred)
+        if shown:
+            legend = [('no change', NO_CHANGE), ('change', CHANGE)]
+            if any((m == 255).any() for m in shown):
+                legend.append(('ignored', IGNORED))
+        if scored is not None:
+            legend += [('false positive', FALSE_POSITIVE), ('false negative', FALSE_NEGATIVE)]
+        return panels, legend

@@ -58,7 +58,8 @@ class RoadVisualizer(PanelVisualizer):
     road, grey ignored) and the prediction (white = correct road, red = false
     positive, blue = missed road) with the road graph extracted from the
     predicted mask drawn over it: edges yellow, junctions green, dead ends
-    magenta. The graph is extracted exactly as ``RoadMetric`` does for APLS
+    magenta; titled "image", "ground truth" and "prediction + road graph",
+    with a legend of these colours below. The graph is extracted exactly as ``RoadMetric`` does for APLS
     (``mask_to_graph`` with ``graph_cfg``). Used by ``tools/test.py
     --show-dir`` through ``visualizer = dict(type='RoadVisualizer', ...)``.
 
@@ -76,8 +77,9 @@ class RoadVisualizer(PanelVisualizer):
         self.road_index = road_index
 
     def draw_panels(self, image: Optional[np.ndarray], data_sample: Optional[SegDataSample],
-                    draw_gt: bool = True, draw_pred: bool = True) -> List[np.ndarray]:
-        """Return the RGB uint8 panels ``[image, (ground truth), (prediction + graph)]``."""
+                    draw_gt: bool = True,
+                    draw_pred: bool = True) -> tuple[List[tuple], List[tuple]]:
+        """Titled panels ``[image, (ground truth), (prediction + graph)]`` and the legend."""
         if image is None:
             if data_sample is None or 'img_path' not in data_sample.metainfo:
                 raise ValueError('RoadVisualizer: no image and no img_path in the data sample')
@@ -95,10 +97,21 @@ class RoadVisualizer(PanelVisualizer):
                 panel = mmcv.imresize(panel, (width, height), interpolation='nearest')
             return panel
 
-        panels = [fit(to_display(image))]
+        panels, shown = [('image', fit(to_display(image)))], []
         if draw_gt and truth is not None:
-            panels.append(fit(mask_panel(truth, road_index=self.road_index)))
+            panels.append(('ground truth', fit(mask_panel(truth, road_index=self.road_index))))
+            shown.append(truth)
+        scored = draw_pred and pred is not None and truth is not None
         if draw_pred and pred is not None:
             graph = mask_to_graph((pred == self.road_index).astype(np.uint8), **self.graph_cfg)
-            panels.append(draw_graph(mask_panel(pred, truth, self.road_index), graph))
-        return panels
+            panels.append(('prediction + road graph',
+                           draw_graph(mask_panel(pred, truth, self.road_index), graph)))
+            shown.append(pred)
+        legend = [('background', (0, 0, 0)), ('road', ROAD)] if shown else []
+        if any((m == 255).any() for m in shown):
+            legend.append(('ignored', IGNORED))
+        if scored:
+            legend += [('false positive', FALSE_POSITIVE), ('false negative', FALSE_NEGATIVE)]
+        if draw_pred and pred is not None:
+            legend += [('graph edge', EDGE), ('junction', JUNCTION), ('dead end', DEAD_END)]
+        return panels, legend

@@ -73,7 +73,9 @@ class SAREOVisualizer(PanelVisualizer):
 
     ``add_datasample`` draws, left to right at the prediction's size: the
     SAR tile (dB, contrast-stretched, nodata black), the EO tile, the ground
-    truth and the prediction (dataset palette, ignored pixels grey). SAR and
+    truth and the prediction (dataset palette, ignored pixels grey), titled
+    "SAR (<band>, dB)", "EO (teacher input)", "ground truth" and
+    "prediction", with a legend of the class colours below. SAR and
     EO are read from ``sar_path`` / ``eo_path`` in the data sample's
     metainfo (packed by ``PackPairedSegInputs``) and turned by 180 degrees
     when ``orientation_flip`` is set, like the loader does; a missing EO
@@ -84,6 +86,9 @@ class SAREOVisualizer(PanelVisualizer):
     Args:
         sar_band (int, optional): SAR band shown (0 = HH for SpaceNet 6);
             None = mean of the bands in dB.
+        sar_band_names (sequence[str], optional): names of the SAR bands
+            for the panel title (SpaceNet 6: ('HH', 'HV', 'VH', 'VV'));
+            default "band <k>".
         sar_unit (str): 'db' (values already in dB) or 'linear'.
         eo_rgb_bands (sequence[int]): EO bands shown as R, G, B (SEN12MS
             Sentinel-2: (3, 2, 1)).
@@ -91,20 +96,32 @@ class SAREOVisualizer(PanelVisualizer):
 
     def __init__(self, name: str = 'visualizer', sar_band: Optional[int] = 0,
                  sar_unit: str = 'db',
-                 eo_rgb_bands: Sequence[int] = (0, 1, 2), **kwargs) -> None:
+                 eo_rgb_bands: Sequence[int] = (0, 1, 2),
+                 sar_band_names: Optional[Sequence[str]] = None, **kwargs) -> None:
         super().__init__(name=name, **kwargs)
         self.sar_band, self.sar_unit = sar_band, sar_unit
         self.eo_rgb_bands = tuple(eo_rgb_bands)
+        self.sar_band_names = tuple(sar_band_names) if sar_band_names else None
+
+    def sar_title(self) -> str:
+        """Title of the SAR panel: which band, in dB."""
+        if self.sar_band is None:
+            return 'SAR (mean of bands, dB)'
+        names = self.sar_band_names
+        band = names[self.sar_band] if names and self.sar_band < len(names) \
+            else f'band {self.sar_band}'
+        return f'SAR ({band}, dB)'
 
     def draw_panels(self, image: Optional[np.ndarray],
                     data_sample: SegDataSample, draw_gt: bool = True,
-                    draw_pred: bool = True) -> List[np.ndarray]:
-        """RGB uint8 panels ``[SAR, (EO), (ground truth), (prediction)]``."""
+                    draw_pred: bool = True) -> tuple[List[tuple], List[tuple]]:
+        """Titled panels ``[SAR, (EO), (ground truth), (prediction)]`` and the legend."""
         if data_sample is None:
             raise ValueError('SAREOVisualizer needs a data sample.')
         meta = data_sample.metainfo
         palette = self.dataset_meta.get('palette') or [[0, 0, 0],
                                                        [255, 255, 255]]
+        title = 'image'
         if image is None:
             path = meta.get('sar_path')
             if not path:
@@ -112,19 +129,35 @@ class SAREOVisualizer(PanelVisualizer):
                                'pack it with PackPairedSegInputs.')
             sar = _turn(read_raster(path)[0], meta)
             image = sar_display(sar, self.sar_band, self.sar_unit == 'linear')
-        panels = [image]
+            title = self.sar_title()
+        panels = [(title, image)]
         if meta.get('eo_path'):
             eo = _turn(read_raster(meta['eo_path'])[0], meta)
-            panels.append(eo_display(eo, self.eo_rgb_bands))
+            panels.append(('EO (teacher input)', eo_display(eo, self.eo_rgb_bands)))
         truth = data_sample.gt_sem_seg.data[0].cpu().numpy() \
             if 'gt_sem_seg' in data_sample else None
         pred = data_sample.pred_sem_seg.data[0].cpu().numpy() \
             if 'pred_sem_seg' in data_sample else None
+        shown = []
         if draw_gt and truth is not None:
-            panels.append(label_panel(truth, palette))
+            panels.append(('ground truth', label_panel(truth, palette)))
+            shown.append(truth)
         if draw_pred and pred is not None:
-            panels.append(label_panel(pred, palette))
+            panels.append(('prediction', label_panel(pred, palette)))
+            shown.append(pred)
         ref = pred if pred is not None else truth
         height, width = ref.shape if ref is not None else image.shape[:2]
-        return [p if p.shape[:2] == (height, width) else mmcv.imresize(
-            p, (width, height), interpolation='nearest') for p in panels]
+        panels = [(t, p if p.shape[:2] == (height, width) else mmcv.imresize(
+            p, (width, height), interpolation='nearest')) for t, p in panels]
+        return panels, self._legend(palette, shown)
+
+    def _legend(self, palette, shown: List[np.ndarray]) -> List[tuple]:
+        """Class colours (and grey for ignored pixels when any is shown)."""
+        if not shown:
+            return []
+        classes = self.dataset_meta.get('classes') or []
+        legend = [(classes[i] if i < len(classes) else f'class {i}', tuple(colour))
+                  for i, colour in enumerate(palette)]
+        if any((m == 255).any() for m in shown):
+            legend.append(('ignored', IGNORED))
+        return legend

@@ -1,4 +1,5 @@
-"""tools/test.py --show-dir on a change-detection config writes 4-panel PNGs."""
+"""tools/test.py --show-dir on a change-detection config writes one titled 4-panel
+PNG per test pair, named after the pair."""
 import glob
 import os
 import subprocess
@@ -37,7 +38,9 @@ def test_show_dir_writes_a_b_truth_prediction_panels(tmp_path):
         env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     panels = sorted(glob.glob(str(tmp_path / 'show' / '**' / '*.png'), recursive=True))
-    assert len(panels) == 2
+    tests = sorted(os.listdir(os.path.join(data_root, 'test', 'A')))
+    assert [os.path.basename(p) for p in panels] == tests  # '<sample name>.png'
     for path in panels:
-        assert cv2.imread(path).shape == (32, 4 * 32, 3)
+        # 32 px tiles enlarged 8x, 24 px title strip, 8 px gaps, one legend row
+        assert cv2.imread(path).shape == (24 + 256 + 8 + 22, 4 * 256 + 5 * 8, 3)
     assert 'F1' in result.stdout + result.stderr

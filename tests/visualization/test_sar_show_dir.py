@@ -1,5 +1,6 @@
 """End to end: a SAR-only test run with the SAR/EO visualisation hook writes
-one SAR | EO | ground truth | prediction PNG per tile (as --show-dir)."""
+one titled SAR | EO | ground truth | prediction PNG per tile, named after the
+tile (as --show-dir)."""
 import glob
 import os.path as osp
 
@@ -36,5 +37,11 @@ def test_test_run_writes_four_panel_pngs(tmp_path):
     assert 'mIoU' in metrics and 'building_F1' in metrics
     pngs = glob.glob(str(tmp_path / 'show' / '**' / '*.png'), recursive=True)
     assert len(pngs) == len(splits['test'])
+    sar_files = [f for t in splits['test']
+                 for f in glob.glob(osp.join(root, 'SAR-Intensity', f'*{t}.tif'))]
+    # named after the SAR tile: '<stem>.png'
+    assert sorted(osp.basename(p) for p in pngs) == sorted(
+        osp.splitext(osp.basename(f))[0] + '.png' for f in sar_files)
     panel = mmcv.imread(pngs[0])
-    assert panel.shape == (32, 4 * 32, 3)
+    # 32 px tiles enlarged 8x, 24 px title strip, 8 px gaps, one legend row
+    assert panel.shape == (24 + 256 + 8 + 22, 4 * 256 + 5 * 8, 3)
