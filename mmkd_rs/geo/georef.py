@@ -103,10 +103,11 @@ class Georef:
 
     def window(self, rows: Tuple[int, int], cols: Tuple[int, int]) -> 'Georef':
         """Georeference of pixels ``[rows[0]:rows[1], cols[0]:cols[1]]``."""
-        from rasterio.windows import Window, transform
-        window = Window(cols[0], rows[0], cols[1] - cols[0], rows[1] - rows[0])
-        return Georef(self.crs, transform(window, self.transform), rows[1] - rows[0],
-                      cols[1] - cols[0])
+        # as rasterio.windows.transform computes it
+        x, y = self.transform @ (cols[0], rows[0])
+        transform = Affine.translation(x - self.transform.c, y - self.transform.f) @ \
+            self.transform
+        return Georef(self.crs, transform, rows[1] - rows[0], cols[1] - cols[0])
 
     def metric_crs(self) -> CRS:
         """The CRS when projected in metres, else the UTM zone of the grid's centre."""
