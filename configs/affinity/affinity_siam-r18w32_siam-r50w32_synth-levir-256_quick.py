@@ -1,27 +1,12 @@
 # Quick CPU variant (demo and quick benchmark suite): synthetic LEVIR-CD, 128
 # crops, batch 4, 300 AdamW iterations, siamese ResNet-50 half-width teacher
 # (FPN 128). Same distiller as affinity_siam-r18w32_siam-r50_levir-cd-256_20k.py.
-_base_ = ['../changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py']
+_base_ = [
+    '../changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py',
+    '../_base_/teachers/siam_r50w32-fpn_synth-levir.py', '../_base_/distillers/affinity.py'
+]
 
-# override with --cfg-options model.teacher_ckpt=PATH
-teacher_config = 'configs/changedet/siam_r50w32-fpn_1xb4-quick_synth-levir-256.py'
-teacher_ckpt = 'work_dirs/siam_r50w32-fpn_1xb4-quick_synth-levir-256/iter_300.pth'
-
-fpn = dict(type='ModuleOutputs', source='neck')
 model = dict(
-    _delete_=True,
-    type='TeacherStudentDistill',
-    student=_base_.model,
-    teacher=teacher_config,
-    teacher_ckpt=teacher_ckpt,
-    distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders=dict(fpn=fpn),
-        teacher_recorders=dict(fpn=fpn),
-        distill_losses=dict(loss_pair=dict(
-            type='PairwiseAffinityLoss', pool_size=(16, 16), loss_weight=1.0)),
-        loss_forward_mappings=dict(loss_pair=dict(
-            preds_S=dict(from_student=True, recorder='fpn', data_idx=1),
-            preds_T=dict(from_student=False, recorder='fpn', data_idx=1)))))
-
-custom_hooks = [dict(type='DistillCheckpointHook'), dict(type='TeacherEvalHook')]
+    _delete_=True, type='TeacherStudentDistill', student=_base_.model,
+    teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
+    distiller=_base_.pop('affinity_distiller'))

@@ -6,26 +6,15 @@
 # of the same architecture (`inputs`). Same data, teacher and schedule as
 # configs/hfd/hfd_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py;
 # validation and test are SAR-only.
-_base_ = ['../hfd/hfd_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py']
+_base_ = [
+    '../hfd/hfd_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py', '../_base_/distillers/cirkd.py'
+]
 
-# the FCN head's feature map (stride 4), before dropout and the classifier
-embedding = dict(type='ModuleInputs', source='decode_head.dropout')
 # Batch term at full stride 4 (16x16 positions per 64 crop).
 # Memory terms: 2048 random labelled anchor pixels per batch at most;
 # banks and bank samples 10x / 4x smaller than the paper for CPU runs.
-model = dict(distiller=dict(
-    _delete_=True,
-    type='ConfigurableDistiller',
-    student_recorders=dict(embedding=embedding),
-    teacher_recorders=dict(embedding=embedding),
-    distill_losses=dict(loss_cirkd=dict(
-        type='CIRKDLoss', num_classes=2, student_channels=64, teacher_channels=64,
-        temperature=0.1, kd_temperature=1.0, batch_pixel_weight=1.0,
-        memory_pixel_weight=0.1, memory_region_weight=0.1, batch_pool=1,
-        max_anchors=2048,
-        pixel_memory_size=2000, region_memory_size=200, pixel_contrast_size=1024,
-        region_contrast_size=256)),
-    loss_forward_mappings=dict(loss_cirkd=dict(
-        preds_S=dict(from_student=True, recorder='embedding', data_idx=0),
-        preds_T=dict(from_student=False, recorder='embedding', data_idx=0),
-        gt_seg=dict(from_data='gt_sem_seg')))))
+model = dict(distiller=dict(_base_.pop('cirkd_distiller'), _delete_=True))
+model['distiller']['distill_losses']['loss_cirkd'].update(
+    student_channels=64, teacher_channels=64, batch_pool=1, max_anchors=2048,
+    pixel_memory_size=2000, region_memory_size=200, pixel_contrast_size=1024,
+    region_contrast_size=256)

@@ -1,27 +1,12 @@
 # Channel-wise distillation on the change logits (per-channel spatial softmax
 # KL, tau^2 scaled): siamese ResNet-18 (half width) student, siamese ResNet-50
 # teacher, LEVIR-CD 256 crops, 20k iterations.
-_base_ = ['../changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py']
+_base_ = [
+    '../changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py',
+    '../_base_/teachers/siam_r50-fpn_levir-cd.py', '../_base_/distillers/cwd.py'
+]
 
-# override with --cfg-options model.teacher_ckpt=PATH
-teacher_config = 'configs/changedet/siam_r50-fpn_1xb8-20k_levir-cd-256.py'
-teacher_ckpt = 'work_dirs/siam_r50-fpn_1xb8-20k_levir-cd-256/iter_20000.pth'
-
-logits = dict(type='ModuleOutputs', source='decode_head.conv_seg')
 model = dict(
-    _delete_=True,
-    type='TeacherStudentDistill',
-    student=_base_.model,
-    teacher=teacher_config,
-    teacher_ckpt=teacher_ckpt,
-    distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders=dict(logits=logits),
-        teacher_recorders=dict(logits=logits),
-        distill_losses=dict(
-            loss_cwd=dict(type='ChannelWiseDivergence', tau=1.0, loss_weight=3.0)),
-        loss_forward_mappings=dict(loss_cwd=dict(
-            preds_S=dict(from_student=True, recorder='logits'),
-            preds_T=dict(from_student=False, recorder='logits')))))
-
-custom_hooks = [dict(type='DistillCheckpointHook'), dict(type='TeacherEvalHook')]
+    _delete_=True, type='TeacherStudentDistill', student=_base_.model,
+    teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
+    distiller=_base_.pop('cwd_distiller'))

@@ -4,7 +4,7 @@
 # bands [B, R, R, G] (the SAR stem's 4 channels); 300 AdamW iterations at lr
 # 5e-3, as the SAR-only baseline disoptnet-sar-only_r18-...-64.py.
 _base_ = [
-    '../_base_/models/resnet_deeplabv3plus_dice.py',
+    '../_base_/models/resnet18_deeplabv3plus_dice.py',
     '../_base_/datasets/spacenet6_eo_synthetic.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_quick.py'
 ]
@@ -24,11 +24,5 @@ test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 eo4_mean = [64.9, 84.6, 84.6, 110.4]
 eo4_std = [21.4, 31.0, 31.0, 15.2]
 data_preprocessor = dict(mean=eo4_mean, std=eo4_std)
-model = dict(
-    data_preprocessor=data_preprocessor,
-    backbone=dict(depth=18, in_channels=4,
-                  # output stride 16 (the R-50 configs use 8): 4x4 at 64 px
-                  strides=(1, 2, 2, 1), dilations=(1, 1, 1, 2)),
-    decode_head=dict(in_channels=512, channels=64, c1_in_channels=64,
-                     c1_channels=12, dilations=(1, 6, 12, 18)))
+model = dict(data_preprocessor=data_preprocessor, backbone=dict(in_channels=4))
 optim_wrapper = dict(optimizer=dict(lr=5e-3))

@@ -5,7 +5,7 @@
 # (teacher: disoptnet-teacher-eo4_r18-...-64.py).
 _base_ = [
     '../_base_/datasets/spacenet6_paired_synthetic.py',
-    '../_base_/models/disoptnet_distiller.py',
+    '../_base_/distillers/disoptnet.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_quick.py'
 ]
 bgrg = (2, 0, 0, 1)  # the teacher's EO as [B, R, R, G] (as in stage 1)

@@ -8,7 +8,7 @@
 # two deepest encoder stages and the decoder feature. See README.md.
 _base_ = [
     '../_base_/datasets/spacenet6_paired.py',
-    '../_base_/models/disoptnet_distiller.py',
+    '../_base_/distillers/disoptnet.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_20k.py'
 ]
 bgrg = (2, 0, 0, 1)  # the teacher's EO as [B, R, R, G] (as in stage 1)

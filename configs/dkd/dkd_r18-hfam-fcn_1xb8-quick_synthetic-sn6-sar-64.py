@@ -6,17 +6,8 @@
 # of the same architecture (`inputs`). Same data, teacher and schedule as
 # configs/hfd/hfd_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py;
 # validation and test are SAR-only.
-_base_ = ['../hfd/hfd_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py']
+_base_ = [
+    '../hfd/hfd_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py', '../_base_/distillers/dkd.py'
+]
 
-logits = dict(type='ModuleOutputs', source='decode_head.conv_seg')
-model = dict(distiller=dict(
-    _delete_=True,
-    type='ConfigurableDistiller',
-    student_recorders=dict(logits=logits),
-    teacher_recorders=dict(logits=logits),
-    distill_losses=dict(loss_dkd=dict(
-        type='DKDLoss', temperature=1.0, alpha=1.0, beta=0.5, loss_weight=1.0)),
-    loss_forward_mappings=dict(loss_dkd=dict(
-        preds_S=dict(from_student=True, recorder='logits'),
-        preds_T=dict(from_student=False, recorder='logits'),
-        gt_seg=dict(from_data='gt_sem_seg')))))
+model = dict(distiller=dict(_base_.pop('dkd_distiller'), _delete_=True))

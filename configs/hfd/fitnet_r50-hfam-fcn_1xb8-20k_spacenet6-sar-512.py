@@ -4,15 +4,5 @@
 # and is matched to the teacher's by L2 (a single, fused scale, where HFD-Net
 # matches the 4 aligned scales). Same data, teacher and schedule as
 # hfd_r50-hfam-fcn_1xb8-20k_spacenet6-sar-512.py.
-_base_ = ['./hfd_r50-hfam-fcn_1xb8-20k_spacenet6-sar-512.py']
-hfam_out = dict(type='ModuleOutputs', source='neck')
-model = dict(distiller=dict(
-    _delete_=True,
-    type='ConfigurableDistiller',
-    student_recorders=dict(hfam_out=hfam_out),
-    teacher_recorders=dict(hfam_out=hfam_out),
-    connectors=dict(hint=dict(type='ConvBNConnector', in_channels=128, out_channels=128)),
-    distill_losses=dict(loss_fitnet=dict(type='FitNetLoss', loss_weight=1.0)),
-    loss_forward_mappings=dict(loss_fitnet=dict(
-        preds_S=dict(from_student=True, recorder='hfam_out', data_idx=0, connector='hint'),
-        preds_T=dict(from_student=False, recorder='hfam_out', data_idx=0)))))
+_base_ = ['./hfd_r50-hfam-fcn_1xb8-20k_spacenet6-sar-512.py', '../_base_/distillers/fitnet_sar.py']
+model = dict(distiller=dict(_base_.pop('fitnet_distiller'), _delete_=True))

@@ -8,7 +8,7 @@
 # Train the teacher first (configs/hfd/hfd-teacher-eo_r50-...-512.py); run
 # from the repository root (student / teacher are named by path).
 _base_ = [
-    '../_base_/datasets/spacenet6_paired.py',
+    '../_base_/datasets/spacenet6_paired.py', '../_base_/distillers/hfd.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_20k.py'
 ]
 student_config = 'configs/hfd/hfd-student-sar_r50-hfam-fcn_1xb8-20k_spacenet6-sar-512.py'
@@ -22,27 +22,14 @@ data_preprocessor = dict(
     mean={{_base_.sar_mean}}, std={{_base_.sar_std}},
     teacher_mean={{_base_.eo_mean}}, teacher_std={{_base_.eo_std}},
     pad_val=0, seg_pad_val=255, size_divisor=32)
-# HFAM-aligned scales: the tuple of inputs of the neck's fusion conv.
-hfam_aligned = dict(type='ModuleInputs', source='neck.fuse')
 model = dict(
     type='TeacherStudentDistill',
     data_preprocessor=data_preprocessor,
     student=student_config,
     teacher=teacher_config,
     teacher_ckpt=teacher_ckpt,
-    distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders=dict(hfam=hfam_aligned),
-        teacher_recorders=dict(hfam=hfam_aligned),
-        distill_losses=dict(loss_hfd=dict(
-            type='HFDLoss', num_scales=4, scale_weights=None, distance='mse',
-            loss_weight=1.0)),
-        loss_forward_mappings=dict(loss_hfd=dict(
-            preds_S=dict(from_student=True, recorder='hfam', data_idx=0),
-            preds_T=dict(from_student=False, recorder='hfam', data_idx=0)))))
+    distiller=_base_.pop('hfd_distiller'))
 
-# No TeacherEvalHook: validation is SAR-only and the EO teacher cannot read it.
-custom_hooks = [dict(type='DistillCheckpointHook')]
 # tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
 visualizer = dict(type='SAREOVisualizer', name='visualizer',
                   vis_backends=[dict(type='LocalVisBackend')])

@@ -5,11 +5,10 @@
 # loss: MSE between the student's change logits and the routed teacher's, weight
 # 1e-3 (Open-CD's MTKD configs). LEVIR-CD 256 crops, 20k iterations; everything
 # except `model` comes from the student config (data, schedule, evaluation).
-_base_ = ['../changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py']
+_base_ = ['../changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py', '../_base_/distillers/mtkd.py']
 
 # The teachers' thresholds: CAR < 0.05 -> small, < 0.2 -> medium, the rest -> large.
 car_thresholds = (0.05, 0.2)
-partitions = ('small', 'medium', 'large')
 # Step 1: python tools/train.py configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py
 # (--cfg-options model.student.init_cfg=None starts from scratch instead).
 student_ckpt = 'work_dirs/siam_r18w32-fpn_1xb8-20k_levir-cd-256/iter_20000.pth'
@@ -17,23 +16,13 @@ student_ckpt = 'work_dirs/siam_r18w32-fpn_1xb8-20k_levir-cd-256/iter_20000.pth'
 teacher_config = 'configs/mtkd/mtkd-teacher-{}_siam-r18w32-fpn_1xb8-20k_levir-cd-256.py'
 teacher_ckpt = 'work_dirs/mtkd-teacher-{}_siam-r18w32-fpn_1xb8-20k_levir-cd-256/iter_20000.pth'
 
-logits = dict(type='ModuleOutputs', source='decode_head.conv_seg')
 model = dict(
     _delete_=True,
     type='TeacherStudentDistill',
     student=dict(_base_.model, init_cfg=dict(type='Pretrained', checkpoint=student_ckpt)),
     teachers={p: dict(cfg=teacher_config.format(p), ckpt=teacher_ckpt.format(p))
-              for p in partitions},
-    distiller=dict(
-        type='MTKDDistiller',
-        routing=dict(teachers=list(partitions), thresholds=car_thresholds),
-        student_recorders=dict(logits=logits),
-        teacher_recorders=dict(logits=logits),
-        distill_losses=dict(loss_mtkd=dict(type='FitNetLoss', loss_weight=0.001)),
-        loss_forward_mappings=dict(loss_mtkd=dict(
-            preds_S=dict(from_student=True, recorder='logits'),
-            preds_T=dict(from_student=False, recorder='logits', reduce='route')))))
+              for p in _base_.partitions},
+    distiller=dict(_base_.pop('mtkd_distiller'), routing=dict(
+        teachers=list(_base_.partitions), thresholds=car_thresholds)))
 
-# Teacher checksums into every checkpoint's meta; TeacherEvalHook logs each
-# teacher's metrics (teacher/<name>/*) once before training.
 custom_hooks = [dict(type='DistillCheckpointHook'), dict(type='TeacherEvalHook')]

@@ -1,31 +1,14 @@
 # Channel-wise distillation (CWD) for roads on the road/background logits.
 # Student: half-width LinkNet-18; teacher: D-LinkNet-34.
 # Data and schedule: DeepGlobe Roads, 512x512 crops, batch 4, 40k SGD iterations.
-# Everything except `model` comes from the student config (data, schedule, evaluation).
-_base_ = ['./linknet-r18-w32_student_4xb4-40k_deepglobe-512x512.py']
+# Data, schedule and evaluation come from the student config, the teacher from
+# configs/_base_/teachers/, the distiller from configs/_base_/distillers/.
+_base_ = [
+    './linknet-r18-w32_student_4xb4-40k_deepglobe-512x512.py',
+    '../_base_/teachers/dlinknet34_deepglobe.py', '../_base_/distillers/cwd.py'
+]
 
-# Train the teacher first with its own config (teacher_config);
-# override with --cfg-options model.teacher_ckpt=PATH.
-teacher_config = 'configs/tskd/dlinknet34_teacher_4xb4-40k_deepglobe-512x512.py'
-teacher_ckpt = 'work_dirs/dlinknet34_teacher_4xb4-40k_deepglobe-512x512/iter_40000.pth'
-
-logits = dict(type='ModuleOutputs', source='decode_head.conv_seg')
 model = dict(
-    _delete_=True,
-    type='TeacherStudentDistill',
-    student=_base_.model,
-    teacher=teacher_config,
-    teacher_ckpt=teacher_ckpt,
-    distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders=dict(logits=logits),
-        teacher_recorders=dict(logits=logits),
-        distill_losses=dict(
-            loss_cwd=dict(type='ChannelWiseDivergence', tau=1.0, loss_weight=3.0)),
-        loss_forward_mappings=dict(loss_cwd=dict(
-            preds_S=dict(from_student=True, recorder='logits'),
-            preds_T=dict(from_student=False, recorder='logits')))))
-
-# Teacher checksum into every checkpoint's meta; TeacherEvalHook logs the
-# teacher's metrics (teacher/*) once before training.
-custom_hooks = [dict(type='DistillCheckpointHook'), dict(type='TeacherEvalHook')]
+    _delete_=True, type='TeacherStudentDistill', student=_base_.model,
+    teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
+    distiller=_base_.pop('cwd_distiller'))

@@ -21,6 +21,14 @@ test_pipeline = [
     dict(type='LoadBiTemporalAnnotations', label_format='auto'),
     dict(type='PackBiTemporalInputs'),
 ]
+
+
+def _split(split, pipeline):
+    return dict(type=dataset_type, data_root=data_root, pipeline=pipeline,
+                data_prefix=dict(img_path=f'{split}/A', img_path2=f'{split}/B',
+                                 seg_map_path=f'{split}/label'))
+
+
 train_dataloader = dict(
     batch_size=8,
     # one worker delivers about 9 samples/s (two 1024 px PNGs per sample); on an H200
@@ -28,30 +36,13 @@ train_dataloader = dict(
     num_workers=8,
     persistent_workers=True,
     sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=dict(img_path='train/A', img_path2='train/B', seg_map_path='train/label'),
-        pipeline=train_pipeline))
+    dataset=_split('train', train_pipeline))
 val_dataloader = dict(
     batch_size=1,
     num_workers=2,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=dict(img_path='val/A', img_path2='val/B', seg_map_path='val/label'),
-        pipeline=test_pipeline))
-test_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=dict(img_path='test/A', img_path2='test/B', seg_map_path='test/label'),
-        pipeline=test_pipeline))
+    dataset=_split('val', test_pipeline))
+test_dataloader = dict(val_dataloader, dataset=_split('test', test_pipeline))
 val_evaluator = dict(type='ChangeDetectionMetric')
 test_evaluator = val_evaluator

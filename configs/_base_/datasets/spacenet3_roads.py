@@ -2,39 +2,20 @@
 #   python tools/dataset_converters/spacenet3.py --img-dir <AOI>/RGB-PanSharpen \
 #       --geojson-dir <AOI>/geojson/spacenetroads -o data/spacenet3_roads
 # (6 m road masks, 8-bit stretched images, connectivity labels and road graphs).
+# Pipelines and loaders as DeepGlobe Roads; evaluation also reads the road graphs.
+_base_ = ['./deepglobe_roads.py']
 dataset_type = 'SpaceNet3RoadsDataset'
 data_root = 'data/spacenet3_roads'
-crop_size = (512, 512)
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadRoadAnnotations'),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='RandomFlip', prob=[0.25, 0.25], direction=['horizontal', 'vertical']),
-    dict(type='PhotoMetricDistortion'),
-    dict(type='PackRoadInputs'),
-]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadRoadAnnotations', with_graph=True),  # APLS against the GeoJSON graph
     dict(type='PackRoadInputs'),
 ]
-
-
-def _split(split, pipeline):
-    return dict(type=dataset_type, data_root=data_root, pipeline=pipeline,
-                data_prefix=dict(img_path=f'img_dir/{split}', seg_map_path=f'ann_dir/{split}',
-                                 conn_path=f'conn_dir/{split}',
-                                 graph_path=f'graph_dir/{split}'))
-
-
-train_dataloader = dict(batch_size=4, num_workers=2, persistent_workers=True,
-                        sampler=dict(type='InfiniteSampler', shuffle=True),
-                        dataset=_split('train', train_pipeline))
-val_dataloader = dict(batch_size=1, num_workers=2, persistent_workers=True,
-                      sampler=dict(type='DefaultSampler', shuffle=False),
-                      dataset=_split('val', test_pipeline))
+train_dataloader = dict(dataset=dict(
+    type=dataset_type, data_root=data_root, data_prefix=dict(graph_path='graph_dir/train')))
+val_dataloader = dict(dataset=dict(
+    type=dataset_type, data_root=data_root, pipeline=test_pipeline,
+    data_prefix=dict(graph_path='graph_dir/val')))
 test_dataloader = val_dataloader
-# road IoU/F1, relaxed F1 (rho px), clDice, connectivity mIoU, APLS and TOPO (gsd m/px)
-val_evaluator = dict(type='RoadMetric', gsd=0.3, rho=3, graph_interval=1)
+val_evaluator = dict(gsd=0.3)
 test_evaluator = val_evaluator
-del _split

@@ -1,25 +1,13 @@
 # Light LinkNet student of TSKD-Road: ResNet-18 encoder at half width
-# (base_channels=32: stages 32/64/128/256) and a LinkNet decoder, no centre block.
-norm_cfg = dict(type='BN', requires_grad=True)
-data_preprocessor = dict(
-    type='SegDataPreProcessor',
-    mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=True, pad_val=0, seg_pad_val=255, size_divisor=32)
+# (base_channels=32: stages 32/64/128/256) and a LinkNet decoder, no centre block;
+# data preprocessing, FCN classifier and losses as dlinknet34.py.
+_base_ = ['./dlinknet34.py']
 model = dict(
-    type='EncoderDecoder',
-    data_preprocessor=data_preprocessor,
-    pretrained=None,
     backbone=dict(
+        _delete_=True,
         type='LinkNet',
         encoder=dict(type='ResNet', depth=18, in_channels=3, stem_channels=32,
-                     base_channels=32, out_indices=(0, 1, 2, 3), norm_cfg=norm_cfg,
+                     base_channels=32, out_indices=(0, 1, 2, 3), norm_cfg=_base_.norm_cfg,
                      norm_eval=False, style='pytorch'),
         encoder_channels=(32, 64, 128, 256), final_channels=16),
-    decode_head=dict(
-        type='FCNHead', in_channels=16, channels=16, in_index=-1, num_convs=0,
-        concat_input=False, num_classes=2, dropout_ratio=0.0, norm_cfg=norm_cfg,
-        align_corners=False,
-        loss_decode=[dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0),
-                     dict(type='DiceLoss', loss_weight=1.0)]),
-    train_cfg=dict(),
-    test_cfg=dict(mode='whole'))
+    decode_head=dict(in_channels=16, channels=16))

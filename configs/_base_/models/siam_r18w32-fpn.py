@@ -1,46 +1,9 @@
-# Siamese change detector, student size: ResNet-18-V1c at half width
-# (base_channels=32, stem_channels=32: stages of 32/64/128/256 channels), shared
-# by both dates, |fA - fB| fusion, slim FPN (64) + FPNHead (64).
-norm_cfg = dict(type='BN', requires_grad=True)
-data_preprocessor = dict(
-    type='BiTemporalDataPreProcessor',
-    mean=[[123.675, 116.28, 103.53], [123.675, 116.28, 103.53]],
-    std=[[58.395, 57.12, 57.375], [58.395, 57.12, 57.375]],
-    size_divisor=32,
-    pad_val=0,
-    seg_pad_val=255)
+# Siamese change detector, student size: siam_r50-fpn.py with a ResNet-18-V1c at
+# half width (base_channels=32, stem_channels=32: stages of 32/64/128/256
+# channels), shared by both dates, |fA - fB| fusion, slim FPN (64) + FPNHead (64).
+_base_ = ['./siam_r50-fpn.py']
 model = dict(
-    type='SiameseChangeSegmentor',
-    data_preprocessor=data_preprocessor,
-    in_channels_per_date=(3, 3),
-    pretrained=None,
-    backbone=dict(
-        type='ResNetV1c',
-        depth=18,
-        base_channels=32,
-        stem_channels=32,
-        num_stages=4,
-        out_indices=(0, 1, 2, 3),
-        dilations=(1, 1, 1, 1),
-        strides=(1, 2, 2, 2),
-        norm_cfg=norm_cfg,
-        norm_eval=False,
-        style='pytorch',
-        contract_dilation=True),
-    fusion_neck=dict(
-        type='BiTemporalFusionNeck', in_channels=[32, 64, 128, 256], policy='abs_diff'),
-    neck=dict(type='FPN', in_channels=[32, 64, 128, 256], out_channels=64, num_outs=4),
-    decode_head=dict(
-        type='FPNHead',
-        in_channels=[64, 64, 64, 64],
-        in_index=[0, 1, 2, 3],
-        feature_strides=[4, 8, 16, 32],
-        channels=64,
-        dropout_ratio=0.1,
-        num_classes=2,
-        norm_cfg=norm_cfg,
-        align_corners=False,
-        loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0,
-                         avg_non_ignore=True)),
-    train_cfg=dict(),
-    test_cfg=dict(mode='slide', crop_size=(256, 256), stride=(256, 256)))
+    backbone=dict(depth=18, base_channels=32, stem_channels=32),
+    fusion_neck=dict(in_channels=[32, 64, 128, 256]),
+    neck=dict(in_channels=[32, 64, 128, 256], out_channels=64),
+    decode_head=dict(in_channels=[64, 64, 64, 64], channels=64))

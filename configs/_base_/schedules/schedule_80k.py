@@ -1,17 +1,8 @@
-# SGD, poly decay, 80k iterations, validation and checkpoint every 8000.
-optimizer = dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=0.0005)
-optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
+# SGD, poly decay, 80k iterations, validation and checkpoint every 8000
+# (as schedule_20k.py, over four times as many iterations).
+_base_ = ['./schedule_20k.py']
 param_scheduler = [
     dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=0, end=80000, by_epoch=False)
 ]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=80000, val_interval=8000)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=8000, max_keep_ckpts=3),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-    rng_state=dict(type='RNGStateHook'),  # RNG states in checkpoints, restored on --resume
-    visualization=dict(type='SegVisualizationHook'))
+train_cfg = dict(max_iters=80000, val_interval=8000)
+default_hooks = dict(checkpoint=dict(interval=8000))

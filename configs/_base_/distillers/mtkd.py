@@ -1,0 +1,16 @@
+# MTKD (Liu et al., JL1-CD, arXiv:2502.13407): three teachers of the student's
+# network, one per change-area-ratio partition of the training set (small /
+# medium / large); each sample's change logits are matched (MSE, weight 1e-3 as
+# Open-CD's MTKD configs) to those of the teacher of its partition. The method
+# config sets the routing (`routing=dict(teachers=..., thresholds=...)`).
+# A method config takes the distiller with `distiller=_base_.pop('mtkd_distiller')`.
+partitions = ('small', 'medium', 'large')
+logits = dict(type='ModuleOutputs', source='decode_head.conv_seg')
+mtkd_distiller = dict(
+    type='MTKDDistiller',
+    student_recorders=dict(logits=logits),
+    teacher_recorders=dict(logits=logits),
+    distill_losses=dict(loss_mtkd=dict(type='FitNetLoss', loss_weight=0.001)),
+    loss_forward_mappings=dict(loss_mtkd=dict(
+        preds_S=dict(from_student=True, recorder='logits'),
+        preds_T=dict(from_student=False, recorder='logits', reduce='route'))))
