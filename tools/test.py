@@ -4,7 +4,7 @@ Examples::
 
     python tools/test.py CONFIG CHECKPOINT
     python tools/test.py CONFIG CHECKPOINT --work-dir work_dirs/eval --show-dir vis
-    python tools/test.py CONFIG CHECKPOINT --out preds/        # label PNGs per image
+    python tools/test.py CONFIG CHECKPOINT --out preds/        # masks (GeoTIFF / PNG)
     python tools/test.py CONFIG CHECKPOINT --cfg-options load_strict=False  # partial load
     bash tools/dist_test.sh CONFIG CHECKPOINT 8
 """
@@ -29,7 +29,10 @@ def parse_args(argv=None):
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--work-dir', help='dir for logs and the metrics json')
-    parser.add_argument('--out', help='dir to save predicted label maps (PNG, one per image)')
+    parser.add_argument('--out', help='dir to save the predicted masks, one per image: '
+                        '<input stem>_mask.tif on the input\'s CRS and transform for a '
+                        'georeferenced input, else <input stem>_mask.png (0/255 for two '
+                        'classes, palette colours for more)')
     parser.add_argument('--show', action='store_true', help='show predictions in a window')
     parser.add_argument('--show-dir', help='dir to save painted predictions (PNG)')
     parser.add_argument('--wait-time', type=float, default=2, help='interval of --show (s)')
