@@ -6,7 +6,7 @@ import os.path as osp
 import pytest
 import torch
 
-import mmkd_rs  # noqa: F401  (allow-lists mmengine's checkpoint globals)
+import mmkd_rs.utils.checkpoint_safety  # noqa: F401  (allow-lists the checkpoints' globals)
 from conftest import run_tool
 
 
