@@ -5,7 +5,8 @@
 # * data: 128 tiles of 64 px at 2 m (SAR in dB with speckle, layover, double bounce,
 #   radar shadow and nodata outside the swath; EO colours with texture): the 32
 #   easternmost tiles are the test split, the next 32 the val split, 64 train;
-# * the student sees SAR only, at training and at test; teachers see EO;
+# * the student sees SAR only, at training and at test; teachers see EO (input='eo':
+#   drawn as reference points, off the Pareto front);
 # * schedule: the configs' own 300 AdamW iterations (poly decay ending at max_iters);
 # * seeds 0, 1, 2 with one fixed teacher (seed 0); 2 torch threads per run;
 # * loss weights as chosen on the val split by sar_tuning.py.
@@ -66,7 +67,7 @@ _dis = 'configs/disoptnet/disoptnet{}_r18-deeplabv3plus_1xb8-quick_synthetic-sn6
 # method -> loss-weight options chosen by sar_tuning.py (empty: the config's default)
 tuned = dict(kd={}, fitnet={}, hfd={}, ifvd={}, cirkd={}, dkd={}, disoptnet={})
 entries = [
-    dict(name=_teacher, role='teacher', method='teacher', budget_s=60,
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=60, input='eo',
          config='configs/hfd/hfd-teacher-eo_r18-hfam-fcn_1xb8-quick_synthetic-sn6-eo-64.py'),
     dict(name='student', role='student', method='student', budget_s=60,
          config='configs/hfd/hfd-student-sar' + _tail),
@@ -79,7 +80,7 @@ entries = [
     dict(name='eo-pretrain', role='baseline', method='eo-pretrain', teacher=_teacher,
          teacher_ckpt_option='load_from', budget_s=60,
          config='configs/hfd/eo-pretrain-sar-finetune' + _tail),
-    dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=75,
+    dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=75, input='eo',
          leaderboard='sar-quick-disoptnet', config=_dis.format('-teacher-eo4', 'eo')),
     dict(name='disoptnet-sar-only', role='student', method='student', budget_s=60,
          leaderboard='sar-quick-disoptnet', config=_dis.format('-sar-only', 'sar')),

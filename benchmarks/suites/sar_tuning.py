@@ -47,11 +47,11 @@ grids = dict(
                for f in (0.3, 1.0, 3.0, 10.0)},
 )
 entries = [
-    dict(name=_teacher, role='teacher', method='teacher', budget_s=60,
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=60, input='eo',
          config='configs/hfd/hfd-teacher-eo_r18-hfam-fcn_1xb8-quick_synthetic-sn6-eo-64.py'),
     dict(name='student', role='student', method='student', budget_s=60,
          config='configs/hfd/hfd-student-sar' + _tail),
-    dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=75,
+    dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=75, input='eo',
          leaderboard='sar-tuning-disoptnet', config=_dis.format('-teacher-eo4', 'eo')),
     dict(name='disoptnet-sar-only', role='student', method='student', budget_s=60,
          leaderboard='sar-tuning-disoptnet', config=_dis.format('-sar-only', 'sar')),

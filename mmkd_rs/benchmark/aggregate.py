@@ -59,6 +59,7 @@ class Row:
     values: Dict[int, float] = field(default_factory=dict)  # main metric of each valid seed
     comparison: Optional[Difference] = None  # vs the student alone (None for the student)
     rank: Optional[int] = None  # significance rank among the students (see stats)
+    input: Optional[str] = None  # input modality when not the student's (e.g. 'eo')
 
 
 def _finite(value) -> bool:
@@ -105,7 +106,8 @@ def _row(entry: dict, records: Dict[int, dict], metrics: List[str], main: str) -
               config=entry['config'], seeds=seeds, n=len(valid),
               status=_status(len(valid), failed, invalid, missing, len(seeds)),
               failed_seeds=failed, missing_seeds=missing, invalid_seeds=invalid,
-              errors=errors, values={int(r['seed']): float(r['metrics'][main]) for r in valid})
+              errors=errors, values={int(r['seed']): float(r['metrics'][main]) for r in valid},
+              input=entry.get('input'))
     for name in metrics:
         values = [float(r['metrics'][name]) for r in valid if _finite(r['metrics'].get(name))]
         row.metrics[name] = mean_std(values) + (len(values), )
@@ -166,7 +168,7 @@ def aggregate_board(board: dict, manifest_entries: List[dict], records: List[dic
     Args:
         board: leaderboard definition.
         manifest_entries: the suite's entries (``name``, ``role``, ``method``,
-            ``config``, ``seeds``, ``leaderboard``).
+            ``config``, ``seeds``, ``leaderboard``, optional ``input``).
         records: result records of the suite.
     """
     entries = {e['name']: dict(e) for e in manifest_entries

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from .aggregate import Row, aggregate_board
-from .plots import plot_accuracy_vs_cost, plot_seed_curves
+from .plots import CURVE_TITLES, plot_accuracy_vs_cost, plot_seed_curves
 from .readme_markers import rewrite_blocks
 from .records import STATUS_FINISHED, invalid_reason, load_records, record_path
 from .stats import MIN_SEEDS
@@ -33,6 +33,8 @@ __all__ = ['MANIFEST_NAME', 'STD_GOAL', 'GAP_GOAL', 'write_manifest', 'read_mani
            'readme_paths', 'apply_outputs']
 
 MANIFEST_NAME = 'suite.json'
+# training curves drawn under the validation main metric, one panel each
+CURVE_KEYS = tuple(CURVE_TITLES)  # loss, loss_task, loss_distill
 # The benchmark's power goal: the student alone varies by at most STD_GOAL (metric units,
 # e.g. F1 points) over seeds, and the teacher beats it by at least GAP_GOAL of those stds.
 STD_GOAL = 1.0
@@ -195,7 +197,9 @@ def _markdown_page(board: Board, plots: Dict[str, bytes]) -> str:
 
 
 def _curves(board: Board) -> Dict[str, List[Dict[str, list]]]:
-    """``{entry: [curves of each valid finished seed]}``."""
+    """``{entry: [curves of each valid finished seed]}``: the validation
+    metrics at each validation and the training losses (``loss``, and in
+    records that have them ``loss_task`` and ``loss_distill``)."""
     main, curves = board.definition['main_metric'], {}
     for record in sorted(board.records, key=lambda r: (r['entry'], r['seed'])):
         if (record['status'] == STATUS_FINISHED and record.get('curves')
@@ -213,7 +217,7 @@ def render_board_files(board: Board, out_dir: str, with_plots: bool = True) -> D
             png = plot_accuracy_vs_cost(board.rows, definition, cost)
             if png is not None:
                 plots[f'{name}_acc_vs_{cost}.png'] = png
-        png = plot_seed_curves(_curves(board), ['loss', definition['main_metric']],
+        png = plot_seed_curves(_curves(board), [definition['main_metric'], *CURVE_KEYS],
                                definition.get('title', name))
         if png is not None:
             plots[f'{name}_curves.png'] = png

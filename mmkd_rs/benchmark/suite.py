@@ -21,7 +21,8 @@ A suite is a Python file under ``benchmarks/suites/`` read with mmengine's
                     config='configs/...py', seeds=None, teacher=None,
                     teacher_seed=None, teacher_ckpt_option='model.teacher_ckpt',
                     checkpoints={}, cfg_options={},
-                    leaderboard=None, tags=[], budget_s=None, placeholder=False)]
+                    leaderboard=None, tags=[], budget_s=None, placeholder=False,
+                    input=None)]
 
 A collection file lists other suite files instead: ``suites = ['a.py', ...]``
 (paths relative to the collection file).
@@ -65,6 +66,12 @@ reused only while every one of them is unchanged.  ``placeholder=True``
 marks an entry whose config may not be written yet: while the file does not
 exist the entry is listed (and shows as ``missing`` in leaderboards) but not
 run; once it exists it runs like any other entry.
+
+``input`` names the input modality of an entry that does not see what the
+student alone sees (``input='eo'`` for the EO-input teachers of the SAR
+boards; default None: the student's input). It only changes how the entry is
+drawn (a hollow reference point, "(EO input)", off the Pareto front); like
+every entry key other than ``cfg_options`` it changes no config hash.
 """
 import copy
 import glob
@@ -117,6 +124,7 @@ class Entry:
     tags: List[str] = field(default_factory=list)
     budget_s: Optional[float] = None
     placeholder: bool = False
+    input: Optional[str] = None  # input modality when not the student's, e.g. 'eo'
     # resolved from the suite file, not a suite key: entry name -> the seed a fixed
     # teacher_seed (None) loads, i.e. that entry's first seed as the file lists it
     fixed_seeds: Dict[str, int] = field(default_factory=dict, repr=False)
@@ -174,7 +182,7 @@ class Suite:
             entries=[dict(name=e.name, role=e.role, method=e.method, config=e.config,
                           seeds=list(e.seeds), leaderboard=e.leaderboard,
                           teacher=e.teacher, checkpoints=dict(e.checkpoints),
-                          placeholder=e.placeholder)
+                          placeholder=e.placeholder, input=e.input)
                      for e in self.entries])
 
 
@@ -219,6 +227,11 @@ def _parse_entry(raw: dict, index: int, suite_cfg: Config, path: str,
             (isinstance(teacher_seed, int) and not isinstance(teacher_seed, bool))):
         raise SuiteError(f'{where} ({name}): teacher_seed must be None, an int or '
                          f'{SAME_SEED!r}, got {teacher_seed!r}')
+    modality = raw.get('input')
+    if modality is not None and not (isinstance(modality, str) and modality):
+        raise SuiteError(f'{where} ({name}): "input" must be a non-empty string naming the '
+                         f"entry's input modality (e.g. 'eo'), or None for the student's "
+                         f'input, got {modality!r}')
     return Entry(
         name=name, role=role, method=raw.get('method', role),
         config=_require(raw, 'config', where),
@@ -227,7 +240,7 @@ def _parse_entry(raw: dict, index: int, suite_cfg: Config, path: str,
         teacher=raw.get('teacher'), teacher_seed=teacher_seed,
         teacher_ckpt_option=teacher_ckpt_option, checkpoints=dict(checkpoints),
         cfg_options=options, tags=list(raw.get('tags') or []), budget_s=raw.get('budget_s'),
-        placeholder=bool(raw.get('placeholder', False)))
+        placeholder=bool(raw.get('placeholder', False)), input=modality)
 
 
 def _parse_board(raw: dict, where: str) -> Leaderboard:

@@ -2,8 +2,9 @@
 
 * training: ``<work_dir>/<timestamp>/vis_data/scalars.json``, one JSON object
   per line; training lines carry ``lr`` and ``loss`` (plus ``time`` seconds
-  per iteration averaged over the logging window, and ``step`` = iteration),
-  validation lines carry the metrics and ``step``.  A resumed run has one
+  per iteration averaged over the logging window, ``step`` = iteration, and
+  each loss term: ``decode.loss_ce``, ``distill.loss_kd``, ...), validation
+  lines carry the metrics and ``step``.  A resumed run has one
   timestamp folder per launch; they are merged, later launches winning.
 * testing: ``<work_dir>/<timestamp>/<timestamp>.json``, one JSON object with
   the test metrics.
@@ -15,10 +16,13 @@ import os.path as osp
 from typing import Dict, List, Optional
 
 __all__ = ['LogError', 'find_scalar_files', 'read_scalars', 'split_train_val',
-           'train_summary', 'curves_from_scalars', 'read_test_metrics', 'NON_METRIC_KEYS']
+           'train_summary', 'loss_parts', 'curves_from_scalars', 'read_test_metrics',
+           'NON_METRIC_KEYS']
 
 NON_METRIC_KEYS = frozenset({'data_time', 'time', 'step', 'iter', 'epoch', 'memory', 'lr',
                              'base_lr', 'eta'})
+# training series a record keeps: mmengine's total and its task / distillation parts
+_LOSS_KEYS = ('loss', 'loss_task', 'loss_distill')
 
 
 class LogError(ValueError):
@@ -85,20 +89,49 @@ def _subsample(points: List[list], max_points: int) -> List[list]:
     return [points[round(i * stride)] for i in range(max_points)]
 
 
+def loss_parts(item: dict) -> Dict[str, float]:
+    """``loss_task`` and ``loss_distill`` of one training log line.
+
+    mmengine's total ``loss`` is the sum of every logged term whose key
+    contains ``loss``; the distillation terms are the ``distill.*`` ones
+    (``distill.loss_kd``, ...), the task terms the others (``decode.loss_ce``,
+    ``aux.loss_ce``, ``fuse.loss_dice``, ...). A part without any term is
+    left out (no ``loss_distill`` for a student trained alone).
+    """
+    task, distill = [], []
+    for key, value in item.items():
+        if key in _LOSS_KEYS or 'loss' not in key or not isinstance(value, (int, float)):
+            continue
+        (distill if key.startswith('distill.') else task).append(float(value))
+    parts = {}
+    if task:
+        parts['loss_task'] = sum(task)
+    if distill:
+        parts['loss_distill'] = sum(distill)
+    return parts
+
+
 def curves_from_scalars(lines: List[dict], keys: Optional[List[str]] = None,
                         max_points: int = 100) -> Dict[str, List[list]]:
-    """``{key: [[step, value], ...]}`` for training losses (keys starting with
-    ``loss``) and validation metrics; ``keys`` restricts which.  Undefined
-    (NaN) values are left out."""
+    """``{key: [[step, value], ...]}`` for training losses and validation
+    metrics; ``keys`` restricts which.
+
+    Training lines give ``loss`` (mmengine's total), ``loss_task`` and
+    ``loss_distill`` (:func:`loss_parts`); validation lines give every metric
+    at each validation. Undefined (NaN) values are left out; a series longer
+    than ``max_points`` is subsampled evenly (first and last point kept).
+    """
     series = {}
     for item in lines:
-        for key, value in item.items():
+        train = 'lr' in item
+        values = dict(item, **loss_parts(item)) if train else item
+        for key, value in values.items():
             if key in NON_METRIC_KEYS or not isinstance(value, (int, float)) \
                     or not math.isfinite(value):
                 continue
             if keys is not None and key not in keys:
                 continue
-            if 'lr' in item and not key.startswith('loss'):
+            if train and key not in _LOSS_KEYS:
                 continue
             series.setdefault(key, []).append([_step(item), float(value)])
     return {k: _subsample(v, max_points) for k, v in sorted(series.items())}

@@ -59,9 +59,10 @@ class RoadVisualizer(PanelVisualizer):
     positive, blue = missed road) with the road graph extracted from the
     predicted mask drawn over it: edges yellow, junctions green, dead ends
     magenta; titled "image", "ground truth" and "prediction + road graph",
-    with a legend of these colours below. The graph is extracted exactly as ``RoadMetric`` does for APLS
-    (``mask_to_graph`` with ``graph_cfg``). Used by ``tools/test.py
-    --show-dir`` through ``visualizer = dict(type='RoadVisualizer', ...)``.
+    with a legend of these colours below. The graph is extracted exactly as
+    ``RoadMetric`` does for APLS (``mask_to_graph`` with ``graph_cfg``). Used
+    by ``tools/test.py --show-dir`` through ``visualizer =
+    dict(type='RoadVisualizer', ...)``.
 
     Args:
         graph_cfg (dict): Arguments of

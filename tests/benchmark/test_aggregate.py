@@ -139,6 +139,19 @@ def test_costs_carried(rows):
     assert rows['student'].train_per_iter_s == pytest.approx(0.2)
 
 
+def test_entry_input_reaches_the_row(fixtures):
+    """A manifest entry's input (an EO-input teacher) is carried to its row; old
+    manifests without the key give None (the student's input)."""
+    results = fixtures / 'results'
+    manifest = json.loads((results / 'fixture-suite' / 'suite.json').read_text())
+    records = load_records(str(results), 'fixture-suite')
+    entries = [dict(e, input='eo') if e['role'] == 'teacher' else e
+               for e in manifest['entries']]
+    rows = {r.entry: r for r in aggregate_board(manifest['leaderboards'][0], entries, records)}
+    assert rows['teacher'].input == 'eo' and rows['student'].input is None
+    assert rows['teacher'].metrics['F1'][0] == 80.0  # numbers unchanged
+
+
 def test_record_of_unknown_entry_is_shown(fixtures):
     results = fixtures / 'results'
     manifest = json.loads((results / 'fixture-suite' / 'suite.json').read_text())

@@ -1,11 +1,13 @@
 """Suite files (the repository's and broken ones), cluster scripts, README markers."""
 import glob
+from dataclasses import replace
 
 import pytest
 
 from _benchmark_paths import FIXTURES, REPO
 from mmkd_rs.benchmark.emit import emit_script
 from mmkd_rs.benchmark.readme_markers import MarkerError, find_blocks, rewrite_blocks
+from mmkd_rs.benchmark.runner import run_options
 from mmkd_rs.benchmark.suite import SuiteError, load_suite, load_suites, select_entries
 
 
@@ -37,6 +39,8 @@ def test_repository_suites_parse():
     (dict(name='a', role='student', config='x.py', colour='red'), "unknown key(s) ['colour']"),
     (dict(name='a', role='student', config='x.py', teacher_seed='first'),
      "teacher_seed must be None, an int or 'same'"),
+    (dict(name='a', role='teacher', config='x.py', input=3),
+     '"input" must be a non-empty string'),
 ])
 def test_bad_suites_are_named_errors(tmp_path, entry, message):
     path = tmp_path / 'bad.py'
@@ -45,6 +49,20 @@ def test_bad_suites_are_named_errors(tmp_path, entry, message):
     with pytest.raises(SuiteError) as err:
         load_suite(str(path))
     assert message in str(err.value) and 'bad.py' in str(err.value)
+
+
+def test_eo_input_teachers_of_the_sar_suites():
+    """The EO-input teachers carry input='eo' into the manifest; the key is no
+    cfg-option, so run options (and config hashes) stay as they were."""
+    for name in ('sar_quick.py', 'sar_tuning.py', 'sar_baselines.py'):
+        suite = load_suite(str(REPO / 'benchmarks' / 'suites' / name))
+        teachers = {e.name for e in suite.entries if e.role == 'teacher'}
+        assert teachers and {e.name for e in suite.entries if e.input == 'eo'} == teachers
+        assert all(e.input is None for e in suite.entries if e.role != 'teacher')
+        listed = suite.manifest()['entries']
+        assert {e['name'] for e in listed if e['input'] == 'eo'} == teachers
+        for entry in suite.entries:
+            assert run_options(entry, 0) == run_options(replace(entry, input=None), 0)
 
 
 @pytest.mark.parametrize('text, message', [
