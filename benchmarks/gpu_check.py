@@ -71,24 +71,25 @@ FAMILIES = {
         watch=('BiTemporalFeatureDistanceLoss', 'ContrastiveClusterRepresentationLoss')),
     'hfd': dict(
         title='HFD-Net R-50, SpaceNet 6 SAR 512 crops, batch 8',
-        kd='configs/hfd/hfd_r50-hfam-fcn_1xb8-20k_spacenet6-sar-512.py',
-        student='configs/hfd/hfd-student-sar_r50-hfam-fcn_1xb8-20k_spacenet6-sar-512.py',
+        kd='configs/hfd/hfd_fcn-r50-hfam_fcn-r50-hfam-eo_1xb8-20k_spacenet6-sar-512x512.py',
+        student='configs/hfd/fcn_r50-hfam_1xb8-20k_spacenet6-sar-512x512.py',
         tile=900,
         tiny_kd='configs/hfd/hfd_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py',
         tiny_student='configs/hfd/hfd-student-sar_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py',
         tiny_tile=64),
     'disoptnet': dict(
         title='DisOptNet R-50, SpaceNet 6 SAR 512 crops, batch 8',
-        kd='configs/disoptnet/disoptnet_r50-deeplabv3plus_1xb8-20k_spacenet6-sar-512.py',
-        student='configs/disoptnet/disoptnet-sar-only_r50-deeplabv3plus_1xb8-20k_'
-                'spacenet6-sar-512.py', tile=900,
+        kd='configs/disoptnet/disoptnet_disoptnet-r50-d8_deeplabv3plus-r50-d8-eo4_1xb8-20k_'
+           'spacenet6-sar-512x512.py',
+        student='configs/disoptnet/deeplabv3plus_r50-d8_1xb8-20k_spacenet6-sar-512x512.py',
+        tile=900,
         tiny_kd='configs/disoptnet/disoptnet_r18-deeplabv3plus_1xb8-quick_synthetic-sn6-sar-64.py',
         tiny_student='configs/disoptnet/disoptnet-sar-only_r18-deeplabv3plus_1xb8-quick_'
                      'synthetic-sn6-sar-64.py', tiny_tile=64),
     'tskd': dict(
         title='TSKD D-LinkNet-34 -> LinkNet-18 w32, DeepGlobe 512 crops, batch 4',
-        kd='configs/tskd/tskd_linknet-r18-w32_dlinknet34_deepglobe-512x512_40k.py',
-        student='configs/tskd/linknet-r18-w32_student_4xb4-40k_deepglobe-512x512.py',
+        kd='configs/tskd/tskd_linknet-r18w32_dlinknet-r34_4xb4-40k_deepglobe-512x512.py',
+        student='configs/tskd/linknet_r18w32_4xb4-40k_deepglobe-512x512.py',
         tile=1024,
         tiny_kd='configs/tskd/tskd_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py',
         tiny_student='configs/tskd/linknet-r18-w32_student_quick_synthetic-64x64.py',

@@ -7,7 +7,7 @@
 # other imagery to 8-bit RGB first (as tools/dataset_converters/spacenet3.py does).
 # Adapt the settings marked (1)-(4); check the data and get (3) with
 #   python tools/misc/check_dataset.py configs/_templates_/roads_own-data.py
-_base_ = ['../tskd/linknet-r18-w32_student_4xb4-40k_deepglobe-512x512.py']
+_base_ = ['../tskd/linknet_r18w32_4xb4-40k_deepglobe-512x512.py']
 data_root = 'data/my_roads'
 img_suffix = '.tif'                      # (1) file suffixes of the images ...
 seg_map_suffix = '.png'                  # ... and of the masks

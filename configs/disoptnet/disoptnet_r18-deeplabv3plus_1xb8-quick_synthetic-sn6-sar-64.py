@@ -1,7 +1,7 @@
 # DisOptNet stage 2, quick CPU variant on synthetic SpaceNet 6 pairs (64
 # px): ResNet-18 at output stride 16, DeepLabV3+ decoders of 64 channels, 300 AdamW iterations
 # at lr 5e-3 (as the SAR-only baseline disoptnet-sar-only_r18-...-64.py);
-# otherwise as disoptnet_r50-deeplabv3plus_1xb8-20k_spacenet6-sar-512.py
+# otherwise as disoptnet_disoptnet-r50-d8_deeplabv3plus-r50-d8-eo4_1xb8-20k_spacenet6-sar-512x512.py
 # (teacher: disoptnet-teacher-eo4_r18-...-64.py).
 _base_ = [
     '../_base_/datasets/spacenet6_paired_synthetic.py',

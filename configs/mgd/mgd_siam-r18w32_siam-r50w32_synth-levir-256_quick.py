@@ -1,6 +1,6 @@
 # Quick CPU variant (quick benchmark suite): synthetic LEVIR-CD, 128 crops,
 # batch 4, 300 AdamW iterations, siamese ResNet-50 half-width teacher (FPN 128).
-# Same distiller as mgd_siam-r18w32_siam-r50_levir-cd-256_20k.py at the quick
+# Same distiller as mgd_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py at the quick
 # teacher's 128 channels.
 _base_ = [
     '../changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py',

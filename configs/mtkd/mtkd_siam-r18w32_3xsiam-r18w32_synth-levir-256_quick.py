@@ -2,7 +2,7 @@
 # iterations; the siamese ResNet-18 (half width) student, initialised from its quick
 # run, distilled per sample from the quick teacher of its CAR partition
 # (mtkd-teacher-{small,medium,large}_siam-r18w32-fpn_1xb4-quick_synth-levir-256.py).
-# Same distiller as mtkd_siam-r18w32_3xsiam-r18w32_levir-cd-256_20k.py, with the quick
+# Same distiller as mtkd_siam-r18w32_3xsiam-r18w32_1xb8-20k_levir-cd-256x256.py, with the quick
 # thresholds 0.035 / 0.05.
 _base_ = [
     '../changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py', '../_base_/distillers/mtkd.py'

@@ -1,6 +1,6 @@
 # Quick CPU run on synthetic roads at the student's size (1.9 M parameters, as the
 # 2.9 M LinkNet-18 student of the quick roads suite): hourglass width 64.
-_base_ = ['./roadcon_hg2-ga-w32_quick_synthetic-64x64.py']
+_base_ = ['./roadcon_hg2-ga-w32_1xb4-quick_synth-roads-64x64.py']
 model = dict(
     backbone=dict(stem_channels=32, channels=64),
     decode_head=dict(in_channels=64, channels=32))

@@ -124,7 +124,8 @@ def test_unknown_teacher_or_module_of_the_feature_net():
 
 def _distiller(name):
     init_default_scope('mmkd_rs')
-    paths = glob.glob(osp.join(REPO, 'configs/tskd', f'{name}_linknet-r18-w32_dlinknet34_*.py'))
+    # LinkNet-18 w32 student, D-LinkNet-34 teacher, every dataset and schedule
+    paths = glob.glob(osp.join(REPO, 'configs/tskd', f'{name}_linknet-r18*_dlinknet*_*.py'))
     assert len(paths) >= 2, name
     distillers = [Config.fromfile(p).model.distiller.to_dict() for p in sorted(paths)]
     for d in distillers:  # quick runs add a warm-up of exactly their losses

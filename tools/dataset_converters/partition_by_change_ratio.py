@@ -1,7 +1,7 @@
 """Split a change-detection training set by change-area ratio (CAR), as MTKD does.
 
     python tools/dataset_converters/partition_by_change_ratio.py \
-        configs/mtkd/mtkd-teacher-small_siam-r18w32-fpn_1xb8-20k_levir-cd-256.py
+        configs/mtkd/siam_r18w32-fpn_1xb8-20k_levir-cd-car-small-256x256.py
     python tools/dataset_converters/partition_by_change_ratio.py CONFIG \
         --thresholds 0.05 0.2 --out-dir data/levir_cd/car_partitions
 

@@ -3,6 +3,6 @@
 # loads it frozen (override with --cfg-options model.teacher_ckpt=PATH), writes its
 # sha256 into every checkpoint's meta (DistillCheckpointHook) and logs its
 # validation metrics (teacher/*) once before training (TeacherEvalHook).
-teacher_config = 'configs/tskd/dlinknet34_teacher_4xb4-40k_massachusetts-512x512.py'
-teacher_ckpt = 'work_dirs/dlinknet34_teacher_4xb4-40k_massachusetts-512x512/iter_40000.pth'
+teacher_config = 'configs/tskd/dlinknet_r34_4xb4-40k_massachusetts-512x512.py'
+teacher_ckpt = 'work_dirs/dlinknet_r34_4xb4-40k_massachusetts-512x512/iter_40000.pth'
 custom_hooks = [dict(type='DistillCheckpointHook'), dict(type='TeacherEvalHook')]

@@ -4,9 +4,12 @@
 # EO -> SAR on SpaceNet 6 (512 crops, 20k iterations): the frozen EO teacher
 # (ResNet-50 + HFAM + FCN, `teacher_inputs`) distils into the SAR student of the
 # same architecture (`inputs`). Same data, teacher and schedule as
-# configs/hfd/hfd_r50-hfam-fcn_1xb8-20k_spacenet6-sar-512.py;
+# configs/hfd/hfd_fcn-r50-hfam_fcn-r50-hfam-eo_1xb8-20k_spacenet6-sar-512x512.py;
 # validation and test are SAR-only.
-_base_ = ['../hfd/hfd_r50-hfam-fcn_1xb8-20k_spacenet6-sar-512.py', '../_base_/distillers/cirkd.py']
+_base_ = [
+    '../hfd/hfd_fcn-r50-hfam_fcn-r50-hfam-eo_1xb8-20k_spacenet6-sar-512x512.py',
+    '../_base_/distillers/cirkd.py'
+]
 
 # Batch term on 4x4-pooled maps (128x128 -> 32x32 positions per image).
 # Memory terms: 8192 random labelled anchor pixels per batch at most.

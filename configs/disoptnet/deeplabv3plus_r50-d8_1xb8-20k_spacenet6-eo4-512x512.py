@@ -1,7 +1,8 @@
 # DisOptNet stage 1: the optical teacher, ResNet-50 + DeepLabV3+ (Dice + CE,
 # SGD lr 5e-3, poly) on SpaceNet 6 PS-RGB re-ordered to 4 bands [B, R, R, G]
 # so that its stem has the 4 input channels of the SAR network of stage 2
-# (configs/disoptnet/disoptnet_r50-...-512.py loads it frozen).
+# (configs/disoptnet/disoptnet_disoptnet-r50-d8_deeplabv3plus-r50-d8-eo4_1xb8-20k_
+# spacenet6-sar-512x512.py loads it frozen).
 _base_ = [
     '../_base_/models/resnet_deeplabv3plus_dice.py',
     '../_base_/datasets/spacenet6_eo.py',

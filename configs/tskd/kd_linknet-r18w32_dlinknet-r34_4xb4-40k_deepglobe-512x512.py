@@ -1,15 +1,14 @@
-# FitNet hint for roads: MSE on the stride-4 decoder output (student 32 -> teacher
-# 64 channels through a 1x1 conv + BN connector).
+# Vanilla KD for roads: pixel-wise KL of temperature-softened road/background logits.
 # Student: half-width LinkNet-18; teacher: D-LinkNet-34.
 # Data and schedule: DeepGlobe Roads, 512x512 crops, batch 4, 40k SGD iterations.
 # Data, schedule and evaluation come from the student config, the teacher from
 # configs/_base_/teachers/, the distiller from configs/_base_/distillers/.
 _base_ = [
-    './linknet-r18-w32_student_4xb4-40k_deepglobe-512x512.py',
-    '../_base_/teachers/dlinknet34_deepglobe.py', '../_base_/distillers/fitnet_roads.py'
+    './linknet_r18w32_4xb4-40k_deepglobe-512x512.py',
+    '../_base_/teachers/dlinknet34_deepglobe.py', '../_base_/distillers/kd.py'
 ]
 
 model = dict(
     _delete_=True, type='TeacherStudentDistill', student=_base_.model,
     teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
-    distiller=_base_.pop('fitnet_distiller'))
+    distiller=_base_.pop('kd_distiller'))

@@ -5,12 +5,12 @@
 # input scales 1 and 1/2 = widths). See README.md and
 # configs/_base_/distillers/tskd.py.
 # Student: half-width LinkNet-18; teacher: D-LinkNet-34.
-# Data and schedule: Massachusetts Roads, 512x512 crops, batch 4, 40k SGD iterations.
+# Data and schedule: DeepGlobe Roads, 512x512 crops, batch 4, 40k SGD iterations.
 # Data, schedule and evaluation come from the student config, the teacher from
 # configs/_base_/teachers/, the distiller from configs/_base_/distillers/.
 _base_ = [
-    './linknet-r18-w32_student_4xb4-40k_massachusetts-512x512.py',
-    '../_base_/teachers/dlinknet34_massachusetts.py', '../_base_/distillers/tskd.py'
+    './linknet_r18w32_4xb4-40k_deepglobe-512x512.py',
+    '../_base_/teachers/dlinknet34_deepglobe.py', '../_base_/distillers/tskd.py'
 ]
 
 model = dict(

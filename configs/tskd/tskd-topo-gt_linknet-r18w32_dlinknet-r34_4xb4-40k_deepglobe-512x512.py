@@ -1,7 +1,7 @@
 # TSKD-Road ablation: task loss + topological space loss vs ground truth only
 # (no KD, no mimic, no teacher map; the teacher's encoder is only the
 # frozen feature space).
-_base_ = ['./tskd_linknet-r18-w32_dlinknet34_deepglobe-512x512_40k.py']
+_base_ = ['./tskd_linknet-r18w32_dlinknet-r34_4xb4-40k_deepglobe-512x512.py']
 
 model = dict(distiller=dict(
     _delete_=True,

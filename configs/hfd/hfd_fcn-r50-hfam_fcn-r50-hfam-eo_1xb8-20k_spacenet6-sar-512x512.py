@@ -5,16 +5,16 @@
 # input of `neck.fuse`: the 4 pyramid levels aligned to 1/4 scale, 4 x 128
 # channels), MSE per scale, mean over scales (per-scale weights are not
 # published: `scale_weights` is an option). Validation / test are SAR-only.
-# Train the teacher first (configs/hfd/hfd-teacher-eo_r50-...-512.py); run
+# Train the teacher first (configs/hfd/fcn_r50-hfam_1xb8-20k_spacenet6-eo-512x512.py); run
 # from the repository root (student / teacher are named by path).
 _base_ = [
     '../_base_/datasets/spacenet6_paired.py', '../_base_/distillers/hfd.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_20k.py'
 ]
-student_config = 'configs/hfd/hfd-student-sar_r50-hfam-fcn_1xb8-20k_spacenet6-sar-512.py'
+student_config = 'configs/hfd/fcn_r50-hfam_1xb8-20k_spacenet6-sar-512x512.py'
 # override with --cfg-options model.teacher_ckpt=PATH
-teacher_config = 'configs/hfd/hfd-teacher-eo_r50-hfam-fcn_1xb8-20k_spacenet6-eo-512.py'
-teacher_ckpt = 'work_dirs/hfd-teacher-eo_r50-hfam-fcn_1xb8-20k_spacenet6-eo-512/iter_20000.pth'
+teacher_config = 'configs/hfd/fcn_r50-hfam_1xb8-20k_spacenet6-eo-512x512.py'
+teacher_ckpt = 'work_dirs/fcn_r50-hfam_1xb8-20k_spacenet6-eo-512x512/iter_20000.pth'
 
 # SAR statistics for `inputs`, EO statistics for `teacher_inputs`.
 data_preprocessor = dict(

@@ -1,7 +1,7 @@
 # TSKD-Road ablation: the topological space loss at ONE depth and ONE input scale
 # (its width axis): encoder stage 1 only, scale 1 only, where the full config has
 # stages 0-2 and scales 1 and 1/2; all other terms as in the full config.
-_base_ = ['./tskd_linknet-r18-w32_dlinknet34_deepglobe-512x512_40k.py']
+_base_ = ['./tskd_linknet-r18w32_dlinknet-r34_4xb4-40k_deepglobe-512x512.py']
 
 model = dict(distiller=dict(distill_losses=dict(loss_topo=dict(
     depths=(1, ), scales=(1.0, )))))

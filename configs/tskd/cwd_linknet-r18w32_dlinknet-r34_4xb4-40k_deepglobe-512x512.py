@@ -4,7 +4,7 @@
 # Data, schedule and evaluation come from the student config, the teacher from
 # configs/_base_/teachers/, the distiller from configs/_base_/distillers/.
 _base_ = [
-    './linknet-r18-w32_student_4xb4-40k_deepglobe-512x512.py',
+    './linknet_r18w32_4xb4-40k_deepglobe-512x512.py',
     '../_base_/teachers/dlinknet34_deepglobe.py', '../_base_/distillers/cwd.py'
 ]
 

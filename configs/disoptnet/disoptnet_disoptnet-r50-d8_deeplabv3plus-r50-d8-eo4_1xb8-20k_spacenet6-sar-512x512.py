@@ -2,7 +2,7 @@
 # network (ResNet-50 encoder; stem + 2 stages shared by a SAR branch and a
 # distillation branch, each with its own 2 deep stages + DeepLabV3+ decoder;
 # fusion head = the only output at inference) learns from the frozen stage-1
-# optical teacher (configs/disoptnet/disoptnet-teacher-eo4_r50-...-512.py).
+# optical teacher (configs/disoptnet/deeplabv3plus_r50-d8_1xb8-20k_spacenet6-eo4-512x512.py).
 # Losses: decode.* = seg(SAR out, GT), fuse.* = seg(fused, GT) (CE + Dice);
 # distill.* = seg(aux, teacher argmax) + pixel KD (T=1) + mean MSE over the
 # two deepest encoder stages and the decoder feature. See README.md.
@@ -21,8 +21,8 @@ train_pipeline = _base_.paired_load_pipeline + [
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 
 # override with --cfg-options model.teacher_ckpt=PATH
-teacher_config = 'configs/disoptnet/disoptnet-teacher-eo4_r50-deeplabv3plus_1xb8-20k_spacenet6-eo-512.py'
-teacher_ckpt = 'work_dirs/disoptnet-teacher-eo4_r50-deeplabv3plus_1xb8-20k_spacenet6-eo-512/iter_20000.pth'
+teacher_config = 'configs/disoptnet/deeplabv3plus_r50-d8_1xb8-20k_spacenet6-eo4-512x512.py'
+teacher_ckpt = 'work_dirs/deeplabv3plus_r50-d8_1xb8-20k_spacenet6-eo4-512x512/iter_20000.pth'
 
 norm_cfg = dict(type='BN', requires_grad=True)
 seg_losses = _base_.seg_losses

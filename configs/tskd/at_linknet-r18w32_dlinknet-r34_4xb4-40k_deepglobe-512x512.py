@@ -1,16 +1,14 @@
-# IFVD (intra-class feature variation distillation): the map of cosine
-# similarity of each pixel's feature to its class prototype (per image, under the
-# labels resized to the feature map), student map matched to the teacher's (MSE).
+# Attention transfer for roads on encoder stages 2-4 (strides 8, 16, 32).
 # Student: half-width LinkNet-18; teacher: D-LinkNet-34.
 # Data and schedule: DeepGlobe Roads, 512x512 crops, batch 4, 40k SGD iterations.
 # Data, schedule and evaluation come from the student config, the teacher from
 # configs/_base_/teachers/, the distiller from configs/_base_/distillers/.
 _base_ = [
-    '../tskd/linknet-r18-w32_student_4xb4-40k_deepglobe-512x512.py',
-    '../_base_/teachers/dlinknet34_deepglobe.py', '../_base_/distillers/ifvd_roads.py'
+    './linknet_r18w32_4xb4-40k_deepglobe-512x512.py',
+    '../_base_/teachers/dlinknet34_deepglobe.py', '../_base_/distillers/at_roads.py'
 ]
 
 model = dict(
     _delete_=True, type='TeacherStudentDistill', student=_base_.model,
     teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
-    distiller=_base_.pop('ifvd_distiller'))
+    distiller=_base_.pop('at_distiller'))
