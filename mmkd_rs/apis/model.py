@@ -12,18 +12,10 @@ from typing import Optional, Union
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmengine.runner.checkpoint import CheckpointLoader
 
-from mmkd_rs.utils.errors import UserError
 from mmkd_rs.utils.tool_utils import check_checkpoint, load_config
 
-__all__ = ['init_model', 'deployed_model_cfg', 'load_weights', 'WeightsMismatchError']
-
-STUDENT_PREFIX = 'student.'
-
-
-class WeightsMismatchError(UserError):
-    """A checkpoint's tensors do not match the network built from the config."""
+__all__ = ['init_model', 'deployed_model_cfg', 'load_weights']
 
 
 def deployed_model_cfg(cfg: Config) -> tuple:
@@ -32,16 +24,10 @@ def deployed_model_cfg(cfg: Config) -> tuple:
     For a ``TeacherStudentDistill`` model: its student, with the
     distillation model's ``data_preprocessor`` when it sets one.
     """
-    from mmkd_rs.distill.algorithms import TeacherStudentDistill
-    from mmkd_rs.distill.teacher import resolve_model_cfg
-    from mmkd_rs.registry import MODELS
-    model_cfg = cfg.model
-    model_type = model_cfg.get('type')
-    cls = MODELS.get(model_type) if isinstance(model_type, str) else model_type
-    if isinstance(cls, type) and issubclass(cls, TeacherStudentDistill):
-        student = resolve_model_cfg(model_cfg['student'], 'model.student')
-        return student, model_cfg.get('data_preprocessor')
-    return model_cfg, None
+    from mmkd_rs.distill.parts import is_distill_model_cfg, student_cfg
+    if is_distill_model_cfg(cfg.model):
+        return student_cfg(cfg.model), cfg.model.get('data_preprocessor')
+    return cfg.model, None
 
 
 def load_weights(model: torch.nn.Module, checkpoint: str) -> None:
@@ -51,21 +37,15 @@ def load_weights(model: torch.nn.Module, checkpoint: str) -> None:
     removed); teacher and distiller tensors are left out.
 
     Raises:
-        UserError: the file is missing; :class:`WeightsMismatchError`: a
-            tensor is missing, unexpected or of another shape.
+        UserError: the file is missing;
+            :class:`~mmkd_rs.engine.strict_loading.CheckpointMismatchError`:
+            a tensor is missing, unexpected or of another shape.
     """
-    from mmkd_rs.distill.teacher import extract_state_dict, load_state_strictly
+    from mmkd_rs.distill.parts import load_part
     check_checkpoint(checkpoint)
-    loaded = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
-    state = extract_state_dict(loaded, checkpoint)
-    if any(k.startswith(STUDENT_PREFIX) for k in state):
-        state = {k[len(STUDENT_PREFIX):]: v for k, v in state.items()
-                 if k.startswith(STUDENT_PREFIX)}
-    load_state_strictly(
-        model, state, f'checkpoint "{checkpoint}"', WeightsMismatchError,
-        'the network of the config',
-        'Pass the config the checkpoint was trained with (for a distillation '
-        'checkpoint: the distillation config or its student config).')
+    load_part(model, checkpoint, target='the network of the config',
+              hint='Pass the config the checkpoint was trained with (for a distillation '
+              'checkpoint: the distillation config or its student config).')
 
 
 def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,

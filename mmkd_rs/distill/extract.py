@@ -12,47 +12,42 @@ from typing import Optional
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmengine.runner.checkpoint import CheckpointLoader
+from mmengine.runner import CheckpointLoader
 
-from .teacher import extract_state_dict, file_sha256
+from mmkd_rs.engine.strict_loading import load_checkpoint_to_model, select_state_dict
+from mmkd_rs.utils.errors import UserError
 
-STUDENT_PREFIX = 'student.'
+from .algorithms.teacher_student import STUDENT_PREFIX
+from .parts import is_distill_checkpoint
+from .teacher import file_sha256
 
 
-class StudentExtractionError(RuntimeError):
-    """The checkpoint is not a distillation checkpoint or does not fit the student."""
+class StudentExtractionError(UserError):
+    """The checkpoint is not a distillation checkpoint."""
 
 
-def student_state_dict(kd_ckpt: str):
+def student_state_dict(kd_ckpt: str) -> tuple:
     """``(student state_dict, KD checkpoint meta, dropped key count)``."""
     checkpoint = CheckpointLoader.load_checkpoint(kd_ckpt, map_location='cpu')
-    state = extract_state_dict(checkpoint, kd_ckpt)
-    student = {k[len(STUDENT_PREFIX):]: v for k, v in state.items()
-               if k.startswith(STUDENT_PREFIX)}
-    if not student:
+    if not is_distill_checkpoint(checkpoint):
+        keys = list(checkpoint.get('state_dict', checkpoint)) if isinstance(checkpoint, dict) \
+            else []
         raise StudentExtractionError(
             f'{kd_ckpt}: no "student.*" weights; this is not a TeacherStudentDistill '
-            f'checkpoint (first keys: {list(state)[:5]}).')
-    meta = dict(checkpoint.get('meta', {})) if isinstance(checkpoint, dict) else {}
-    return student, meta, len(state) - len(student)
+            f'checkpoint (first keys: {keys[:5]}).')
+    student = select_state_dict(checkpoint, STUDENT_PREFIX)
+    meta = dict(checkpoint.get('meta', {}))
+    return student, meta, len(select_state_dict(checkpoint)) - len(student)
 
 
 def check_against_config(state: dict, student_config: str) -> None:
-    """Load ``state`` with strict keys into the ``model`` of ``student_config``."""
+    """Load ``state`` into the ``model`` of ``student_config``, every tensor checked."""
     from mmkd_rs.registry import MODELS
     cfg = Config.fromfile(student_config)
     init_default_scope(cfg.get('default_scope', 'mmkd_rs'))
-    model = MODELS.build(cfg.model)
-    try:
-        result = model.load_state_dict(state, strict=False)
-    except RuntimeError as err:
-        raise StudentExtractionError(
-            f'the extracted student does not match {student_config}: {err}') from None
-    missing = [k for k in result.missing_keys if not k.endswith('num_batches_tracked')]
-    if missing or result.unexpected_keys:
-        raise StudentExtractionError(
-            f'the extracted student does not match {student_config}:\n'
-            f'  missing keys: {missing}\n  unexpected keys: {result.unexpected_keys}')
+    load_checkpoint_to_model(MODELS.build(cfg.model), state, 'the extracted student',
+                             target=f'the model of {student_config}',
+                             hint='Give the student config the distillation config used.')
 
 
 def extract_student(kd_ckpt: str, out: str, student_config: Optional[str] = None) -> dict:

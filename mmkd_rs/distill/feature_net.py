@@ -15,25 +15,24 @@ map or a tuple of them (e.g. the 4 stages of a ResNet). It is given either as
 Either way the network is frozen: parameters without gradients, eval mode,
 never re-initialised. Gradients still flow *through* it to its input.
 """
-import os.path as osp
 from typing import Optional
 
 from mmengine.logging import print_log
-from mmengine.runner.checkpoint import CheckpointLoader
 from torch import nn
 
 from mmkd_rs.registry import MODELS
 
-from .teacher import (TeacherCheckpointError, extract_state_dict, file_sha256, freeze,
-                      load_state_strictly, resolve_model_cfg)
+from mmkd_rs.utils.errors import UserError
+
+from .teacher import freeze, load_frozen_weights, resolve_model_cfg
 from .wiring import DistillConfigError, check_name
 
 TEACHER_KEYS = ('teacher', 'module')
 BUILD_KEYS = ('cfg', 'ckpt', 'module', 'allow_random')
 
 
-class FeatureNetCheckpointError(RuntimeError):
-    """A feature network checkpoint is missing or does not match the network."""
+class FeatureNetCheckpointError(UserError, RuntimeError):
+    """A feature network has no checkpoint, or its checkpoint file is missing."""
 
 
 def check_feature_net_spec(spec, where: str) -> str:
@@ -63,30 +62,6 @@ def get_submodule(model: nn.Module, path: Optional[str], where: str) -> nn.Modul
     return modules[path]
 
 
-def load_strict(model: nn.Module, ckpt: str, where: str) -> str:
-    """Load ``ckpt`` into ``model`` with strict keys; return the file's sha256.
-
-    Raises:
-        FeatureNetCheckpointError: missing file, missing or unexpected keys
-            (all listed), or shape mismatches.
-    """
-    where = f'{where}: feature network checkpoint {ckpt!r}'
-    if not osp.isfile(ckpt):
-        raise FeatureNetCheckpointError(f'{where} does not exist')
-    checkpoint = CheckpointLoader.load_checkpoint(ckpt, map_location='cpu')
-    try:
-        state = extract_state_dict(checkpoint, where)
-    except TeacherCheckpointError as err:
-        raise FeatureNetCheckpointError(f'{where} does not fit the network: {err}') from None
-    load_state_strictly(model, state, where, FeatureNetCheckpointError,
-                        'the network built from `cfg`',
-                        'Give the config the checkpoint was trained with (and `module` to use '
-                        'a part).')
-    sha = file_sha256(ckpt)
-    print_log(f'Feature network: loaded {ckpt} (sha256 {sha})', logger='current')
-    return sha
-
-
 def build_feature_net(spec: dict, where: str) -> nn.Module:
     """Build, strictly load and freeze a ``dict(cfg=..., ckpt=...)`` feature network."""
     check_feature_net_spec(spec, where)
@@ -101,5 +76,10 @@ def build_feature_net(spec: dict, where: str) -> nn.Module:
         print_log(f'!!! {where}: feature network is RANDOMLY INITIALISED '
                   '(allow_random=True). !!!', logger='current', level=30)
     else:
-        load_strict(model, ckpt, where)
+        ckpt_where = f'{where}: feature network checkpoint {ckpt!r}'
+        load_frozen_weights(model, ckpt, ckpt_where,
+                            FeatureNetCheckpointError(f'{ckpt_where} does not exist'),
+                            'the network built from `cfg`',
+                            'Give the config the checkpoint was trained with (and `module` '
+                            'to use a part).')
     return freeze(get_submodule(model, spec.get('module'), f'{where} feature_net.module'))

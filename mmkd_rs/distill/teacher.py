@@ -1,26 +1,27 @@
 """Building, loading and freezing teachers.
 
 A teacher is given as a model config dict or as the path of a config file
-(whose ``model`` field is used), plus a checkpoint. Weights are loaded through
-mmengine's :class:`CheckpointLoader` (so the suite's weights-only safe loader
-applies) with strict key checking; the file's sha256 identifies the teacher
-in logs and in every KD checkpoint's meta.
+(whose ``model`` field is used), plus a checkpoint. Weights are loaded by
+:func:`~mmkd_rs.engine.strict_loading.load_checkpoint_to_model` (weights-only,
+every tensor checked); the file's sha256 identifies the teacher in logs and
+in every KD checkpoint's meta.
 """
 import hashlib
 import os.path as osp
-from typing import Dict, Optional, Union
+from typing import Optional, Union
 
 from mmengine.config import Config, ConfigDict
 from mmengine.logging import print_log
-from mmengine.runner.checkpoint import CheckpointLoader
 from torch import nn
 
-from ..utils.errors import UserError
+from mmkd_rs.engine.strict_loading import load_checkpoint_to_model
+from mmkd_rs.utils.errors import UserError
+
 from .wiring import DistillConfigError
 
 
 class TeacherCheckpointError(UserError, RuntimeError):
-    """A teacher checkpoint is missing or does not match the teacher model.
+    """A teacher has no checkpoint, or its checkpoint file is missing.
 
     A user error: the tools print it as one paragraph and exit with status 2.
     """
@@ -50,66 +51,40 @@ def file_sha256(path: str, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def extract_state_dict(checkpoint, source: str) -> Dict:
-    """``checkpoint['state_dict']`` or the plain dict, without a ``module.`` prefix."""
-    state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
-    if not isinstance(state, dict):
-        raise TeacherCheckpointError(f'{source}: expected a dict of tensors or a dict with '
-                                     f"'state_dict', got {type(checkpoint).__name__}")
-    return {(k[len('module.'):] if k.startswith('module.') else k): v
-            for k, v in state.items()}
-
-
-def load_state_strictly(model: nn.Module, state: Dict, where: str, error: type,
-                        target: str, hint: str) -> None:
-    """``model.load_state_dict(state)`` with every key checked.
-
-    BatchNorm's ``num_batches_tracked`` may be missing; any other missing or
-    unexpected key, or a shape mismatch, raises ``error`` listing them all.
+def load_frozen_weights(model: nn.Module, ckpt: str, where: str, missing: UserError,
+                        target: str, hint: str) -> str:
+    """Load the local file ``ckpt`` into ``model``, every tensor checked.
 
     Args:
-        where (str): What is being loaded, for the message.
-        error (type): Exception class to raise.
-        target (str): The model, for the message (e.g. 'the teacher model').
-        hint (str): Last line of the mismatch message: what to check.
+        where (str): The checkpoint in messages and in the log line.
+        missing (UserError): Raised when the file does not exist.
+        target, hint (str): See
+            :func:`~mmkd_rs.engine.strict_loading.load_checkpoint_to_model`.
+
+    Returns:
+        str: The file's sha256.
+
+    Raises:
+        CheckpointMismatchError: a tensor is missing, unexpected or of
+            another shape (a distillation checkpoint among them).
     """
-    try:
-        result = model.load_state_dict(state, strict=False)
-    except RuntimeError as err:
-        raise error(f'{where} does not fit {target}: {err}') from None
-    missing = [k for k in result.missing_keys if not k.endswith('num_batches_tracked')]
-    if missing or result.unexpected_keys:
-        raise error(
-            f'{where} does not match {target}.\n'
-            f'  missing keys ({len(missing)}): {missing}\n'
-            f'  unexpected keys ({len(result.unexpected_keys)}): {result.unexpected_keys}\n'
-            + hint)
+    if not osp.isfile(ckpt):
+        raise missing
+    load_checkpoint_to_model(model, ckpt, where, target=target, hint=hint)
+    sha = file_sha256(ckpt)
+    print_log(f'Loaded {where} (sha256 {sha})', logger='current')
+    return sha
 
 
 def load_teacher_weights(model: nn.Module, ckpt: str, name: str) -> str:
-    """Load ``ckpt`` into ``model`` with strict keys; return the file's sha256.
-
-    Raises:
-        TeacherCheckpointError: missing file, missing or unexpected keys
-            (all listed), or shape mismatches.
-    """
+    """Load teacher ``name``'s ``ckpt`` into ``model``; return the file's sha256."""
     where = f'teacher {name!r} checkpoint {ckpt!r}'
-    if not osp.isfile(ckpt):
-        raise TeacherCheckpointError(
+    return load_frozen_weights(
+        model, ckpt, where, TeacherCheckpointError(
             f'{where} does not exist. Train the teacher first or point to its weights '
-            f'(e.g. --cfg-options model.teacher_ckpt=PATH).')
-    state = extract_state_dict(CheckpointLoader.load_checkpoint(ckpt, map_location='cpu'),
-                               where)
-    if any(k.startswith('student.') for k in state):
-        raise TeacherCheckpointError(
-            f'{where} is a distillation checkpoint; extract its student first with '
-            'tools/model_converters/extract_student.py.')
-    load_state_strictly(model, state, where, TeacherCheckpointError, 'the teacher model',
-                        'Check that the teacher config is the one the checkpoint was trained '
-                        'with.')
-    sha = file_sha256(ckpt)
-    print_log(f'Teacher {name!r}: loaded {ckpt} (sha256 {sha})', logger='current')
-    return sha
+            '(e.g. --cfg-options model.teacher_ckpt=PATH).'),
+        'the teacher model',
+        'Check that the teacher config is the one the checkpoint was trained with.')
 
 
 def freeze(model: nn.Module) -> nn.Module:

@@ -222,9 +222,9 @@ def test_distillation_checkpoint_and_extracted_student_predict_as_the_student(ch
 
 
 def test_user_errors_name_the_problem(change, tmp_path):
-    from mmkd_rs.apis.model import WeightsMismatchError
+    from mmkd_rs.engine.strict_loading import CheckpointMismatchError
     road_config = tiny_config('roads', tmp_path)
-    with pytest.raises(WeightsMismatchError, match='does not match the network'):
+    with pytest.raises(CheckpointMismatchError, match='does not match the network'):
         RSInferencer(road_config, change['ckpt'], show_progress=False)
     inferencer = RSInferencer(change['config'], show_progress=False)
     four = write_raster(tmp_path / 'four.tif', scene(np.random.default_rng(0), 4, 100, 90),

@@ -12,8 +12,9 @@ from _benchmark_paths import FIXTURES, REPO
 from mmkd_rs.benchmark.complexity import (count_flops, count_params, measure_forward_ms,
                                           measure_fps)
 from mmkd_rs.benchmark.dummy_inputs import build_dummy_batch, default_input_hw
-from mmkd_rs.benchmark.model_parts import (build_model_part, load_part_weights,
-                                           resolve_model_cfg)
+from mmkd_rs.benchmark.model_parts import build_model_part, resolve_model_cfg
+from mmkd_rs.distill.wiring import DistillConfigError
+from mmkd_rs.engine.strict_loading import CheckpointMismatchError
 
 
 def _tool(name):
@@ -92,16 +93,51 @@ def test_student_and_teacher_of_a_distill_config():
         resolve_model_cfg(Config.fromfile(str(FIXTURES / 'tiny_seg.py')), 'teacher')
 
 
-def test_student_weights_from_a_distill_checkpoint(tmp_path, tiny_cfg):
-    source = build_model_part(tiny_cfg)
+def test_teachers_are_read_as_the_algorithm_reads_them(tmp_path):
+    cfg = Config.fromfile(str(FIXTURES / 'tiny_kd.py'))
+    teacher_file = tmp_path / 'teacher.py'
+    teacher_file.write_text(f'model = {cfg.teacher.to_dict()!r}\n')
+    wide = copy.deepcopy(cfg.teacher)
+    wide.backbone.base_channels = 16
+    cfg.model.teacher = None
+    cfg.model.teachers = dict(eo=dict(cfg=str(teacher_file), ckpt=None),
+                              wide=dict(cfg=wide, weight=0.5))
+    assert resolve_model_cfg(cfg, 'teacher', 0).backbone.base_channels == 8   # from the file
+    assert resolve_model_cfg(cfg, 'teacher', 1).backbone.base_channels == 16
+    with pytest.raises(IndexError, match='2 teacher'):
+        resolve_model_cfg(cfg, 'teacher', 2)
+    cfg.model.teachers = [dict(cfg=wide)]                 # the algorithm takes no list
+    with pytest.raises(DistillConfigError, match='must be a dict'):
+        resolve_model_cfg(cfg, 'teacher')
+    cfg.model.teachers = dict(wide=dict(config=wide))     # nor keys it does not know
+    with pytest.raises(DistillConfigError, match='config'):
+        resolve_model_cfg(cfg, 'teacher')
+
+
+def test_parts_load_from_a_distill_checkpoint_with_every_tensor_checked(tmp_path):
+    cfg = Config.fromfile(str(FIXTURES / 'tiny_kd.py'))
+    student, teacher = build_model_part(cfg), build_model_part(cfg, 'teacher')
     with torch.no_grad():
-        for p in source.parameters():
-            p.fill_(0.5)
-    state = {'student.' + k: v for k, v in source.state_dict().items()}
-    state['teachers.teacher.extra'] = torch.zeros(1)
+        for value, net in ((0.5, student), (0.25, teacher)):
+            for p in net.parameters():
+                p.fill_(value)
+    state = {'student.' + k: v for k, v in student.state_dict().items()}
+    state.update({'teachers.teacher.' + k: v for k, v in teacher.state_dict().items()})
+    state['distiller.connectors.x.weight'] = torch.zeros(1)
     torch.save({'state_dict': state}, tmp_path / 'kd.pth')
-    target = load_part_weights(build_model_part(tiny_cfg), str(tmp_path / 'kd.pth'))
-    assert all(torch.equal(p, torch.full_like(p, 0.5)) for p in target.parameters())
+    kd = str(tmp_path / 'kd.pth')
+    loaded = build_model_part(cfg, checkpoint=kd)
+    assert all(torch.equal(p, torch.full_like(p, 0.5)) for p in loaded.parameters())
+    loaded = build_model_part(cfg, 'teacher', checkpoint=kd)
+    assert all(torch.equal(p, torch.full_like(p, 0.25)) for p in loaded.parameters())
+    # the student of a distillation config is a plain config's model
+    assert all(torch.equal(p, torch.full_like(p, 0.5)) for p in build_model_part(
+        Config(dict(model=resolve_model_cfg(cfg))), checkpoint=kd).parameters())
+    # the teacher's network given the checkpoint's student is refused, naming the tensors
+    with pytest.raises(CheckpointMismatchError, match=r'the student of this config: '
+                       r'tensors of another shape: 121 \(e.g. backbone.stem.0.weight: '
+                       r'checkpoint \[4, 3, 3, 3\] vs model \[8, 3, 3, 3\]'):
+        build_model_part(Config(dict(model=resolve_model_cfg(cfg, 'teacher'))), checkpoint=kd)
 
 
 def test_get_flops_and_benchmark_tools(capsys):

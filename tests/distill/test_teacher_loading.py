@@ -6,6 +6,7 @@ import torch
 from distill_testkit import kd_model_cfg, tiny_segmentor, use_scope
 
 from mmkd_rs.distill.teacher import TeacherCheckpointError
+from mmkd_rs.engine.strict_loading import CheckpointMismatchError
 from mmkd_rs.registry import MODELS
 
 use_scope()
@@ -49,11 +50,12 @@ def test_missing_and_unexpected_keys_are_listed(tmp_path, teacher_state):
     del state['decode_head.conv_seg.bias']
     state['decode_head.extra.weight'] = torch.zeros(1)
     ckpt = save(tmp_path / 'bad.pth', dict(state_dict=state))
-    with pytest.raises(TeacherCheckpointError) as err:
+    with pytest.raises(CheckpointMismatchError) as err:
         build(ckpt)
     text = str(err.value)
-    assert "missing keys (1): ['decode_head.conv_seg.bias']" in text
-    assert "unexpected keys (1): ['decode_head.extra.weight']" in text
+    assert f"teacher 'teacher' checkpoint '{ckpt}' does not match the teacher model" in text
+    assert 'model tensors missing from it: 1 (e.g. decode_head.conv_seg.bias)' in text
+    assert 'tensors of it not in the model: 1 (e.g. decode_head.extra.weight)' in text
 
 
 def test_no_checkpoint_or_missing_file_refuses_random_teacher(tmp_path):
@@ -65,10 +67,11 @@ def test_no_checkpoint_or_missing_file_refuses_random_teacher(tmp_path):
 
 def test_wrong_architecture_and_kd_checkpoint_are_refused(tmp_path, teacher_state):
     ckpt = save(tmp_path / 't.pth', dict(state_dict=teacher_state))
-    with pytest.raises(TeacherCheckpointError, match='does not fit|does not match'):
+    with pytest.raises(CheckpointMismatchError, match=r'tensors of another shape: 111 \(e.g. '
+                       r'backbone.stem.0.weight: checkpoint \[8, 3, 3, 3\] vs model \[4, 3'):
         build(ckpt, teacher=tiny_segmentor(8))
     kd = save(tmp_path / 'kd.pth', {'student.' + k: v for k, v in teacher_state.items()})
-    with pytest.raises(TeacherCheckpointError, match='extract_student'):
+    with pytest.raises(CheckpointMismatchError, match='extract_student'):
         build(kd)
 
 

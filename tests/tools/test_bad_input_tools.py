@@ -186,7 +186,7 @@ def test_teacher_checkpoint_of_another_architecture(tiny, capsys):
     tmp, cfg = tiny
     torch.save({'state_dict': {'backbone.conv.weight': torch.zeros(2)}}, tmp / 't.pth')
     user_error(capsys, lambda: train(kd_config(tmp, cfg, tmp / 't.pth'), tmp / 'wd'),
-               't.pth', 'missing keys', 'unexpected keys')
+               't.pth', 'model tensors missing from it', 'tensors of it not in the model')
 
 
 def test_whole_distillation_checkpoint_as_teacher(tiny_ckpt, capsys):

@@ -40,7 +40,7 @@ def test_mismatch_paragraph_counts_and_names_keys():
     del state['bn.num_batches_tracked']              # never required (as in mmengine)
     state['extra.weight'] = torch.zeros(1)
     with pytest.raises(CheckpointMismatchError) as err:
-        load_checkpoint_to_model(Net(), {'state_dict': state}, 'ckpt.pth')
+        load_checkpoint_to_model(Net(), {'state_dict': state}, 'checkpoint "ckpt.pth"')
     text = str(err.value)
     assert '\n' not in text
     assert 'checkpoint "ckpt.pth" does not match the model of this config' in text

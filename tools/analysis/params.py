@@ -7,12 +7,8 @@ Example::
     teacher: 40.100 M (40100000), trainable 40.100 M
 """
 import argparse
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from mmengine.config import DictAction  # noqa: E402
+from mmengine.config import DictAction
 
 
 def parse_args(argv=None):
@@ -23,19 +19,13 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def _num_teachers(cfg) -> int:
-    model = cfg.model
-    if model.get('teacher') is not None:
-        return 1
-    return len(model.get('teachers') or {})
-
-
 def main(argv=None) -> dict:
     args = parse_args(argv)
     import mmkd_rs  # noqa: F401
     from mmkd_rs.benchmark.complexity import count_params
     from mmkd_rs.benchmark.measure import load_config
     from mmkd_rs.benchmark.model_parts import build_model_part, is_distill_config
+    from mmkd_rs.distill.parts import teacher_cfgs
     from mmkd_rs.utils.errors import user_errors
 
     counts = {}
@@ -43,7 +33,7 @@ def main(argv=None) -> dict:
         cfg = load_config(args.config, args.cfg_options)
         parts = [('student', 'student', 0)]
         if is_distill_config(cfg):
-            n = _num_teachers(cfg)
+            n = len(teacher_cfgs(cfg.model))
             parts += [('teacher' if n == 1 else f'teacher[{i}]', 'teacher', i)
                       for i in range(n)]
         for label, part, index in parts:

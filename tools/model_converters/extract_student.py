@@ -27,11 +27,11 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     args = parse_args(argv)
     # torch and the distillation modules load after parsing: --help answers at once
-    from mmkd_rs.distill.extract import StudentExtractionError, extract_student
-    from mmkd_rs.distill.teacher import TeacherCheckpointError
+    from mmkd_rs.distill.extract import extract_student
+    from mmkd_rs.utils.errors import UserError
     try:
         summary = extract_student(args.kd_ckpt, args.out, args.student_config)
-    except (FileNotFoundError, StudentExtractionError, TeacherCheckpointError) as err:
+    except (FileNotFoundError, UserError) as err:
         print(f'extract_student: error: {err}', file=sys.stderr)
         return 2
     print(f"Wrote {summary['out']}: {summary['student_keys']} student tensors "

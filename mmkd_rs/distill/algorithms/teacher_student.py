@@ -12,6 +12,7 @@ from ..teacher import build_teacher, resolve_model_cfg
 from ..teacher_cache import TeacherOutputCache
 from ..wiring import DistillConfigError, check_name
 
+STUDENT_PREFIX = 'student.'
 TEACHER_PREFIX = 'teachers.'
 _TEACHER_INPUTS = ('auto', 'student')
 
@@ -30,6 +31,10 @@ def normalise_teachers(teacher, teacher_ckpt, teachers) -> Dict[str, dict]:
         else:
             spec = dict(cfg=teacher, ckpt=teacher_ckpt)
         teachers = dict(teacher=spec)
+    if not isinstance(teachers, dict):
+        raise DistillConfigError('TeacherStudentDistill: `teachers` must be a dict '
+                                 'name -> dict(cfg=..., ckpt=..., weight=...), got '
+                                 f'{type(teachers).__name__}: {teachers!r}')
     specs = {}
     for name, spec in teachers.items():
         where = f'teachers[{name!r}]'
