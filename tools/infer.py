@@ -23,14 +23,11 @@ unless --no-vectors.
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmengine.config import DictAction
 
-from mmengine.config import DictAction  # noqa: E402
-
-import mmkd_rs  # noqa: E402,F401  (mmcv-lite compatibility, safe checkpoint loading)
-from mmkd_rs.utils.errors import user_errors  # noqa: E402
+import mmkd_rs  # noqa: F401  (mmcv-lite compatibility, safe checkpoint loading)
+from mmkd_rs.utils.errors import user_errors
 
 # torch and the inferencer are imported after the arguments are parsed, so that
 # --help and argument errors answer at once

@@ -20,8 +20,6 @@ import argparse
 import os.path as osp
 import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 

@@ -25,11 +25,9 @@ import os.path as osp
 import shlex
 import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
-from mmengine.config import DictAction  # noqa: E402
+from mmengine.config import DictAction
 
 
 def parse_args(argv=None):

@@ -10,15 +10,11 @@ Examples::
 """
 import argparse
 import os
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmengine.config import DictAction
 
-from mmengine.config import DictAction  # noqa: E402
-
-import mmkd_rs  # noqa: E402,F401  (mmcv-lite compatibility, safe checkpoint loading)
-from mmkd_rs.utils.errors import UserError, user_errors  # noqa: E402
+import mmkd_rs  # noqa: F401  (mmcv-lite compatibility, safe checkpoint loading)
+from mmkd_rs.utils.errors import UserError, user_errors
 
 # torch, mmengine's runner and the project's modules are imported after the
 # arguments are parsed, so that --help and argument errors answer at once

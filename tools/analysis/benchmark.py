@@ -12,12 +12,8 @@ batch after ``--warmup`` untimed passes; on CUDA each pass is bracketed by
 CPU threads torch uses (set it with ``--threads``).
 """
 import argparse
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from mmengine.config import DictAction  # noqa: E402
+from mmengine.config import DictAction
 
 
 def parse_args(argv=None):

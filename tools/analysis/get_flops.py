@@ -12,12 +12,8 @@ FLOP.  The input is a fake batch passed through the model's own data
 preprocessor, so bi-temporal models get both dates (e.g. 3 + 3 channels).
 """
 import argparse
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from mmengine.config import DictAction  # noqa: E402
+from mmengine.config import DictAction
 
 
 def parse_args(argv=None):

@@ -17,13 +17,10 @@ the MTKD teacher configs draw the same partitions without these files.
 import argparse
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from mmengine.config import DictAction
 
-from mmengine.config import DictAction  # noqa: E402
-
-from mmkd_rs.utils.errors import user_errors  # noqa: E402
+from mmkd_rs.utils.errors import user_errors
 
 DEFAULT_THRESHOLDS = (0.05, 0.2)
 

@@ -25,13 +25,10 @@ import warnings
 from collections import Counter
 
 import numpy as np
+from mmengine.config import DictAction
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from mmengine.config import DictAction  # noqa: E402
-
-import mmkd_rs  # noqa: E402,F401
-from mmkd_rs.utils.errors import UserError, user_errors  # noqa: E402
+import mmkd_rs  # noqa: F401
+from mmkd_rs.utils.errors import UserError, user_errors
 
 SPLITS = ('train', 'val', 'test')
 VECTOR_LABELS = ('.geojson', '.json')

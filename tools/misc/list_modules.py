@@ -10,13 +10,9 @@ teacher-output cache, metrics, visualizers, hooks, wrappers.
 """
 import argparse
 import json
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-import mmkd_rs  # noqa: E402,F401
-from mmkd_rs.utils.module_index import registered_modules  # noqa: E402
+import mmkd_rs  # noqa: F401
+from mmkd_rs.utils.module_index import registered_modules
 
 
 def main(argv=None):
