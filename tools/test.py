@@ -62,9 +62,9 @@ def trigger_visualization_hook(cfg, args) -> None:
 def main(argv=None):
     args = parse_args(argv)
     with user_errors('test'):
+        from mmkd_rs.engine.launcher import setup_launcher
         from mmkd_rs.utils.tool_utils import (check_checkpoint, check_data_roots,
-                                              load_config, pin_torch_threads, set_work_dir,
-                                              setup_launcher)
+                                              load_config, pin_torch_threads, set_work_dir)
         pin_torch_threads()
         cfg = load_config(args.config, args.cfg_options)
         set_work_dir(cfg, args.work_dir, args.config)

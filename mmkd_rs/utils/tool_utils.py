@@ -6,7 +6,6 @@ the behaviour is importable and testable.
 import difflib
 import os
 import os.path as osp
-import subprocess
 
 import torch
 from mmengine.config import Config
@@ -14,7 +13,7 @@ from mmengine.config import Config
 from .cfg_options import check_cfg_options
 from .errors import DatasetNotFoundError, UserError
 
-__all__ = ['load_config', 'set_work_dir', 'setup_launcher', 'check_checkpoint',
+__all__ = ['load_config', 'set_work_dir', 'check_checkpoint',
            'check_data_roots', 'innermost_dataset_cfg', 'pin_torch_threads']
 
 
@@ -112,46 +111,6 @@ def check_data_roots(cfg: Config, loader_keys) -> None:
             f'{name} ({key})', missing, _layout_of(ds_cfg, cls),
             getattr(cls, 'PREPARE_COMMAND', '') or
             'convert the dataset with the matching tools/dataset_converters/ script')
-
-
-def _slurm_env() -> None:
-    """Fill torch.distributed's env variables from Slurm's."""
-    os.environ.setdefault('RANK', os.environ['SLURM_PROCID'])
-    os.environ.setdefault('WORLD_SIZE', os.environ['SLURM_NTASKS'])
-    os.environ.setdefault('LOCAL_RANK', os.environ.get('SLURM_LOCALID', '0'))
-    os.environ.setdefault('MASTER_PORT', '29500')
-    if 'MASTER_ADDR' not in os.environ:
-        nodes = os.environ['SLURM_NODELIST']
-        os.environ['MASTER_ADDR'] = subprocess.getoutput(
-            f'scontrol show hostname {nodes} | head -n1')
-
-
-def setup_launcher(cfg: Config, launcher: str) -> None:
-    """Prepare distributed training for ``launcher`` ('none', 'pytorch', 'slurm').
-
-    On GPU machines this is mmengine's usual path (NCCL). Without CUDA the
-    process group is initialised here with the gloo backend (mmengine's own
-    initialisation selects a CUDA device) and the model is wrapped by
-    :class:`~mmkd_rs.engine.DeviceAwareDistributedDataParallel`.
-    """
-    cfg.launcher = launcher
-    if launcher == 'none' or torch.cuda.is_available():
-        return
-    import torch.distributed as dist
-
-    import mmkd_rs.engine  # noqa: F401  (registers the wrapper in the root registry)
-    cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = 'gloo'
-    if cfg.get('model_wrapper_cfg', None) is None:
-        cfg.model_wrapper_cfg = dict(
-            type='DeviceAwareDistributedDataParallel',
-            broadcast_buffers=False,
-            find_unused_parameters=cfg.get('find_unused_parameters', False))
-    if launcher == 'slurm':
-        _slurm_env()
-    elif launcher != 'pytorch':
-        raise UserError(f'launcher "{launcher}" is not supported on CPU; use pytorch or slurm.')
-    if not dist.is_initialized():
-        dist.init_process_group(backend='gloo')
 
 
 def pin_torch_threads() -> None:
