@@ -45,6 +45,8 @@ cfg_options = {
     'default_hooks.logger.interval': 20,
 }
 
+# the val-split grid that chose the distillers' loss weights (`tuned` below)
+tuning_board = 'changedet-tuning'
 leaderboards = [
     dict(name='changedet-levir-quick',
          title='Change detection, synthetic LEVIR-CD (quick CPU suite, 3 seeds)',

@@ -21,6 +21,7 @@ evaluation = dict(
     protocol='whole 256x256 synthetic tiles of the val split (32 tiles), one seed; '
     'change-class F1 chooses each distiller\'s grid point',
     input_shape=(256, 256))
+tuning_board = None                 # this suite is the tuning itself
 leaderboards = [
     dict(name='changedet-tuning', title='Change detection: loss-weight grid on the val '
          'split (synthetic LEVIR-CD, seed 0)', main_metric='F1',

@@ -45,6 +45,8 @@ cfg_options = {
     'default_hooks.logger.interval': 50,
 }
 
+# the val-split grid that chose the distillers' loss weights (`tuned` below)
+tuning_board = 'roads-tuning'
 leaderboards = [
     dict(name='roads-quick', title='Road extraction, synthetic scenes (quick CPU suite, '
          '3 seeds)', main_metric='IoU',

@@ -16,6 +16,7 @@ cfg_options = {
 evaluation = dict(split='val', protocol='whole 256 px scenes of the val split (16 scenes), '
                   'one seed; road IoU chooses each distiller\'s grid point',
                   input_shape=(256, 256))
+tuning_board = None                 # this suite is the tuning itself
 leaderboards = [
     dict(name='roads-tuning', title='Roads: loss-weight grid on the val split (synthetic '
          'scenes, seed 0)', main_metric='IoU', metrics=['IoU', 'F1', 'APLS'],

@@ -50,6 +50,8 @@ cfg_options = {
 }
 
 _metrics = ['building_F1', 'mIoU', 'OA', 'Kappa']
+# the val-split grid that chose the distillers' loss weights (`tuned` below)
+tuning_board = 'sar-tuning'
 leaderboards = [
     dict(name='sar-quick', title='EO -> SAR building segmentation, HFD-Net family '
          '(synthetic SpaceNet 6, quick CPU suite, 3 seeds)', main_metric='building_F1',

@@ -13,6 +13,7 @@ cfg_options = {
 }
 evaluation = dict(split='val', protocol='SAR-only val split (32 tiles), one seed; '
                   'building F1 chooses each distiller\'s grid point', input_shape=(64, 64))
+tuning_board = None                 # this suite is the tuning itself
 leaderboards = [
     dict(name='sar-tuning', title='EO -> SAR: loss-weight grid on the val split, HFD-Net '
          'family (synthetic SpaceNet 6, seed 0)', main_metric='building_F1',

@@ -177,6 +177,7 @@ def _markdown_page(board: Board, plots: Dict[str, bytes]) -> str:
     power = power_check(board)
     lines += ([''] + ([power, ''] if power else []) + [legend(board), '',
               markdown_table(board.rows, definition), ''])
+    lines += _settings_section(board)
     failed = [(r['entry'], r['seed'], (r.get('error') or '').strip().splitlines())
               for r in board.records if r['status'] != STATUS_FINISHED]
     if failed:
@@ -194,6 +195,35 @@ def _markdown_page(board: Board, plots: Dict[str, bytes]) -> str:
     for file_name in sorted(plots):
         lines += [f'![{file_name}]({file_name})', '']
     return '\n'.join(lines)
+
+
+_LOSS_PREFIX = 'model.distiller.distill_losses.'
+
+
+def _settings_section(board: Board) -> List[str]:
+    """Markdown lines listing each entry's own cfg-options (the suite-wide ones
+    are in the suite file), e.g. the loss weights a tuning board chose."""
+    rows = [(e['name'], e.get('options') or {}) for e in board.manifest['entries']
+            if (e.get('leaderboard') or board.manifest['leaderboards'][0]['name']) ==
+            board.name]
+    tuning = board.manifest.get('tuning_board')
+    if not tuning and not any(options for _, options in rows):
+        return []
+    lines = ['## Settings of the entries', '']
+    if tuning:
+        lines += [f'The loss weights (and temperatures) of the distillers were chosen on the '
+                  f'validation split, one seed, as the best point of a fixed grid of 3-4 '
+                  f'values per method: see the `{tuning}` board ([{tuning}.md]({tuning}.md)) '
+                  'for the grids and their scores. An entry without settings keeps its '
+                  'config\'s defaults (a method whose grid has not finished yet, or one '
+                  'without a grid).', '']
+    lines += ['| Entry | Settings (cfg-options) |', '|---|---|']
+    for name, options in rows:
+        text = ', '.join(f'`{k[len(_LOSS_PREFIX):] if k.startswith(_LOSS_PREFIX) else k}='
+                         f'{v}`' for k, v in sorted(options.items())) or \
+            'the suite\'s settings only'
+        lines.append(f'| {name} | {text} |')
+    return lines + ['']
 
 
 def _curves(board: Board) -> Dict[str, List[Dict[str, list]]]:

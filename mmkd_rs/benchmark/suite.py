@@ -14,6 +14,8 @@ A suite is a Python file under ``benchmarks/suites/`` read with mmengine's
                       input_shape=(256, 256))          # (H, W) of params/FLOPs/FPS;
                                                        # default: the config's crop
     cfg_options = {...}              # --cfg-options given to every entry
+    tuning_board = 'changedet-tuning'  # the board whose val-split grid chose the
+                                       # entries' loss weights (named on the page)
     leaderboards = [dict(name=..., title=..., main_metric='F1',
                          metrics=['F1', 'IoU'], higher_is_better=True,
                          metric_digits=2, aliases=[])]
@@ -81,6 +83,7 @@ from typing import Dict, List, Optional, Tuple, Union
 
 from mmengine.config import Config
 
+from .commands import flatten_options
 from .records import ROLES
 
 __all__ = ['SuiteError', 'SAME_SEED', 'DEFAULT_THREADS', 'Entry', 'Leaderboard', 'Suite',
@@ -155,6 +158,8 @@ class Suite:
     dataset: Dict = field(default_factory=dict)
     evaluation: Dict = field(default_factory=dict)
     threads: int = DEFAULT_THREADS
+    tuning_board: Optional[str] = None
+    cfg_options: Dict = field(default_factory=dict)  # the suite-wide ones (flat keys)
 
     def with_seeds(self, seeds: Optional[List[int]]) -> 'Suite':
         """A copy whose every entry runs ``seeds`` (:func:`override_seeds`)."""
@@ -178,12 +183,21 @@ class Suite:
         return dict(
             suite=self.name, family=self.family, dataset=self.dataset,
             evaluation=self.evaluation, threads=self.threads,
+            tuning_board=self.tuning_board,
             leaderboards=[vars(b) for b in self.leaderboards],
             entries=[dict(name=e.name, role=e.role, method=e.method, config=e.config,
                           seeds=list(e.seeds), leaderboard=e.leaderboard,
                           teacher=e.teacher, checkpoints=dict(e.checkpoints),
-                          placeholder=e.placeholder, input=e.input)
+                          placeholder=e.placeholder, input=e.input,
+                          options=self.entry_options(e))
                      for e in self.entries])
+
+    def entry_options(self, entry: Entry) -> dict:
+        """The entry's own cfg-options (flat keys): those the suite-wide
+        ``cfg_options`` do not give with the same value."""
+        shared = flatten_options(self.cfg_options)
+        return {k: v for k, v in flatten_options(entry.cfg_options).items()
+                if k not in shared or shared[k] != v}
 
 
 def _require(d: dict, key: str, where: str):
@@ -266,13 +280,18 @@ def load_suite(path: str) -> Suite:
         raise SuiteError(f'{path}: "leaderboards" is empty')
     entries = [_parse_entry(raw, i, cfg, path, boards[0].name)
                for i, raw in enumerate(_require(cfg, 'entries', path))]
+    tuning_board = cfg.get('tuning_board')
+    if tuning_board is not None and not (isinstance(tuning_board, str) and tuning_board):
+        raise SuiteError(f'{path}: "tuning_board" must be the name of a leaderboard, got '
+                         f'{tuning_board!r}')
     threads = cfg.get('threads', DEFAULT_THREADS)
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise SuiteError(f'{path}: "threads" must be a positive int (torch threads of every '
                          f'run), got {threads!r}')
     suite = Suite(name=name, family=cfg.get('family', name), path=path, entries=entries,
                   leaderboards=boards, dataset=dict(cfg.get('dataset', {})),
-                  evaluation=dict(cfg.get('evaluation', {})), threads=threads)
+                  evaluation=dict(cfg.get('evaluation', {})), threads=threads,
+                  tuning_board=tuning_board, cfg_options=dict(cfg.get('cfg_options', {})))
     _check_references(suite)
     return suite
 

@@ -149,7 +149,7 @@ def test_suite_file_instead_of_manifest(tmp_path, fixtures):
     out = tmp_path / 'boards'
     assert leaderboard_tool.main([str(results), '--out', str(out), '--no-readme', '--suite',
                                   str(fixtures / 'suite_fake.py')]) == 0
-    md = (out / 'fake-board.md').read_text()
+    md = (out / 'fake-board.md').read_text().split('## Settings')[0]
     rows = [line.split('|')[1].strip() for line in md.splitlines()
             if line.startswith('| ') and not line.startswith('| Entry')]
     assert rows == ['teacher', 'kd', 'later', 'pretrain', 'student']
@@ -255,3 +255,29 @@ def test_metafiles_generated_from_the_records(workspace):
     assert [r['Leaderboard'] for r in again['Models'][0]['Results']] == \
         ['elsewhere', 'fixture-board']
     assert leaderboard_tool.main(args + ['--check']) == 0      # stable: nothing changes
+
+
+def test_page_lists_each_entrys_own_settings_and_the_tuning_board(tmp_path):
+    """The loss weights a tuning board chose are on the page (and the board is
+    named); the suite-wide cfg-options are not repeated per entry."""
+    suite = tmp_path / 'suite.py'
+    suite.write_text(
+        "suite = 's'\nfamily = 'changedet'\nseeds = [0, 1, 2]\n"
+        "tuning_board = 's-tuning'\n"
+        "cfg_options = {'train_cfg.max_iters': 300}\n"
+        "leaderboards = [dict(name='s-board', title='S', main_metric='F1')]\n"
+        "entries = [dict(name='t', role='teacher', method='teacher', config='t.py'),\n"
+        "           dict(name='student', role='student', method='student', config='c.py'),\n"
+        "           dict(name='kd', role='distill', method='kd', config='k.py',\n"
+        "                teacher='t', cfg_options={'model.distiller.distill_losses."
+        "loss_kd.loss_weight': 3.0, 'train_cfg.max_iters': 300})]\n")
+    (tmp_path / 'results').mkdir()
+    out = tmp_path / 'boards'
+    assert leaderboard_tool.main([str(tmp_path / 'results'), '--out', str(out), '--no-readme',
+                                  '--suite', str(suite)]) == 0
+    md = (out / 's-board.md').read_text()
+    section = md[md.index('## Settings of the entries'):]
+    assert 'the `s-tuning` board ([s-tuning.md](s-tuning.md))' in section
+    assert "| student | the suite's settings only |" in section
+    assert '| kd | `loss_kd.loss_weight=3.0` |' in section
+    assert 'max_iters' not in section
