@@ -101,7 +101,9 @@ class RNGStateHook(Hook):
 
     def before_train(self, runner) -> None:
         state, self._pending = self._pending, None
-        if state is None or not runner._resume:
+        # a resumed run goes on from the checkpoint's iteration; one that only
+        # loaded weights (``load_from``) starts from 0 with its own seed
+        if state is None or (runner.iter == 0 and runner.epoch == 0):
             return
         loop = runner.train_loop
         if getattr(loop, 'iter', 0) > 0 and hasattr(loop, 'dataloader_iterator'):

@@ -35,7 +35,7 @@ def load_config(path: str, cfg_options=None) -> Config:
         raise UserError(msg)
     cfg = Config.fromfile(path)
     if cfg_options:
-        check_cfg_options(cfg._cfg_dict, cfg_options, path)
+        check_cfg_options(cfg.to_dict(), cfg_options, path)
         cfg.merge_from_dict(cfg_options)
     return cfg
 

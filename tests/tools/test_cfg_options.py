@@ -19,7 +19,7 @@ MTKD = REPO / 'configs' / 'mtkd' / 'mtkd_siam-r18w32_3xsiam-r18w32_synth-levir-2
 
 @pytest.fixture(scope='module')
 def kd():
-    return Config.fromfile(KD)._cfg_dict
+    return Config.fromfile(KD).to_dict()
 
 
 @pytest.mark.parametrize('key', [
@@ -65,7 +65,7 @@ def test_unknown_keys_are_named_with_close_matches(kd, key, message):
 
 
 def test_teachers_accept_their_documented_keys_only():
-    mtkd = Config.fromfile(MTKD)._cfg_dict
+    mtkd = Config.fromfile(MTKD).to_dict()
     assert cfg_option_problems(mtkd, {'model.teachers.small.ckpt': 'a.pth',
                                       'model.teachers.small.weight': 2.0,
                                       'model.student.init_cfg.checkpoint': 'b.pth'}) == []
@@ -97,7 +97,7 @@ def test_every_cfg_option_of_the_benchmark_suites_is_accepted():
                     assert entry.placeholder, entry.config
                     continue
                 if config not in configs:
-                    configs[config] = Config.fromfile(config)._cfg_dict
+                    configs[config] = Config.fromfile(config).to_dict()
                 for seed in entry.seeds:
                     options = run_options(entry, seed)
                     options.update({key: 'x.pth' for key in entry.checkpoint_sources()})

@@ -6,7 +6,7 @@ import sys
 import pytest
 import torch
 from conftest import REPO
-from mmengine.runner.checkpoint import _load_checkpoint
+from mmengine.runner import CheckpointLoader
 
 import mmkd_rs  # noqa: F401
 from mmkd_rs.utils.checkpoint_safety import (DamagedCheckpointError, checkpoint_damage,
@@ -58,7 +58,7 @@ def test_loading_a_truncated_checkpoint_names_it(tmp_path):
     cut = _save(tmp_path / 'iter_4.pth')
     _truncate(cut)
     with pytest.raises(DamagedCheckpointError) as err:
-        _load_checkpoint(str(cut), map_location='cpu')
+        CheckpointLoader.load_checkpoint(str(cut), map_location='cpu')
     text = str(err.value)
     assert f'checkpoint "{cut}" cannot be loaded: its zip archive is incomplete' in text
     assert f'previous intact checkpoint is "{tmp_path / "iter_2.pth"}"' in text

@@ -89,10 +89,10 @@ def test_malicious_checkpoint_is_refused_and_runs_nothing(tmp_path):
     _malicious_checkpoint(ckpt, marker)
     with pytest.raises(UnsafeCheckpointError, match='Refused to load checkpoint'):
         safe_load_from_local(str(ckpt))
-    # The mmengine entry point used by the runner (load_from / resume) too.
-    from mmengine.runner.checkpoint import _load_checkpoint
+    # The mmengine entry point the runner (load_from / resume) reads files with too.
+    from mmengine.runner import CheckpointLoader
     with pytest.raises(UnsafeCheckpointError):
-        _load_checkpoint(str(ckpt), map_location='cpu')
+        CheckpointLoader.load_checkpoint(str(ckpt), map_location='cpu')
     assert not marker.exists()
 
 
