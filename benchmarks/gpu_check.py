@@ -263,6 +263,9 @@ class StepProbe:
 def train(cfg, watch=()):
     """Train ``cfg``; return the measurements and the runner (for FPS)."""
     from mmengine.runner import Runner
+
+    from mmkd_rs.distill.hooks import add_iter_hook
+    add_iter_hook(cfg)                 # loss-weight schedules follow the iteration
     runner = Runner.from_cfg(cfg)
     probe = StepProbe(watch)
     probe.attach(runner)

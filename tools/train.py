@@ -129,6 +129,7 @@ def claim_work_dir(work_dir: str, overwrite: bool) -> None:
 def main(argv=None):
     args = parse_args(argv)
     with user_errors('train'):
+        from mmkd_rs.distill.hooks import add_iter_hook
         from mmkd_rs.engine.launcher import setup_launcher
         from mmkd_rs.utils.tool_utils import (check_checkpoint, check_data_roots,
                                               load_config, pin_torch_threads, set_work_dir)
@@ -160,6 +161,7 @@ def main(argv=None):
             if cfg.get('load_from'):
                 check_checkpoint(cfg.load_from, 'load_from checkpoint')
         check_data_roots(cfg, ('train_dataloader', 'val_dataloader'))
+        add_iter_hook(cfg)
         setup_launcher(cfg, args.launcher)
 
         from mmengine.registry import RUNNERS

@@ -8,6 +8,10 @@
 * :class:`TeacherEvalHook` -- evaluates the teacher(s) once, before training,
   with the run's validation dataloader and evaluator, and logs the metrics as
   ``teacher/<metric>`` (``teacher/<name>/<metric>`` with several teachers).
+* :class:`DistillIterHook` -- gives the distiller the training iteration
+  before every training iteration (for loss-weight schedules);
+  :func:`add_iter_hook` adds it to a distillation config that lacks it, as
+  ``tools/train.py`` does.
 """
 from typing import Optional, Sequence
 
@@ -29,6 +33,27 @@ def _algorithm(runner, hook_name: str):
         raise TypeError(f'{hook_name} needs a distillation model (TeacherStudentDistill), '
                         f'got {type(model).__name__}')
     return model
+
+
+@HOOKS.register_module()
+class DistillIterHook(Hook):
+    """Set the distiller's iteration (``runner.iter``) before each training
+    iteration; loss-weight schedules read it."""
+
+    priority = 'VERY_HIGH'
+
+    def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
+        _algorithm(runner, type(self).__name__).distiller.set_iter(runner.iter)
+
+
+def add_iter_hook(cfg) -> None:
+    """Append :class:`DistillIterHook` to ``cfg.custom_hooks`` when ``cfg``
+    trains a distillation model and does not list the hook yet."""
+    from .parts import is_distill_model_cfg
+    hooks = list(cfg.get('custom_hooks') or [])
+    if is_distill_model_cfg(cfg.get('model', {})) and not any(
+            h.get('type') in ('DistillIterHook', DistillIterHook) for h in hooks):
+        cfg.custom_hooks = hooks + [dict(type='DistillIterHook')]
 
 
 @HOOKS.register_module()

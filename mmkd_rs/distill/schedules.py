@@ -10,8 +10,9 @@ A schedule multiplies one distill loss by a factor in [0, 1] (times
   trainable connector keeps a gradient and DDP without
   ``find_unused_parameters`` stays valid).
 
-The distiller reads the iteration from mmengine's ``MessageHub`` (updated by
-the runner's ``RuntimeInfoHook`` before every train iteration).
+:class:`~mmkd_rs.distill.hooks.DistillIterHook` gives the distiller the
+iteration (``runner.iter``) before every training iteration; ``tools/train.py``
+adds the hook to every distillation config.
 """
 import math
 from typing import Optional

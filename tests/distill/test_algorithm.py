@@ -174,21 +174,24 @@ def test_multi_teacher_one_loss_per_teacher_scaled_by_weight():
         assert torch.allclose(losses[f'distill.loss_kd_{name}'], w * KDLoss()(s, t))
 
 
-def test_scheduled_loss_weight_follows_message_hub_iteration():
-    from mmengine.logging import MessageHub
+def test_scheduled_loss_weight_follows_the_iteration_hook():
+    from types import SimpleNamespace
+
+    from mmkd_rs.distill.hooks import DistillIterHook
+    from mmkd_rs.distill.wiring import DistillConfigError
     distiller = kd_distiller()
     distiller['loss_weight_schedules'] = dict(loss_kd=dict(warmup_iters=10, stop_after=20))
     model = build(distiller=distiller)
-    hub = MessageHub.get_current_instance()
     data = model.data_preprocessor(batch(), True)
+    with pytest.raises(DistillConfigError, match='DistillIterHook'):
+        model(**data, mode='loss')      # no iteration given: refused, never iteration 0
     values = {}
     with records_seen_by_losses(model) as seen:
         for it in (5, 25):
-            hub.update_info('iter', it)
+            DistillIterHook().before_train_iter(SimpleNamespace(model=model, iter=it), 0)
             losses = model(**data, mode='loss')
             values[it] = losses['distill.loss_kd']
             assert losses['distill.weight_kd'].item() == pytest.approx(0.5 if it == 5 else 0)
-    hub.update_info('iter', 0)
     s = seen.student['logits'].get()
     t = seen.teachers['teacher']['logits'].get()
     assert torch.allclose(values[5], 0.5 * KDLoss(temperature=2.0)(s, t))
@@ -197,16 +200,12 @@ def test_scheduled_loss_weight_follows_message_hub_iteration():
 
 def test_logged_total_is_task_plus_distill_losses_with_a_schedule():
     """The schedule factor is logged (``distill.weight_kd``), never summed."""
-    from mmengine.logging import MessageHub
     distiller = fitnet_kd_distiller()
     distiller['loss_weight_schedules'] = dict(loss_kd=dict(warmup_iters=10),
                                               hint=dict(max_factor=0.25))
     model = build(distiller=distiller)
-    MessageHub.get_current_instance().update_info('iter', 5)
-    try:
-        losses = model(**model.data_preprocessor(batch(), True), mode='loss')
-    finally:
-        MessageHub.get_current_instance().update_info('iter', 0)
+    model.distiller.set_iter(5)
+    losses = model(**model.data_preprocessor(batch(), True), mode='loss')
     total, log_vars = model.parse_losses(losses)
     expected = (losses['decode.loss_ce'] + losses['distill.loss_kd']
                 + losses['distill.loss_hint'])

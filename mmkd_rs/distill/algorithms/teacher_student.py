@@ -2,7 +2,6 @@
 from typing import Dict, List, Optional, Union
 
 import torch
-from mmengine.logging import MessageHub
 from mmengine.model import BaseModel
 from torch import Tensor, nn
 
@@ -185,7 +184,6 @@ class TeacherStudentDistill(BaseModel):
         the returned losses hold the graph, the recorders hold nothing into
         validation or the next forward.
         """
-        self.distiller.set_iter(MessageHub.get_current_instance().get_info('iter', 0))
         try:
             with self.distiller.student_group.recording():
                 losses = self.student.loss(inputs, data_samples)

@@ -77,7 +77,7 @@ class ConfigurableDistiller(nn.Module):
             check_name(name, self.distill_losses, 'distill loss', 'loss_weight_schedules')
         self.schedules = {n: LossWeightSchedule(**c) for n, c in schedules.items()}
         self._check_losses_have_mappings()
-        self.current_iter = 0
+        self.current_iter: Optional[int] = None     # set by DistillIterHook
         self.student_group: Optional[RecorderGroup] = None
         self.teacher_groups: Dict[str, RecorderGroup] = {}
         self._teacher_weights: Dict[str, float] = {}
@@ -175,7 +175,9 @@ class ConfigurableDistiller(nn.Module):
 
     # --------------------------------------------------------------- runtime
     def set_iter(self, it: int) -> None:
-        """Set the training iteration used by loss-weight schedules."""
+        """Set the training iteration used by loss-weight schedules
+        (:class:`~mmkd_rs.distill.hooks.DistillIterHook` calls it before
+        every training iteration)."""
         self.current_iter = int(it)
 
     def reset_records(self) -> None:
@@ -219,6 +221,12 @@ class ConfigurableDistiller(nn.Module):
         the schedule factor under :func:`distill_weight_key` (no 'loss' in it:
         logged, not summed into the total).
         """
+        if self.schedules and self.current_iter is None:
+            raise DistillConfigError(
+                f'loss_weight_schedules of {sorted(self.schedules)} need the training '
+                "iteration: add custom_hooks=[dict(type='DistillIterHook')] to the config "
+                '(tools/train.py adds it to every distillation config) or call '
+                'distiller.set_iter(iteration) before the loss.')
         losses = {}
         for name, loss in self.distill_losses.items():
             kwargs = {arg: self._resolve(src, data_samples)
