@@ -13,9 +13,8 @@ from mmkd_rs.datasets.sar_optical import (IGBP_TO_DFC2020, SEN12MSDataset,
                                           rasterize_footprints)
 from mmkd_rs.datasets.sar_optical.geo_io import read_orientations, strip_of_tile
 from mmkd_rs.datasets.synthetic.spacenet6 import generate_synthetic_spacenet6
-from mmkd_rs.datasets.transforms import (LoadBuildingFootprints,
-                                         LoadPairedModalities,
-                                         LoadSEN12MSLandCover, MaskSARNoData)
+from mmkd_rs.datasets.transforms import (LoadBuildingFootprints, LoadPairedModalities,
+                                         MaskSARNoData)
 from mmkd_rs.geo import Georef
 
 SN6_REAL = 'spacenet6_sar_eo_solaris'
@@ -216,4 +215,3 @@ def test_sen12ms_layout_and_dfc2020_mapping(tmp_path):
         assert IGBP_TO_DFC2020[code] == cls
         assert (out['gt_seg_map'][igbp == code] == cls).all()
     assert len(ds.METAINFO['classes']) == 10
-    assert LoadSEN12MSLandCover is not None
