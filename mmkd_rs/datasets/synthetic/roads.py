@@ -145,13 +145,18 @@ def render_scene(rng, size=256, width_px=(3, 9)):
     return dict(image=image, mask=mask, lines=lines, widths=widths)
 
 
+def _scenes(num, size, seed):
+    """``(index, render_scene(...))`` for ``num`` scenes drawn from one generator."""
+    rng = np.random.default_rng(seed)
+    for i in range(num):
+        yield i, render_scene(rng, size)
+
+
 def write_deepglobe(out_dir, num=8, size=256, seed=0):
     """Write ``num`` scenes as DeepGlobe ``<id>_sat.jpg`` + ``<id>_mask.png``."""
     os.makedirs(out_dir, exist_ok=True)
-    rng = np.random.default_rng(seed)
     names = []
-    for i in range(num):
-        scene = render_scene(rng, size)
+    for i, scene in _scenes(num, size, seed):
         name = f'{1000 + i}'
         cv2.imwrite(osp.join(out_dir, f'{name}_sat.jpg'), scene['image'][..., ::-1],
                     [cv2.IMWRITE_JPEG_QUALITY, 95])
@@ -166,10 +171,8 @@ def write_massachusetts(out_dir, num=4, size=256, seed=0, split='training'):
     sat, gt = osp.join(out_dir, split, 'sat'), osp.join(out_dir, split, 'map')
     os.makedirs(sat, exist_ok=True)
     os.makedirs(gt, exist_ok=True)
-    rng = np.random.default_rng(seed)
     names = []
-    for i in range(num):
-        scene = render_scene(rng, size)
+    for i, scene in _scenes(num, size, seed):
         name = f'{10078660 + i}_15'
         cv2.imwrite(osp.join(sat, f'{name}.tiff'), scene['image'][..., ::-1])
         cv2.imwrite(osp.join(gt, f'{name}.tif'), scene['mask'] * 255)
@@ -198,11 +201,9 @@ def write_spacenet3(out_dir, num=4, size=256, seed=0, bit_depth=16):
     geo_dir = osp.join(out_dir, 'geojson', 'spacenetroads')
     os.makedirs(img_dir, exist_ok=True)
     os.makedirs(geo_dir, exist_ok=True)
-    rng = np.random.default_rng(seed)
     gsd_x = SN3_DEG_PER_PX * 111320.0 * np.cos(np.radians(SN3_ORIGIN_LONLAT[1]))
     names = []
-    for i in range(num):
-        scene = render_scene(rng, size)
+    for i, scene in _scenes(num, size, seed):
         origin = (SN3_ORIGIN_LONLAT[0] + i * (size + 10) * SN3_DEG_PER_PX, SN3_ORIGIN_LONLAT[1])
         transform = from_origin(origin[0], origin[1], SN3_DEG_PER_PX, SN3_DEG_PER_PX)
         data = np.moveaxis(scene['image'], -1, 0)
