@@ -10,6 +10,8 @@
 # without '_'); SAR and EO share one pixel grid (same CRS, transform, size).
 # Adapt the settings marked (1)-(5); check the data and get (4) with
 #   python tools/misc/check_dataset.py configs/_templates_/sar-eo_own-data.py
+# The encoder starts from ImageNet (model.backbone.init_cfg: open-mmlab://resnet50_v1c; the
+# stem conv of the SAR bands random): offline, point it at a local copy or set it to None.
 _base_ = ['../hfd/fcn_r50-hfam_1xb8-20k_spacenet6-sar-512x512.py']
 data_root = 'data/my_sar'
 sar_dir, eo_dir, label_dir = 'SAR', 'EO', 'buildings'   # (1) folders of data_root

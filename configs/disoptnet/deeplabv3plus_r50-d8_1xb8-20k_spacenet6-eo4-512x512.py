@@ -24,5 +24,10 @@ test_dataloader = val_dataloader
 eo4_mean = [103.5, 123.7, 123.7, 116.3]
 eo4_std = [57.4, 58.4, 58.4, 57.1]
 data_preprocessor = dict(mean=eo4_mean, std=eo4_std)
-model = dict(data_preprocessor=data_preprocessor, backbone=dict(in_channels=4))
+# ImageNet-pretrained ResNet-50-V1c encoder (mmseg's); the stem conv of a 4-band input
+# has no ImageNet counterpart and starts random (mmengine skips mis-shaped tensors)
+model = dict(
+    data_preprocessor=data_preprocessor,
+    backbone=dict(in_channels=4, init_cfg=dict(
+        type='Pretrained', checkpoint='open-mmlab://resnet50_v1c')))
 optim_wrapper = dict(optimizer=dict(lr=5e-3))

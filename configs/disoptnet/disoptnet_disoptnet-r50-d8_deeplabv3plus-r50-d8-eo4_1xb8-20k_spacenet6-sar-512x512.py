@@ -45,7 +45,10 @@ student = dict(
         type='ResNetV1c', depth=50, in_channels=4, num_stages=4,
         out_indices=(0, 1, 2, 3), dilations=(1, 1, 2, 4), strides=(1, 2, 1, 1),
         norm_cfg=norm_cfg, norm_eval=False, style='pytorch',
-        contract_dilation=True),
+        contract_dilation=True,
+        # ImageNet-pretrained ResNet-50-V1c for both branches (the stem conv of the
+        # 4-band input starts random); the paper starts from ImageNet EfficientNets
+        init_cfg=dict(type='Pretrained', checkpoint='open-mmlab://resnet50_v1c')),
     num_shared_stages=2,
     decode_head=branch_head,
     distill_head=branch_head,

@@ -14,3 +14,5 @@ load_from = 'work_dirs/fcn_r50-hfam_1xb8-20k_spacenet6-eo-512x512/iter_20000.pth
 # the stem conv differs on purpose: load the matching tensors only (tools refuse
 # a partial load unless load_strict=False)
 load_strict = False
+# starts from the EO teacher's weights (load_from), not from ImageNet: nothing to download
+model = dict(backbone=dict(init_cfg=None))

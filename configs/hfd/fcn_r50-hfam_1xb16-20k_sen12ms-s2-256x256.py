@@ -6,9 +6,13 @@ _base_ = [
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_20k.py'
 ]
 data_preprocessor = dict(mean={{_base_.s2_mean}}, std={{_base_.s2_std}})
-model = dict(data_preprocessor=data_preprocessor,
-             backbone=dict(in_channels=13),
-             decode_head=dict(num_classes=10))
+# ImageNet-pretrained ResNet-50-V1c encoder (mmseg's); the stem conv of a 13-band input
+# has no ImageNet counterpart and starts random (mmengine skips mis-shaped tensors)
+model = dict(
+    data_preprocessor=data_preprocessor,
+    backbone=dict(in_channels=13, init_cfg=dict(
+        type='Pretrained', checkpoint='open-mmlab://resnet50_v1c')),
+    decode_head=dict(num_classes=10))
 # tools/test.py --show-dir writes S1 (dB) | S2 (B4, B3, B2) | truth | pred.
 visualizer = dict(type='SAREOVisualizer', name='visualizer',
                   eo_rgb_bands=(3, 2, 1),

@@ -7,8 +7,11 @@ _base_ = [
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_20k.py'
 ]
 data_preprocessor = dict(mean={{_base_.eo_mean}}, std={{_base_.eo_std}})
-model = dict(data_preprocessor=data_preprocessor,
-             backbone=dict(in_channels=3))
+# ImageNet-pretrained ResNet-50-V1c encoder (mmseg's)
+model = dict(
+    data_preprocessor=data_preprocessor,
+    backbone=dict(in_channels=3, init_cfg=dict(
+        type='Pretrained', checkpoint='open-mmlab://resnet50_v1c')))
 # tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
 visualizer = dict(type='SAREOVisualizer', name='visualizer',
                   vis_backends=[dict(type='LocalVisBackend')])

@@ -16,16 +16,21 @@ mmengine's own URL loader goes through ``torch.hub.load_state_dict_from_url``,
 whose default is ``weights_only=False``.
 
 A file that cannot be read because it is incomplete (e.g. a run killed while
-writing it) raises :class:`DamagedCheckpointError` naming the file.
+writing it) raises :class:`DamagedCheckpointError` naming the file; a URL or
+model-zoo name that cannot be downloaded (no network) raises
+:class:`CheckpointDownloadError`, which names the URL, the cache file and how to
+point the config at a local copy.
 
 Nothing here imports ``mmengine.runner`` at import time: ``import mmkd_rs``
 calls :func:`install` once ``mmengine.runner`` is imported.
 """
+import http.client
 import io
 import os
 import os.path as osp
 import pickle
 import re
+import urllib.error
 import zipfile
 from contextlib import contextmanager
 from tempfile import TemporaryDirectory
@@ -40,10 +45,11 @@ from mmengine.logging import HistoryBuffer
 
 from .errors import UserError
 
-__all__ = ['UnsafeCheckpointError', 'DamagedCheckpointError', 'allow_mmengine_globals',
-           'safe_globals', 'safe_torch_load', 'load_from_local', 'load_from_http',
+__all__ = ['UnsafeCheckpointError', 'DamagedCheckpointError', 'CheckpointDownloadError',
+           'allow_mmengine_globals', 'safe_globals', 'safe_torch_load', 'load_from_local',
+           'load_from_http',
            'safe_load_from_local', 'checkpoint_damage', 'previous_intact_checkpoint',
-           'damaged_message', 'SCHEMES', 'install']
+           'damaged_message', 'download_message', 'torchvision_models', 'SCHEMES', 'install']
 
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
@@ -52,6 +58,15 @@ class UnsafeCheckpointError(pickle.UnpicklingError):
 
 class DamagedCheckpointError(UserError):
     """A checkpoint file is incomplete or not a PyTorch checkpoint."""
+
+
+class CheckpointDownloadError(UserError):
+    """A checkpoint named by URL or model-zoo name cannot be downloaded."""
+
+
+#: What a failed download raises (URLError covers HTTP errors and DNS failures).
+NETWORK_ERRORS = (urllib.error.URLError, http.client.HTTPException, ConnectionError,
+                  TimeoutError)
 
 
 def _numpy_globals():
@@ -229,28 +244,63 @@ def load_from_local(filename, map_location=None):
 safe_load_from_local = load_from_local
 
 
-def _load_url(url, map_location=None, model_dir=None, progress=True):
+def download_message(name: str, url: str, cached: str, reason: BaseException) -> str:
+    """One paragraph: ``name`` (resolved to ``url``) could not be downloaded.
+
+    Args:
+        name (str): The checkpoint as the config names it (a URL or a
+            model-zoo name such as ``open-mmlab://resnet50_v1c``).
+        url (str): The URL it resolves to.
+        cached (str): Where torch's hub cache keeps the file.
+        reason (BaseException): The network error.
+    """
+    where = f'"{name}"' + ('' if name == url else f' ({url})')
+    file_name = osp.basename(cached)
+    return (f'cannot download checkpoint {where}: {reason}. The config starts the model '
+            "from it (a model's `pretrained=`, or `checkpoint=` of an "
+            "init_cfg=dict(type='Pretrained')). Without network, put the file at "
+            f'"{cached}" (torch\'s hub cache, $TORCH_HOME/hub/checkpoints: it is read from '
+            'there and never downloaded again), or point that config entry at a local copy, '
+            f'e.g. --cfg-options model.backbone.init_cfg.checkpoint=/path/to/{file_name} '
+            '(or model.pretrained=...), or set it to None (model.backbone.init_cfg=None) to '
+            'start from random weights.')
+
+
+def _load_url(url, map_location=None, model_dir=None, progress=True, source=None):
     model_dir = model_dir or osp.join(torch.hub.get_dir(), 'checkpoints')
     cached = osp.join(model_dir, osp.basename(urlparse(url).path))
-    with _explained(f'"{url}" (cached as "{cached}")', cached):
-        return torch.hub.load_state_dict_from_url(
-            url, model_dir=model_dir, map_location=map_location, progress=progress,
-            weights_only=True)
+    try:
+        with _explained(f'"{source or url}" (cached as "{cached}")', cached):
+            return torch.hub.load_state_dict_from_url(
+                url, model_dir=model_dir, map_location=map_location, progress=progress,
+                weights_only=True)
+    except NETWORK_ERRORS as err:
+        raise CheckpointDownloadError(
+            download_message(source or url, url, cached, err)) from None
 
 
-def load_from_http(filename, map_location=None, model_dir=None, progress=os.isatty(0)):
+def load_from_http(filename, map_location=None, model_dir=None, progress=os.isatty(0),
+                   source=None):
     """mmengine's ``http(s)://`` loader with ``weights_only=True``.
 
     The file is downloaded into (or read from) torch's hub cache,
     ``$TORCH_HOME/hub/checkpoints`` by default; rank 0 downloads first.
+
+    Args:
+        source (str, optional): The name the URL was resolved from (e.g.
+            ``open-mmlab://resnet50_v1c``), for messages.
+
+    Raises:
+        CheckpointDownloadError: the file is not cached and cannot be
+            downloaded.
     """
     rank, world_size = get_dist_info()
     if rank == 0:
-        checkpoint = _load_url(filename, map_location, model_dir, progress)
+        checkpoint = _load_url(filename, map_location, model_dir, progress, source)
     if world_size > 1:
         torch.distributed.barrier()
         if rank > 0:
-            checkpoint = _load_url(filename, map_location, model_dir, progress)
+            checkpoint = _load_url(filename, map_location, model_dir, progress, source)
     return checkpoint
 
 
@@ -260,20 +310,39 @@ def _mm_ckpt():
     return checkpoint
 
 
+def torchvision_models() -> dict:
+    """Name -> URL of torchvision's ImageNet checkpoints.
+
+    From torchvision when it is installed (as mmengine does); otherwise from
+    mmengine's copy of torchvision 0.12's table (``mmengine/hub/
+    torchvision_0.12.json``: ``resnet18`` ... ``resnet152``, ...), so that
+    ``torchvision://resnet34`` needs no torchvision (this suite installs none).
+    """
+    try:
+        import torchvision  # noqa: F401
+    except ImportError:
+        import mmengine
+        return mmengine.load(osp.join(osp.dirname(mmengine.__file__), 'hub',
+                                      'torchvision_0.12.json'))
+    return _mm_ckpt().get_torchvision_models()
+
+
 def load_from_torchvision(filename, map_location=None):
     """``torchvision://NAME`` / ``modelzoo://NAME``: torchvision's model URL."""
     name = filename.split('://', 1)[1]
-    url = _mm_ckpt().get_torchvision_models()[name]
-    return load_from_http(url, map_location=map_location)
+    url = torchvision_models()[name]
+    return load_from_http(url, map_location=map_location, source=filename)
 
 
 def load_from_openmmlab(filename, map_location=None):
-    """``open-mmlab://NAME`` / ``openmmlab://NAME``: mmengine's model-zoo index."""
+    """``open-mmlab://NAME`` / ``openmmlab://NAME``: mmengine's model-zoo index
+    (``mmengine/hub/openmmlab.json``, e.g. ``resnet50_v1c`` ->
+    ``https://download.openmmlab.com/pretrain/third_party/resnet50_v1c-2cccc1ad.pth``)."""
     mm_ckpt, name = _mm_ckpt(), filename.split('://', 1)[1]
     name = mm_ckpt.get_deprecated_model_names().get(name, name)
     url = mm_ckpt.get_external_models()[name]
     if url.startswith(('http://', 'https://')):
-        return load_from_http(url, map_location=map_location)
+        return load_from_http(url, map_location=map_location, source=filename)
     return load_from_local(osp.join(mm_ckpt._get_mmengine_home(), url), map_location)
 
 
@@ -281,7 +350,8 @@ def load_from_mmcls(filename, map_location=None):
     """``mmcls://NAME``: an mmcls model-zoo checkpoint, keys renamed as mmengine does."""
     mm_ckpt = _mm_ckpt()
     url = mm_ckpt.get_mmcls_models()[filename[len('mmcls://'):]]
-    return mm_ckpt._process_mmcls_checkpoint(load_from_http(url, map_location=map_location))
+    return mm_ckpt._process_mmcls_checkpoint(
+        load_from_http(url, map_location=map_location, source=filename))
 
 
 def load_from_pavi(filename, map_location=None):

@@ -92,10 +92,9 @@ def test_model_zoo_names_go_through_the_allow_list(hub, tmp_path, monkeypatch):
     _payload(hub / os.path.basename(url), marker)
     for prefix in ('open-mmlab://', 'openmmlab://'):
         _refused(prefix + name, marker)
-    # torchvision:// needs torchvision to list its URLs: give the list
-    monkeypatch.setattr(mm_ckpt, 'get_torchvision_models',
-                        lambda: {'resnet18': 'https://example.invalid/tv/resnet18-x.pth'})
-    _payload(hub / 'resnet18-x.pth', marker)
+    # torchvision:// resolves through torchvision, or mmengine's copy of its table
+    url = checkpoint_safety.torchvision_models()['resnet18']
+    _payload(hub / os.path.basename(url), marker)
     for prefix in ('torchvision://', 'modelzoo://'):
         _refused(prefix + 'resnet18', marker)
     monkeypatch.setattr(mm_ckpt, 'get_mmcls_models',

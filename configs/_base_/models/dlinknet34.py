@@ -1,7 +1,8 @@
 # D-LinkNet-34 (Zhou et al., CVPR-W 2018): ResNet-34 encoder (mmseg ResNet), dilated
 # centre block (cascaded dilations 1, 2, 4, 8) and LinkNet decoder to full
-# resolution; the dense teacher of TSKD-Road. No ImageNet weights are fetched here:
-# set model.backbone.encoder.init_cfg to a local checkpoint to start from one.
+# resolution; the dense teacher of TSKD-Road. No ImageNet weights here (the quick
+# configs never download): the full-scale configs set the encoder's init_cfg to
+# torchvision's ResNet-34 (torchvision://resnet34, as D-LinkNet).
 norm_cfg = dict(type='BN', requires_grad=True)
 data_preprocessor = dict(
     type='SegDataPreProcessor',

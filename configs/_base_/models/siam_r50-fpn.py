@@ -13,7 +13,8 @@ model = dict(
     type='SiameseChangeSegmentor',
     data_preprocessor=data_preprocessor,
     in_channels_per_date=(3, 3),
-    # ImageNet weights: pretrained='open-mmlab://resnet50_v1c' (needs a download).
+    # None here (the quick configs never download): the full-scale config starts the
+    # encoder from open-mmlab://resnet50_v1c (its backbone.init_cfg), as mmseg's ResNets.
     pretrained=None,
     backbone=dict(
         type='ResNetV1c',
