@@ -8,7 +8,8 @@ grid of ``road_metric_speed.py``, all 1024 x 1024.
 Per tile, seconds (best of ``--repeat``):
 
 * ``label graph``: the mask's label graph (what the DeepGlobe and
-  Massachusetts converters build);
+  Massachusetts converters build: ``mask_to_graph`` with the label settings
+  since label version 2);
 * ``raster labels``: all label rasters of the mask (``raster_tile_labels``:
   graph, connectivity label, centreline, junction disks);
 * ``scene labels``: the synthetic scene's labels from its own road lines
@@ -20,7 +21,9 @@ Per tile, seconds (best of ``--repeat``):
 ``mmkd_rs`` on ``PYTHONPATH``; one from before the label graph moved to
 ``mmkd_rs.datasets.roads`` works as well), round after round, and the table
 gives the ratios (other / this) and whether the labels and graph files of
-both trees are identical (graph node ids aside). Usage::
+both trees are identical (graph node ids aside; label version 2 differs from
+version 1 on masks where the version 1 graph was wrong, see
+configs/roadcon/README.md). Usage::
 
     python benchmarks/road_label_speed.py [--repeat 3] [--compare-with /path/to/old/checkout]
 """
@@ -87,14 +90,20 @@ def worker(data_root, repeat):
     from mmkd_rs.datasets.roads.layout import raster_tile_labels
     from mmkd_rs.datasets.synthetic.roads import scene_labels
     from mmkd_rs.evaluation.graph import mask_to_graph
-    try:
-        from mmkd_rs.datasets.roads.mask_graph import mask_label_graph
-    except ImportError:                                   # a checkout before the move
-        from mmkd_rs.datasets.road_labels import mask_to_graph as mask_label_graph
+    try:                                                  # label version 2
+        from mmkd_rs.datasets.roads.layout import mask_label_graph
+    except ImportError:                                   # version 1 checkouts
+        try:
+            from mmkd_rs.datasets.roads.mask_graph import mask_label_graph as _label_graph
+        except ImportError:                               # before the move
+            from mmkd_rs.datasets.road_labels import mask_to_graph as _label_graph
+
+        def mask_label_graph(mask, min_spur_px):
+            return _label_graph(mask, min_edge_px=min_spur_px)
     out = {}
     for name, mask, scene in tiles(data_root):
         row = {}
-        row['label graph'], _ = _best(lambda: mask_label_graph(mask, min_edge_px=10), repeat)
+        row['label graph'], _ = _best(lambda: mask_label_graph(mask, 10), repeat)
         row['raster labels'], labels = _best(lambda: raster_tile_labels(mask), repeat)
         row['values'] = [_digest(labels)]
         if scene is not None:

@@ -15,6 +15,13 @@ networkx mask graphs left gaps in the ids where spur tips were removed
 (``deepglobe:113``, ``raster:blobs``, ``raster:spurs``,
 ``raster_synthetic:2/256``: only their ``json`` entry was recomputed); nodes,
 degrees, edge order, coordinates and lengths in those files are unchanged.
+
+Label version 2 (the mask graph of ``raster_tile_labels`` is the metrics'
+``mask_to_graph``, see configs/roadcon/README.md) changed the mask cases where
+the version 1 graph was wrong; their entries were recomputed and each says why
+(``# v2:``). Every other entry, among them all ``scene:`` cases (the synthetic
+generator's own graph), ``lines:``, the GeoJSON (``geo_``, ``sn3_apls``) ones and
+the mask cases where the graph was right, kept its version 1 value.
 """
 import hashlib
 import json
@@ -231,14 +238,16 @@ EXPECTED = {
     'lines:hand': dict(
         direction='d0d1c39cecef29b4', edges=13, json='adfcc56e2262212c', length=291.691,
         nodes=17, topology='1b064aa49c242ac7'),
+    # v2: holes of 8 and 19 px filled, 1-px chains joined to both their nodes (no
+    # self-loops), parallel paths around larger holes kept, two-level spurs pruned
+    # (junctions 20 -> 18, dead ends 42 -> 46)
     'raster:blobs': dict(
-        centreline='7c8a92d8dafcba56', conn='a2ef9b5efcdbab1d', edges=100,
-        json='f07f8423c8b9ed24', junction='c1e406a4967f236c', length=1350.808,
-        mask='5132b66b640aeeeb', nodes=119),
+        centreline='00a61cfb1a281955', conn='fa6e193907fdecc9', edges=88, json='a0f98fcdf2b49dfd',
+        junction='f85a0cbdbff2b8e3', length=1315.561, mask='5132b66b640aeeeb', nodes=112),
+    # v2: as raster:blobs
     'raster:blobs/direction': dict(
-        centreline='7c8a92d8dafcba56', conn='e49a62c0ec3c9b0d', edges=100,
-        json='f07f8423c8b9ed24', junction='c1e406a4967f236c', length=1350.808,
-        mask='5132b66b640aeeeb', nodes=119),
+        centreline='00a61cfb1a281955', conn='78c89e4fe97c549c', edges=88, json='a0f98fcdf2b49dfd',
+        junction='f85a0cbdbff2b8e3', length=1315.561, mask='5132b66b640aeeeb', nodes=112),
     'raster:crossing16': dict(
         centreline='eb76abc0af84dfc2', conn='c95ceaa0a01c4fd1', edges=4, json='9869e5477cba3270',
         junction='c77d172340f20516', length=228.243, mask='a93143d4efe4551a', nodes=5),
@@ -251,29 +260,35 @@ EXPECTED = {
     'raster:cul_de_sac': dict(
         centreline='6bfea0809f343c78', conn='44620e34e89e9408', edges=7, json='06c90de8d7f9c947',
         junction='d0e5a1efc0e0ccb6', length=333.071, mask='e68921041ecf2b60', nodes=8),
+    # v2: two 1 px holes between the roads where they meet filled; a 1-px chain
+    # between two junctions is an edge between them, not a self-loop (junctions 4 -> 5)
     'raster:diagonals': dict(
-        centreline='c33e93398be51bd5', conn='cabd069ea44f04c2', edges=11,
-        json='dc90399b2322f9fc', junction='de1c5250cc04dd39', length=477.15,
-        mask='2f04d1675c6704f4', nodes=11),
+        centreline='b1d304fcf35103d5', conn='17c144d3befee630', edges=11, json='80d064439500f0b2',
+        junction='a5bfe54f50d138f1', length=479.557, mask='2f04d1675c6704f4', nodes=11),
+    # v2: as raster:diagonals
     'raster:diagonals/direction': dict(
-        centreline='c33e93398be51bd5', conn='4587309e1e9b91fd', edges=11,
-        json='dc90399b2322f9fc', junction='de1c5250cc04dd39', length=477.15,
-        mask='2f04d1675c6704f4', nodes=11),
+        centreline='b1d304fcf35103d5', conn='3194f6b533b21794', edges=11, json='80d064439500f0b2',
+        junction='a5bfe54f50d138f1', length=479.557, mask='2f04d1675c6704f4', nodes=11),
     'raster:dual_carriageway': dict(
         centreline='00bce061b86bad7f', conn='3211287ec0fddc7f', edges=7, json='6dba46074f972117',
         junction='ef73ca274e6ef2d9', length=276.657, mask='03e1124624cab17a', nodes=8),
     'raster:empty': dict(
         centreline='1593c085cef79d40', conn='1593c085cef79d40', edges=0, json='3f36eb00cf1d9828',
         junction='1593c085cef79d40', length=0, mask='1593c085cef79d40', nodes=0),
+    # v2: the 6 px hole is filled (v1: a self-loop, a fake junction); the median
+    # splits the road into two carriageways, both kept (v1 kept the longer): two
+    # junctions (v1: the fake one only)
     'raster:holed_road': dict(
-        centreline='edfc2dd4b5b13993', conn='a589f6dffda750d0', edges=5, json='211eeed20db67da6',
-        junction='885647f020caa3ba', length=118.852, mask='05817f377c4a9790', nodes=5),
+        centreline='a79d3420ec6a5c0f', conn='6b43e39d53b9e711', edges=4, json='f2764616804fc58e',
+        junction='e6f9d071bc79d3ba', length=162.318, mask='05817f377c4a9790', nodes=4),
     'raster:lollipop': dict(
         centreline='e3b1ba5cccb42f7b', conn='65cd1b92e0df2a8d', edges=2, json='a4984ca6f269ebbd',
         junction='0def06f4c17a0f74', length=126.379, mask='4d0b254d154bf3c0', nodes=2),
+    # v2: a closed loop (one node, a self-loop); v1 opened it into a line with
+    # two false dead ends (dead ends 2 -> 0)
     'raster:ring': dict(
-        centreline='4841df0f6e6b3852', conn='01ec18c0fa0226d5', edges=1, json='18dd2efc48b515bc',
-        junction='8d53f4929974db8a', length=171.439, mask='8a51d8fcd1a51a8a', nodes=2),
+        centreline='4841df0f6e6b3852', conn='77930bd3fed1fbaa', edges=1, json='b5c9c43704fa542f',
+        junction='8d53f4929974db8a', length=172.853, mask='8a51d8fcd1a51a8a', nodes=1),
     'raster:roundabout': dict(
         centreline='3fee7fa777da16a6', conn='b6a2edb087450bc0', edges=6, json='6ccf0026383959f2',
         junction='2c227d914baa2d98', length=230.025, mask='8945e851876176fe', nodes=6),
@@ -294,10 +309,13 @@ EXPECTED = {
         centreline='a5ec1a78ad1e86b9', conn='5165762881894c53', edges=26,
         json='789149cfde07e241', junction='02dd38726b84a68d', length=1556.13,
         mask='aa830824b5fd244d', nodes=23),
+    # v2: a 1 px hole at a junction filled; a 1-px chain joins its two junctions
+    # (v1: a degree-4 self-loop node) and a spur's 1-px stub goes with the spur;
+    # a road parallel to a longer one between the same junctions kept (v1 dropped
+    # it): junctions 17 -> 18
     'raster_synthetic:2/256': dict(
-        centreline='58aae6e55eeaa4d2', conn='b80835221669f739', edges=47,
-        json='3c5c8c745ceb758e', junction='ecbe1eae7bd0ec53', length=2010.958,
-        mask='a428427e4d95e97d', nodes=48),
+        centreline='ad32f94f1119896b', conn='396f210271e11e3e', edges=47, json='b519c1b3eff705bf',
+        junction='72a6b38c65f4382c', length=2054.767, mask='a428427e4d95e97d', nodes=47),
     'scene:0/128/topology': dict(
         centreline='a2d94cd479588507', conn='ac64c5a7279e0cb1', edges=46,
         json='c91b86cfdcfe4a76', junction='542275c5a48a60e1', length=1981.383,
@@ -325,13 +343,15 @@ EXPECTED = {
         raster_conn='832f1be7d3a21f15', raster_edges=8, raster_json='5d07d82bfd0ea0c0',
         raster_junction='e376bfc042cb0c54', raster_length=1501.586,
         raster_mask='6b79ff1fae62ad96', raster_nodes=9),
+    # v2 (raster_ entries only): four holes of 1-2 px in the mask filled; v1 made
+    # loops around them, with five fake junctions (junctions 6 -> 1)
     'sn3_toy:img198': dict(
         geo_centreline='b0d117272fe37b66', geo_conn='624453da404bd239', geo_edges=2,
         geo_json='d4fc29df44230b06', geo_junction='5e95a107522b109c', geo_length=1935.914,
-        geo_mask='5edf372df85b8ece', geo_nodes=4, raster_centreline='7ac613419b3116e6',
-        raster_conn='6a2efe1952ce4ac8', raster_edges=14, raster_json='b241d3d8124aa1d1',
-        raster_junction='129124f4a7306bc6', raster_length=1849.409,
-        raster_mask='d888a36e13e77fd2', raster_nodes=12),
+        geo_mask='5edf372df85b8ece', geo_nodes=4, raster_centreline='47776c15a0bd8fdd',
+        raster_conn='b9b8c22a796d8bc3', raster_edges=3, raster_json='f679742db3718430',
+        raster_junction='9199dc4035eef38e', raster_length=1791.032,
+        raster_mask='d888a36e13e77fd2', raster_nodes=4),
 }
 
 

@@ -9,7 +9,7 @@ from mmkd_rs.datasets.roads.connectivity_labels import (connectivity_label, dead
                                                        junction_nodes, lines_to_graph, load_graph,
                                                        node_lines, road_mask_from_graph,
                                                        save_graph)
-from mmkd_rs.datasets.roads.mask_graph import mask_label_graph
+from mmkd_rs.datasets.roads.layout import mask_label_graph
 from mmkd_rs.utils.errors import DataFileError
 
 
@@ -139,7 +139,7 @@ def test_mask_label_graph_finds_junction_and_ends():
     mask = np.zeros((48, 48), np.uint8)
     mask[22:27, 4:44] = 1       # horizontal bar
     mask[4:27, 22:27] = 1       # vertical bar from the top ending on it: a T
-    graph = mask_label_graph(mask, min_edge_px=3)
+    graph = mask_label_graph(mask, min_spur_px=3)
     assert sorted(graph.degrees()) == [1, 1, 1, 3]
     (junction,) = junction_nodes(graph)
     np.testing.assert_allclose(graph.nodes[junction], [24.5, 24.5], atol=2.0)

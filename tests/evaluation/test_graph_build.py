@@ -7,6 +7,7 @@ from mmkd_rs.evaluation.graph import graph_from_polylines, mask_to_graph, road_c
 from mmkd_rs.evaluation.graph.control_points import locate_points, spaced_positions, \
     split_graph
 from mmkd_rs.evaluation.graph.road_graph import RoadGraph
+from mmkd_rs.evaluation.graph.skeleton_graph import split_at_points
 
 
 def test_vertices_merge_only_when_equal_and_chains_collapse():
@@ -145,6 +146,38 @@ def test_mask_to_graph_closed_loop():
     g = mask_to_graph(mask, min_object_area=0, max_hole_area=0, min_spur_length=0)
     assert g.num_edges >= 1
     assert g.total_length() == pytest.approx(4 * 16, rel=0.2)
+
+
+def test_split_at_points():
+    g = RoadGraph([[0, 0], [4, 0], [9, 9]], [[0, 1], [1, 2]],
+                  [np.array([[0, 0], [1, 0], [2, 0], [3, 0], [4, 0]], float),
+                   np.array([[4, 0], [9, 9]], float)])
+    # (2, 0) and (3, 0) inside edge 0 become nodes 3 and 4; end points and (7, 7) split nothing
+    s = split_at_points(g, [[3, 0], [2, 0], [4, 0], [7, 7]])
+    assert s.nodes.tolist() == [[0, 0], [4, 0], [9, 9], [2, 0], [3, 0]]
+    assert s.edges.tolist() == [[0, 3], [3, 4], [4, 1], [1, 2]]
+    assert [p.tolist() for p in s.polylines[:3]] == [[[0, 0], [1, 0], [2, 0]], [[2, 0], [3, 0]],
+                                                     [[3, 0], [4, 0]]]
+    assert split_at_points(g, [[7, 7]]) is g
+
+
+def test_mask_to_graph_keep_skeleton_nodes():
+    """A spur pruned off a road leaves a degree-2 node at its base: joined through
+    by default, kept with ``keep_skeleton_nodes``; same geometry either way."""
+    mask = np.zeros((32, 64), np.uint8)
+    mask[12:20, :] = 1
+    mask[7:12, 30:34] = 1                       # a 5 px stub: a spur of the skeleton
+    spurs = mask_to_graph(mask, min_spur_length=0, simplify_tolerance=0)
+    assert sorted(spurs.degrees().tolist()) == [1, 1, 1, 3]
+    base = spurs.nodes[spurs.degrees() == 3][0]
+    joined = mask_to_graph(mask, simplify_tolerance=0)
+    assert sorted(joined.degrees().tolist()) == [1, 1]
+    kept = mask_to_graph(mask, simplify_tolerance=0, keep_skeleton_nodes=True)
+    assert sorted(kept.degrees().tolist()) == [1, 1, 2]
+    np.testing.assert_array_equal(kept.nodes[kept.degrees() == 2][0], base)
+    (line,) = joined.polylines
+    a, b = kept.polylines if kept.edges[0, 1] == kept.edges[1, 0] else kept.polylines[::-1]
+    np.testing.assert_array_equal(np.concatenate([a, b[1:]]), line)
 
 
 def test_pixel_scores_hand_computed():

@@ -16,27 +16,99 @@ import numpy as np
 
 from mmkd_rs.utils.image_io import imwrite
 
-from .connectivity_labels import (centreline_mask, connectivity_label, disk_mask,
-                                  junction_nodes, save_graph)
-from .mask_graph import mask_label_graph
+from .connectivity_labels import (_line_length, _ordered_graph, centreline_mask,
+                                  connectivity_label, disk_mask, junction_nodes, save_graph)
 
 DEFAULT_RASTER_CONN_CFG = dict(scheme='topology', centreline_halfwidth_px=1.5,
                                junction_radius_px=8.0, dead_end_radius_px=6.0,
                                border_margin_px=2.0)
 
+#: Version of the labels of raster-only datasets (graph files, connectivity,
+#: centreline and junction rasters); see configs/roadcon/README.md.
+RASTER_LABEL_VERSION = 2
+#: :func:`~mmkd_rs.evaluation.graph.skeleton_graph.mask_to_graph` settings of
+#: their road graph: holes up to 20 px filled, no object dropped, polylines
+#: through the skeleton's pixel centres (no simplification), every traced node
+#: an edge passes through kept.
+LABEL_GRAPH_CFG = dict(min_object_area=0, max_hole_area=20, simplify_tolerance=0.0,
+                       keep_skeleton_nodes=True)
+
+
+def _raster_first(points, group, num):
+    """Per group 0..num-1: the index of its first point (x, y) in raster order."""
+    order = np.lexsort((points[:, 0], points[:, 1], group))
+    return order[np.searchsorted(group[order], np.arange(num))]
+
+
+def _label_numbering(graph):
+    """``graph`` numbered as the label graph files number it.
+
+    Edges are taken in raster order of their first skeleton pixel, each from
+    the end pixel first in raster order; nodes are numbered in order of first
+    appearance along them; each edge then runs from its lower node to its
+    higher one, edges ordered by that lower node (stable), with ``lengths``
+    measured along the polylines (px). The draw order of the direction labels
+    and the graph file follow from it.
+    """
+    num = graph.num_edges
+    inner = [p[1:-1] if len(p) > 2 else p for p in graph.polylines]   # the skeleton pixels
+    group = np.repeat(np.arange(num), [len(p) for p in inner])
+    pixels = np.concatenate(inner) if num else np.zeros((0, 2))
+    first = pixels[_raster_first(pixels, group, num)]
+    ends = np.array([[p[1], p[-2]] for p in graph.polylines]).reshape(num, 2, 2)
+    flip = _raster_first(ends.reshape(-1, 2), np.repeat(np.arange(num), 2), num) % 2 == 1
+    new_id, edges, polylines, lengths = {}, [], [], []
+    for e in np.lexsort((first[:, 0], first[:, 1])).tolist():
+        (u, v), poly = graph.edges[e].tolist(), graph.polylines[e]
+        if flip[e]:
+            poly, u, v = poly[::-1], v, u
+        a, b = (new_id.setdefault(n, len(new_id)) for n in (u, v))
+        lengths.append(_line_length(poly))      # measured in walk order, as it always was
+        edges.append((a, b) if a <= b else (b, a))
+        polylines.append(poly if a <= b else poly[::-1])
+    for n in range(graph.num_nodes):
+        new_id.setdefault(n, len(new_id))
+    nodes = np.empty_like(graph.nodes)
+    nodes[list(new_id.values())] = graph.nodes[list(new_id.keys())]
+    return _ordered_graph(nodes, edges, polylines, lengths)
+
+
+def mask_label_graph(mask, min_spur_px=10):
+    """Road graph (px, corner origin) of a road mask for its labels.
+
+    :func:`~mmkd_rs.evaluation.graph.skeleton_graph.mask_to_graph` with
+    :data:`LABEL_GRAPH_CFG` and ``min_spur_length=min_spur_px``, moved by half
+    a pixel (pixel centres at ``c + 0.5``) and numbered as
+    :func:`_label_numbering` says.
+
+    Args:
+        mask (np.ndarray): ``(H, W)``, non-zero = road.
+        min_spur_px (float): dead-end branches shorter than this (px) are
+            pruned (twice, as the graph metrics prune them); 0 keeps them.
+
+    Returns:
+        RoadGraph: nodes at the mean of the skeleton's node pixels (ends,
+        junctions, traced nodes of degree 2), one edge per skeleton chain
+        through its pixel centres, closed loops without a junction as
+        self-loops, with ``lengths``.
+    """
+    from mmkd_rs.evaluation.graph.skeleton_graph import mask_to_graph
+    graph = mask_to_graph(mask, min_spur_length=min_spur_px, **LABEL_GRAPH_CFG)
+    return _label_numbering(graph.transformed(lambda xy: xy + 0.5))
+
 
 def raster_tile_labels(mask, conn_cfg=None, min_spur_px=10):
     """Graph, centreline, junction and connectivity rasters from a road mask alone
     (DeepGlobe, Massachusetts): the graph is the mask's skeleton graph
-    (:func:`~.mask_graph.mask_label_graph`).
+    (:func:`mask_label_graph`, label version :data:`RASTER_LABEL_VERSION`).
 
     Args:
         mask (np.ndarray): ``(H, W)`` uint8 0/1.
         conn_cfg (dict, optional): :func:`connectivity_label` arguments in px.
-        min_spur_px (int): skeleton spurs shorter than this are dropped.
+        min_spur_px (float): skeleton spurs shorter than this (px) are pruned.
     """
     cfg = dict(DEFAULT_RASTER_CONN_CFG, **(conn_cfg or {}))
-    graph = mask_label_graph(mask, min_edge_px=min_spur_px)
+    graph = mask_label_graph(mask, min_spur_px)
     return dict(mask=mask, graph=graph, conn=connectivity_label(mask, graph, **cfg),
                 centreline=centreline_mask(graph, mask.shape),
                 junction=disk_mask(graph, junction_nodes(graph), mask.shape,

@@ -8,6 +8,10 @@ pixels with exactly two 8-neighbours are chain pixels; all others (ends,
 junctions) are node pixels, and 8-connected node pixels form one node placed
 at their mean. Each chain becomes an edge between the nodes it touches; a
 closed loop without node pixels gets a node at one of its pixels.
+Edges are then joined through nodes of degree 2 (also where pruned spurs
+leave one); ``keep_skeleton_nodes=True`` splits them there again after
+pruning (:func:`split_at_points`), so that every traced node an edge passes
+through stays a node, as the road label graphs keep them.
 """
 from typing import Optional
 
@@ -119,6 +123,51 @@ def merge_degree2(graph: RoadGraph) -> RoadGraph:
     return subgraph(g, used)
 
 
+def split_at_points(graph: RoadGraph, points: np.ndarray) -> RoadGraph:
+    """Split edges where an interior polyline vertex equals one of ``points`` (K, 2).
+
+    Each such point becomes a node (the first graph node at exactly that
+    position, else a new one appended in order of first appearance) and the
+    pieces replace their edge in place, in polyline order.
+    """
+    points = np.asarray(points, np.float64).reshape(-1, 2)
+    if graph.num_edges == 0 or len(points) == 0:
+        return graph
+    sizes = np.array([len(p) for p in graph.polylines])
+    xy = np.concatenate(graph.polylines)
+    hit = np.isin(xy[:, 0] + 1j * xy[:, 1], points[:, 0] + 1j * points[:, 1])
+    first = np.cumsum(sizes) - sizes
+    hit[first] = hit[first + sizes - 1] = False         # end points split nothing
+    if not hit.any():
+        return graph
+    at = np.flatnonzero(hit)
+    edge_of = np.repeat(np.arange(graph.num_edges), sizes)[at]
+    cuts = np.split(at - first[edge_of], np.searchsorted(edge_of, np.arange(1, graph.num_edges)))
+    nodes = graph.nodes.tolist()
+    node_at = {}
+    for n, pt in enumerate(nodes):
+        node_at.setdefault(tuple(pt), n)
+    edges, polys = [], []
+    for (u, v), poly, cut in zip(graph.edges.tolist(), graph.polylines, cuts):
+        if len(cut) == 0:
+            edges.append((u, v))
+            polys.append(poly)
+            continue
+        ends = [u]
+        for i in cut.tolist():
+            pt = tuple(poly[i].tolist())
+            if pt not in node_at:
+                node_at[pt] = len(nodes)
+                nodes.append(list(pt))
+            ends.append(node_at[pt])
+        ends.append(v)
+        bounds = [0] + cut.tolist() + [len(poly) - 1]
+        for k in range(len(bounds) - 1):
+            edges.append((ends[k], ends[k + 1]))
+            polys.append(poly[bounds[k]:bounds[k + 1] + 1])
+    return RoadGraph(np.asarray(nodes), np.asarray(edges, np.int64).reshape(-1, 2), polys)
+
+
 def simplify_polylines(graph: RoadGraph, tolerance: float) -> RoadGraph:
     """Douglas-Peucker on every edge polyline (end points kept)."""
     if tolerance <= 0 or graph.num_edges == 0:
@@ -141,7 +190,8 @@ def mask_to_graph(mask: np.ndarray, threshold: Optional[float] = None,
                   min_object_area: int = 20, max_hole_area: int = 20,
                   min_spur_length: float = 10.0, simplify_tolerance: float = 1.0,
                   min_edge_length: float = 0.0,
-                  skeleton: Optional[np.ndarray] = None) -> RoadGraph:
+                  skeleton: Optional[np.ndarray] = None,
+                  keep_skeleton_nodes: bool = False) -> RoadGraph:
     """Binary (or probability) road mask (H, W) -> RoadGraph in pixels.
 
     Args:
@@ -156,6 +206,10 @@ def mask_to_graph(mask: np.ndarray, threshold: Optional[float] = None,
             caller has it (the pixel scores need it too); the cleaned mask's
             skeleton is then derived from it (:func:`cleaned_skeleton`)
             instead of thinning the whole mask again. Same graph either way.
+        keep_skeleton_nodes: split the final edges again at the traced nodes
+            they pass through (nodes of degree 2 of the skeleton, bases of
+            pruned spurs), before simplification; spurs are still measured
+            along the joined edges.
     """
     mask = np.asarray(mask)
     if mask.ndim != 2:
@@ -171,8 +225,8 @@ def mask_to_graph(mask: np.ndarray, threshold: Optional[float] = None,
         skeleton = skeletonize(road)
     else:
         skeleton = cleaned_skeleton(raw, road, np.asarray(skeleton, bool))
-    graph = trace_skeleton(skeleton)
-    graph = merge_degree2(graph)
+    traced = trace_skeleton(skeleton)
+    graph = merge_degree2(traced)
     if min_spur_length > 0:
         graph = prune_spurs(graph, min_spur_length)
     if min_edge_length > 0 and graph.num_edges:
@@ -182,4 +236,6 @@ def mask_to_graph(mask: np.ndarray, threshold: Optional[float] = None,
         keep = ~(lone & (lengths < min_edge_length))
         graph = merge_degree2(RoadGraph(graph.nodes, graph.edges[keep],
                                         [p for p, k in zip(graph.polylines, keep) if k]))
+    if keep_skeleton_nodes:
+        graph = split_at_points(graph, traced.nodes)
     return simplify_polylines(graph, simplify_tolerance)
