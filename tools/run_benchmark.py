@@ -16,10 +16,13 @@ Examples::
     python tools/run_benchmark.py benchmarks/suites/changedet.py --collect
     # what would run
     python tools/run_benchmark.py benchmarks/suites/quick.py --list
+    # two runs at a time, one torch thread each (instead of the suites' threads)
+    python tools/run_benchmark.py benchmarks/suites/quick.py --jobs 2 --threads 1
 
 Then ``python tools/leaderboard.py benchmarks/results``.
 """
 import argparse
+import dataclasses
 import os
 import os.path as osp
 import shlex
@@ -28,6 +31,13 @@ import sys
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 from mmengine.config import DictAction
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'must be a positive integer, got {text}')
+    return value
 
 
 def parse_args(argv=None):
@@ -60,6 +70,15 @@ def parse_args(argv=None):
                         help='extra options for every entry (key=value; they change the '
                         'config hash, so runs made without them are not reused)')
     parser.add_argument('--fps-repeat', type=int, default=20, help='timed passes for FPS')
+    parser.add_argument('--jobs', type=_positive_int, default=1,
+                        help='runs at the same time, of any selected suite, each once the '
+                        'runs it loads have ended (default: %(default)s, one after another); '
+                        'measurements are then taken while other runs train, see '
+                        'benchmarks/README.md')
+    parser.add_argument('--threads', type=_positive_int,
+                        help='torch threads of every run instead of each suite\'s "threads" '
+                        '(recorded; not part of the config hash, so finished runs are '
+                        'reused whatever their thread count)')
     parser.add_argument('--train-cmd', help='training command prefix (default: '
                         'python tools/train.py); the config and options are appended')
     parser.add_argument('--test-cmd', help='testing command prefix (default: '
@@ -88,6 +107,8 @@ def _selection(args):
     for suite in suites:
         check_configs(suite, REPO)
         suite = suite.with_seeds(args.seeds)
+        if args.threads:
+            suite = dataclasses.replace(suite, threads=args.threads)
         only = None
         if args.only:
             only = [n for n in args.only if n in {e.name for e in suite.entries}]
@@ -165,17 +186,21 @@ def main(argv=None) -> int:
         args.results_dir, args.work_root, repo_root=REPO, measure=not args.no_measure,
         fps_repeat=args.fps_repeat,
         train_cmd=shlex.split(args.train_cmd) if args.train_cmd else None,
-        test_cmd=shlex.split(args.test_cmd) if args.test_cmd else None)
+        test_cmd=shlex.split(args.test_cmd) if args.test_cmd else None, jobs=args.jobs)
+    # one suite after another; with --jobs > 1 every suite's manifest and dataset
+    # first, then the runs of all of them together
+    batches = [[one] for one in chosen] if args.jobs == 1 else [chosen]
     failed = 0
-    for suite, entries in chosen:
-        write_manifest(runner.results_dir, suite.manifest())
-        if not args.no_generate and not args.collect:
-            try:
-                prepare_dataset(suite, REPO)
-            except SuiteError as err:
-                sys.stderr.write(f'run_benchmark: error: {err}\n')
-                return 2
-        records = runner.run(suite, entries, force=args.force, collect=args.collect)
+    for batch in batches:
+        for suite, _ in batch:
+            write_manifest(runner.results_dir, suite.manifest())
+            if not args.no_generate and not args.collect:
+                try:
+                    prepare_dataset(suite, REPO)
+                except SuiteError as err:
+                    sys.stderr.write(f'run_benchmark: error: {err}\n')
+                    return 2
+        records = runner.run_suites(batch, force=args.force, collect=args.collect)
         failed += sum(r['status'] != 'finished' for r in records)
     print(f'done; {failed} failed run(s). Leaderboards: '
           f'python tools/leaderboard.py {args.results_dir}')

@@ -32,6 +32,9 @@ key                             meaning
 ``complexity.measured_seed``    the seed whose run measured complexity and
 ``speed.measured_seed``         speed; they do not depend on the seed, so
                                 the other seeds of an entry reuse them
+``speed.concurrent_runs``       runs made with ``--jobs`` > 1 only: how many
+                                other runs were training or testing while
+                                this one was measured (0: undisturbed)
 ``train``                       ``device``, ``iters``, ``total_s`` (wall
                                 clock of all training launches, incl.
                                 validation), ``per_iter_s`` (mean logged
@@ -53,8 +56,10 @@ key                             meaning
 ``hardware``                    ``cpu_model``, ``cpu_count`` (visible CPUs),
                                 ``threads`` (torch threads of training,
                                 testing and measuring: the suite's
-                                ``threads``), ``cuda_device`` (None without
-                                CUDA); no host names or paths
+                                ``threads`` or ``--threads``),
+                                ``cuda_device`` (None without CUDA), ``jobs``
+                                (runs at the same time; only when > 1); no
+                                host names or paths
 ``dataset_sha256``              sha256 of every file of a generated suite
                                 dataset (``GENERATED.json``; None for real
                                 data), so a record names the exact scenes
@@ -65,6 +70,7 @@ import json
 import math
 import os
 import os.path as osp
+import threading
 from typing import Optional
 
 __all__ = ['SCHEMA_VERSION', 'STATUS_FINISHED', 'STATUS_FAILED', 'STATUS_MISSING',
@@ -164,15 +170,21 @@ def _strict_json(value):
 
 
 def save_record(record: dict, path: str) -> str:
-    """Write ``record`` atomically (temporary file then rename); NaN and
-    infinite values are written as null."""
+    """Write ``record`` atomically: into a temporary file of this process and
+    thread, then renamed over ``path``, so that readers and concurrent writers
+    (runs finishing at once) only ever see whole records.  NaN and infinite
+    values are written as null."""
     record = _strict_json(validate_record(record, path))
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = path + '.tmp'
-    with open(tmp, 'w', encoding='utf-8') as f:
-        json.dump(record, f, indent=2, sort_keys=True, allow_nan=False)
-        f.write('\n')
-    os.replace(tmp, path)
+    tmp = f'{path}.{os.getpid()}-{threading.get_ident()}.tmp'
+    try:
+        with open(tmp, 'w', encoding='utf-8') as f:
+            json.dump(record, f, indent=2, sort_keys=True, allow_nan=False)
+            f.write('\n')
+        os.replace(tmp, path)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
     return path
 
 

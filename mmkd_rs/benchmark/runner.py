@@ -1,4 +1,4 @@
-"""Run a suite locally, one run (entry x seed) after another.
+"""Run suites locally, one run (entry x seed) after another or several at once.
 
 For each run the runner trains (``tools/train.py CONFIG --work-dir WD
 --resume --cfg-options ...``), tests the last checkpoint (``tools/test.py``),
@@ -26,6 +26,17 @@ Reproducibility and cost:
 * params, FLOPs and FPS do not depend on the seed: they are measured once
   per entry (by its first seed to get there) and copied into the other
   seeds' records with ``measured_seed`` saying which run measured them.
+
+Several runs at once (``jobs`` > 1): each run (its training and testing
+subprocesses, then its measurement) goes in a worker thread of
+:func:`~.scheduler.run_jobs` and starts once the runs it loads have ended.
+The runner's own work (hashing, reading logs, measuring, writing records)
+holds one lock, released only while a run waits for its subprocess, so it is
+done one run at a time and no subprocess starts during a measurement; runs
+already training keep running, so such a measurement shares the CPUs:
+records made with ``jobs`` > 1 carry ``hardware.jobs`` and
+``speed.concurrent_runs`` (the other runs training or testing while it was
+measured; 0 means undisturbed).
 """
 import contextlib
 import copy
@@ -36,13 +47,16 @@ import os.path as osp
 import shutil
 import subprocess
 import sys
+import threading
 import time
-from typing import Callable, Dict, List, Optional, Sequence
+from functools import partial
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from .commands import flatten_options, format_cfg_options
 from .provenance import config_hash, git_commit, hardware_info, sha256_file, utc_now
 from .records import (STATUS_FAILED, STATUS_FINISHED, load_record, new_record, record_path,
                       save_record)
+from .scheduler import Job, run_jobs
 from .suite import Entry, Suite, checkpoint_seed_of, override_seeds, run_plan
 from .train_logs import (LogError, curves_from_scalars, find_scalar_files, read_scalars,
                          read_test_metrics, train_summary)
@@ -81,6 +95,16 @@ def torch_threads(threads: int):
         yield
     finally:
         torch.set_num_threads(previous)
+
+
+@contextlib.contextmanager
+def _released(lock):
+    """Release ``lock`` (held by this thread) for the block, then take it back."""
+    lock.release()
+    try:
+        yield
+    finally:
+        lock.acquire()
 
 
 @contextlib.contextmanager
@@ -132,13 +156,15 @@ class BenchmarkRunner:
         fps_repeat / fps_warmup: timed / untimed forward passes for FPS.
         env: extra environment variables for the subprocesses.
         log: where progress lines go.
+        jobs: runs at the same time (1: one after another, in plan order).
     """
 
     def __init__(self, results_dir: str, work_root: str = 'work_dirs/benchmark',
                  train_cmd: Optional[Sequence[str]] = None,
                  test_cmd: Optional[Sequence[str]] = None, repo_root: str = '.',
                  measure: bool = True, fps_repeat: int = 20, fps_warmup: int = 5,
-                 env: Optional[dict] = None, log: Callable[[str], None] = print):
+                 env: Optional[dict] = None, log: Callable[[str], None] = print,
+                 jobs: int = 1):
         self.results_dir = osp.abspath(results_dir)
         self.work_root = osp.abspath(work_root)
         self.repo_root = osp.abspath(repo_root)
@@ -150,8 +176,17 @@ class BenchmarkRunner:
         self.fps_repeat, self.fps_warmup = fps_repeat, fps_warmup
         self.env = dict(os.environ, **(env or {}))
         self.log = log
+        if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+            raise ValueError(f'jobs must be a positive int, got {jobs!r}')
+        self.jobs = jobs
         self._commit = None  # looked up once per runner
         self._measured = {}  # measurement key -> dict(complexity, speed) of its first run
+        # held by a run's thread while it works in this process; released while it
+        # waits for its subprocess (so runs only overlap in their subprocesses)
+        self._lock = threading.Lock()
+        self._procs_lock = threading.Lock()
+        self._procs = set()  # running training / testing subprocesses
+        self._stop = threading.Event()  # set on an interrupt: start nothing more
 
     # -- paths -------------------------------------------------------------
     def _relative(self, path: str) -> str:
@@ -226,15 +261,45 @@ class BenchmarkRunner:
         with open(log_path, 'w', encoding='utf-8') as log_file:
             log_file.write('$ ' + ' '.join(cmd) + '\n')
             log_file.flush()
-            proc = subprocess.run(cmd, stdout=log_file, stderr=subprocess.STDOUT,
-                                  env=env, cwd=self.repo_root)
+            returncode = self._wait(subprocess.Popen(
+                cmd, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=self.repo_root))
         seconds = time.perf_counter() - start
-        if proc.returncode != 0:
+        if returncode != 0:
             with open(log_path, encoding='utf-8', errors='replace') as f:
                 tail = _tail(f.read())
-            raise RunError(f'{what} exited with status {proc.returncode} '
+            raise RunError(f'{what} exited with status {returncode} '
                            f'(full log: {log_path}):\n{tail}')
         return seconds
+
+    def _wait(self, proc: subprocess.Popen) -> int:
+        """Exit status of ``proc``; other runs may work while it runs.  Killed
+        when this thread is interrupted (as ``subprocess.run`` does) or when
+        :meth:`_interrupt` stops every run (then KeyboardInterrupt: no record)."""
+        with self._procs_lock:
+            self._procs.add(proc)
+        try:
+            if self._stop.is_set():
+                proc.kill()
+            with _released(self._lock):
+                returncode = proc.wait()
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        finally:
+            with self._procs_lock:
+                self._procs.discard(proc)
+        if self._stop.is_set():
+            raise KeyboardInterrupt('benchmark interrupted')
+        return returncode
+
+    def _interrupt(self):
+        """Stop every run: no new subprocess starts and the running ones are killed."""
+        self._stop.set()
+        with self._procs_lock:
+            procs = list(self._procs)
+        for proc in procs:
+            proc.kill()
 
     # -- one run -----------------------------------------------------------
     def run_one(self, suite: Suite, entry: Entry, seed: int, force: bool = False,
@@ -248,7 +313,18 @@ class BenchmarkRunner:
         metrics yet).  ``source_seeds``: ``{entry name: seed}`` of the runs
         whose checkpoints it loads (default, per entry:
         :func:`~.suite.checkpoint_seed_of` over the suite's seeds).
+
+        Thread-safe: the work done in this process holds the runner's lock,
+        which only the wait for a subprocess releases.
         """
+        with self._lock:
+            if self._stop.is_set():
+                raise KeyboardInterrupt('benchmark interrupted')
+            return self._run_one(suite, entry, seed, force, collect, source_seeds)
+
+    def _run_one(self, suite: Suite, entry: Entry, seed: int, force: bool, collect: bool,
+                 source_seeds: Optional[Dict[str, int]]) -> Optional[dict]:
+        start = time.perf_counter()
         path = record_path(self.results_dir, suite.name, entry.name, seed)
         record = new_record(suite.name, entry.name, seed, entry.method, entry.role,
                             entry.config)
@@ -257,6 +333,8 @@ class BenchmarkRunner:
         record.update(started_at=utc_now(), git_commit=self._commit or None,
                       hardware=hardware_info(suite.threads),
                       dataset_sha256=self._dataset_sha256(suite))
+        if self.jobs > 1:  # training time and speed shared the CPUs with other runs
+            record['hardware']['jobs'] = self.jobs
         try:
             options = run_options(entry, seed)
             record['config_hash'] = cfg_hash = config_hash(
@@ -302,6 +380,9 @@ class BenchmarkRunner:
                      f'{record["error"].splitlines()[0]}')
         record['finished_at'] = utc_now()
         save_record(record, path)
+        if self.jobs > 1 and record['status'] == STATUS_FINISHED:
+            self.log(f'[done] {suite.name}/{entry.name} seed {seed}: finished in '
+                     f'{time.perf_counter() - start:.1f} s ({path})')
         return record
 
     def _train_and_test(self, record: dict, entry: Entry, work_dir: str, options: dict,
@@ -379,8 +460,12 @@ class BenchmarkRunner:
         here, with the suite's thread count; copied for the other seeds."""
         key = self._measure_key(suite, entry, options)
         if key not in self._measured:
+            with self._procs_lock:  # none starts before it ends: this thread holds _lock
+                others = len(self._procs)  # other runs training or testing
             with torch_threads(suite.threads):
                 measured = self._measure(entry, options, suite.evaluation.get('input_shape'))
+            if self.jobs > 1:
+                measured['speed']['concurrent_runs'] = others
             # a teacher entry's config is a plain one: what was measured is the teacher
             measured['complexity']['model'] = 'teacher' if entry.role == 'teacher' \
                 else 'student'
@@ -405,17 +490,39 @@ class BenchmarkRunner:
         their seeds, or for ``seeds`` (every entry, as ``--seeds``); teachers and
         other sources also run the seeds their dependents load
         (:func:`~.suite.run_plan`)."""
-        entries = override_seeds(entries, seeds)
-        records, todo = [], set()
-        for entry, seed, source_seeds in run_plan(suite, entries):
-            if entry.placeholder and not osp.isfile(osp.join(self.repo_root, entry.config)):
-                if entry.name not in todo:
-                    todo.add(entry.name)
-                    self.log(f'[todo] {suite.name}/{entry.name}: placeholder ({entry.config} '
-                             'not written yet), not run')
-                continue
-            record = self.run_one(suite, entry, seed, force=force, collect=collect,
-                                  source_seeds=source_seeds)
-            if record is not None:
-                records.append(record)
-        return records
+        return self.run_suites([(suite, entries)], seeds, force=force, collect=collect)
+
+    def run_suites(self, chosen: List[Tuple[Suite, List[Entry]]],
+                   seeds: Optional[List[int]] = None, force: bool = False,
+                   collect: bool = False) -> List[dict]:
+        """:meth:`run` over several ``(suite, entries)``; records in plan order.
+
+        With ``jobs`` > 1 up to ``jobs`` runs (of any of the suites) go at
+        once, each as soon as the runs it loads have ended (finished or
+        failed), in plan order where those allow.  An interrupt kills the
+        running subprocesses and writes no record for their runs.
+        """
+        jobs = []
+        for suite, entries in chosen:
+            todo = set()
+            for entry, seed, source_seeds in run_plan(suite, override_seeds(entries, seeds)):
+                key = (suite.name, entry.name, seed)
+                if entry.placeholder and not osp.isfile(osp.join(self.repo_root,
+                                                                 entry.config)):
+                    jobs.append(Job(key, frozenset(),
+                                    partial(self._placeholder, suite, entry, todo)))
+                    continue
+                deps = frozenset((suite.name, name, k) for name, k in source_seeds.items())
+                jobs.append(Job(key, deps, partial(self.run_one, suite, entry, seed, force=force,
+                                                   collect=collect, source_seeds=source_seeds)))
+        self._stop.clear()
+        records = run_jobs(jobs, self.jobs, on_interrupt=self._interrupt)
+        return [record for record in records if record is not None]
+
+    def _placeholder(self, suite: Suite, entry: Entry, todo: set) -> None:
+        """Say once per entry that a placeholder is not run."""
+        with self._lock:
+            if entry.name not in todo:
+                todo.add(entry.name)
+                self.log(f'[todo] {suite.name}/{entry.name}: placeholder ({entry.config} '
+                         'not written yet), not run')

@@ -26,6 +26,11 @@ class FakeTools:
         monkeypatch.setenv('FAKE_CALLS', str(self.calls))
         monkeypatch.delenv('FAKE_FAIL_ON', raising=False)
         self.results, self.work = tmp_path / 'results', tmp_path / 'work'
+        self.events = tmp_path / 'events.jsonl'
+        monkeypatch.setenv('FAKE_EVENTS', str(self.events))
+        monkeypatch.setenv('FAKE_RESULTS', str(self.results))
+        for name in ('FAKE_SLEEP', 'FAKE_SLEEP_ON'):
+            monkeypatch.delenv(name, raising=False)
 
     def make_runner(self, **kwargs):
         from mmkd_rs.benchmark.runner import BenchmarkRunner
@@ -36,6 +41,12 @@ class FakeTools:
 
     def read_calls(self):
         return [json.loads(line) for line in self.calls.read_text().splitlines()]
+
+    def read_events(self):
+        """``start`` / ``end`` events of the fake calls (see fake_tools.py)."""
+        if not self.events.exists():
+            return []
+        return [json.loads(line) for line in self.events.read_text().splitlines()]
 
     def record(self, suite, entry, seed):
         from mmkd_rs.benchmark.records import load_record, record_path
