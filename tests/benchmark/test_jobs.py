@@ -339,3 +339,34 @@ def test_concurrent_writers_of_one_record(tmp_path, monkeypatch):
     assert errors == []
     assert load_record(path)['error'] == 'slow'
     assert os.listdir(tmp_path) == ['seed_0.json']
+
+
+def test_jobs_speed_script_on_fake_tools(fake_tools, tmp_path, monkeypatch, capsys):
+    import importlib.util
+
+    from _benchmark_paths import REPO
+    spec = importlib.util.spec_from_file_location('jobs_speed',
+                                                  REPO / 'benchmarks' / 'jobs_speed.py')
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    monkeypatch.setenv('FAKE_SLEEP', '0.3')
+    fake = f'{sys.executable} {FIXTURES / "fake_tools.py"}'
+    (tmp_path / 'tmp').mkdir()
+    out = tmp_path / 'speed.json'
+    assert script.main([str(FIXTURES / 'suite_fake.py'), '--entries', '2', '--out', str(out),
+                        '--tmp-dir', str(tmp_path / 'tmp'), '--', '--train-cmd',
+                        fake + ' train', '--test-cmd', fake + ' test', '--no-measure']) == 0
+    result = json.loads(out.read_text())
+    assert result['entries'] == ['teacher', 'student']
+    one, two = result['settings']
+    assert (one['jobs'], one['threads'], two['jobs'], two['threads']) == (1, 2, 2, 1)
+    for row in (one, two):  # teacher seed 0, student seeds 0 and 1
+        assert (row['runs'], row['failed'], row['exit_status']) == (3, 0, 0)
+    assert (one['recorded_threads'], two['recorded_threads']) == ([2], [1])
+    assert [c['threads'][0] for c in fake_tools.read_calls()] == ['2'] * 6 + ['1'] * 6
+    # 6 calls of 0.3 s one after another; two at once: teacher || student 0, then student 1
+    assert one['wall_s'] > 1.8 and two['wall_s'] < one['wall_s']
+    assert list((tmp_path / 'tmp').iterdir()) == []  # temporary folders removed
+    assert '--jobs 2 --threads 1' in capsys.readouterr().out
+    assert script.main([str(REPO / 'benchmarks' / 'suites' / 'quick.py')]) == 2
+    assert 'is a collection of 3 suites' in capsys.readouterr().err
