@@ -105,7 +105,7 @@ def test_two_jobs_write_the_same_records(fake, monkeypatch):
 
 def test_independent_runs_overlap(fake, monkeypatch):
     fake_tools, suite = fake
-    monkeypatch.setenv('FAKE_SLEEP', '0.3')
+    monkeypatch.setenv('FAKE_SLEEP', '0.5')
     fake_tools.make_runner().run(suite, [suite.entry('student')], seeds=[0, 1])
     (a0, a1), (b0, b1) = _spans(fake_tools).values()
     assert a1 <= b0  # one job: one training after the other
