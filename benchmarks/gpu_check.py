@@ -63,10 +63,10 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 FAMILIES = {
     'frd': dict(
         title='FRD siamese R-50 -> R-18 w32, LEVIR-CD 256 crops, batch 8',
-        kd='configs/frd/frd_siam-r18w32_siam-r50_levir-cd-256_20k.py',
-        student='configs/frd/student_siam-r18w32_levir-cd-256_20k.py', tile=1024,
-        tiny_kd='configs/frd/frd_siam-r18w32_siam-r50w32_synth-levir-256_quick.py',
-        tiny_student='configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py',
+        kd='configs/frd/frd_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py',
+        student='configs/frd/siam-bestf1_r18w32-fpn_1xb8-20k_levir-cd-256x256.py', tile=1024,
+        tiny_kd='configs/frd/frd_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py',
+        tiny_student='configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-cd-128x128.py',
         tiny_tile=128,
         watch=('BiTemporalFeatureDistanceLoss', 'ContrastiveClusterRepresentationLoss')),
     'hfd': dict(
@@ -74,8 +74,9 @@ FAMILIES = {
         kd='configs/hfd/hfd_fcn-r50-hfam_fcn-r50-hfam-eo_1xb8-20k_spacenet6-sar-512x512.py',
         student='configs/hfd/fcn_r50-hfam_1xb8-20k_spacenet6-sar-512x512.py',
         tile=900,
-        tiny_kd='configs/hfd/hfd_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py',
-        tiny_student='configs/hfd/hfd-student-sar_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py',
+        tiny_kd='configs/hfd/hfd_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_'
+                'synth-spacenet6-sar-64x64.py',
+        tiny_student='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-sar-64x64.py',
         tiny_tile=64),
     'disoptnet': dict(
         title='DisOptNet R-50, SpaceNet 6 SAR 512 crops, batch 8',
@@ -83,16 +84,17 @@ FAMILIES = {
            'spacenet6-sar-512x512.py',
         student='configs/disoptnet/deeplabv3plus_r50-d8_1xb8-20k_spacenet6-sar-512x512.py',
         tile=900,
-        tiny_kd='configs/disoptnet/disoptnet_r18-deeplabv3plus_1xb8-quick_synthetic-sn6-sar-64.py',
-        tiny_student='configs/disoptnet/disoptnet-sar-only_r18-deeplabv3plus_1xb8-quick_'
-                     'synthetic-sn6-sar-64.py', tiny_tile=64),
+        tiny_kd='configs/disoptnet/disoptnet_disoptnet-r18-d16_deeplabv3plus-r18-d16-eo4_'
+                '1xb8-quick_synth-spacenet6-sar-64x64.py',
+        tiny_student='configs/disoptnet/deeplabv3plus_r18-d16_1xb8-quick_'
+                     'synth-spacenet6-sar-64x64.py', tiny_tile=64),
     'tskd': dict(
         title='TSKD D-LinkNet-34 -> LinkNet-18 w32, DeepGlobe 512 crops, batch 4',
         kd='configs/tskd/tskd_linknet-r18w32_dlinknet-r34_4xb4-40k_deepglobe-512x512.py',
         student='configs/tskd/linknet_r18w32_4xb4-40k_deepglobe-512x512.py',
         tile=1024,
-        tiny_kd='configs/tskd/tskd_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py',
-        tiny_student='configs/tskd/linknet-r18-w32_student_quick_synthetic-64x64.py',
+        tiny_kd='configs/tskd/tskd_linknet-r18w32_dlinknet-r34_1xb4-quick_synth-roads-64x64.py',
+        tiny_student='configs/tskd/linknet_r18w32_1xb4-quick_synth-roads-64x64.py',
         tiny_tile=64),
 }
 README_START, README_END = '<!-- gpu-check:start -->', '<!-- gpu-check:end -->'

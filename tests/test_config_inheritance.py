@@ -101,9 +101,9 @@ def test_popped_distiller_is_no_top_level_variable(path):
 
 def test_kd_distiller_is_the_same_in_every_family():
     """One definition: change detection, roads and EO -> SAR read the same KD terms."""
-    paths = ['kd/kd_siam-r18w32_siam-r50w32_synth-levir-256_quick.py',
-             'tskd/kd_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py',
-             'hfd/kd_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py']
+    paths = ['kd/kd_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py',
+             'tskd/kd_linknet-r18w32_dlinknet-r34_1xb4-quick_synth-roads-64x64.py',
+             'hfd/kd_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py']
     kd = Config.fromfile(osp.join(DISTILLERS, 'kd.py')).kd_distiller.to_dict()
     for rel in paths:
         distiller = Config.fromfile(osp.join(CONFIGS, rel)).model.distiller.to_dict()

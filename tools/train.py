@@ -2,7 +2,7 @@
 
 Examples::
 
-    python tools/train.py configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py
+    python tools/train.py configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py
     python tools/train.py CONFIG --work-dir work_dirs/x --resume           # auto
     python tools/train.py CONFIG --resume work_dirs/x/iter_400.pth
     python tools/train.py CONFIG --work-dir work_dirs/x --overwrite      # start over

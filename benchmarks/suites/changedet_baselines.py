@@ -13,7 +13,7 @@ leaderboards = [
          metrics=['F1', 'IoU', 'precision', 'recall', 'OA', 'Kappa'], higher_is_better=True),
 ]
 _teacher = 'siam-r50w32'
-_kd = '_siam-r18w32_siam-r50w32_synth-levir-256_quick.py'
+_kd = '_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py'
 # the teacher and the student alone exactly as in the base suite
 entries = _base_.entries[:2] + [
     dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=85,

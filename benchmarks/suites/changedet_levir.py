@@ -27,11 +27,11 @@ leaderboards = [
 _teacher = 'siam-r50'
 entries = [
     dict(name=_teacher, role='teacher', method='teacher', seeds=[0],
-         config='configs/changedet/siam_r50-fpn_1xb8-20k_levir-cd-256.py'),
+         config='configs/changedet/siam_r50-fpn_1xb8-20k_levir-cd-256x256.py'),
     dict(name='student', role='student', method='student',
-         config='configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py'),
+         config='configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py'),
 ] + [
     dict(name=m, role='distill', method=m, teacher=_teacher, placeholder=True,
-         config=f'configs/{m}/{m}_siam-r18w32_siam-r50_levir-cd-256_20k.py')
+         config=f'configs/{m}/{m}_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py')
     for m in ('kd', 'cwd', 'fitnet', 'at', 'affinity', 'dist', 'frd')
 ]

@@ -30,17 +30,17 @@ leaderboards = [
 
 # underscore names of the base are not visible here
 _partitions = ('small', 'medium', 'large')
-_teacher = 'configs/mtkd/mtkd-teacher-{}_siam-r18w32-fpn_1xb4-quick_synth-levir-256.py'
+_teacher = 'configs/mtkd/siam_r18w32-fpn_1xb4-quick_synth-levir-cd-car-{}-128x128.py'
 entries = [
     dict(name='student', role='student', method='student',
-         config='configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py'),
+         config='configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-cd-128x128.py'),
 ] + [
     dict(name=f'mtkd-teacher-{p}', role='baseline', method='mtkd-teacher',
          config=_teacher.format(p))
     for p in _partitions
 ] + [
     dict(name='mtkd', role='distill', method='mtkd',
-         config='configs/mtkd/mtkd_siam-r18w32_3xsiam-r18w32_synth-levir-256_quick.py',
+         config='configs/mtkd/mtkd_siam-r18w32_3xsiam-r18w32_1xb4-quick_synth-levir-cd-128x128.py',
          checkpoints={**{f'model.teachers.{p}.ckpt': f'mtkd-teacher-{p}'
                          for p in _partitions},
                       'model.student.init_cfg.checkpoint': 'student'}),

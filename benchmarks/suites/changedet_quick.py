@@ -57,7 +57,7 @@ leaderboards = [
 _teacher = 'siam-r50w32'
 teacher_options = {'train_cfg.max_iters': 900, 'param_scheduler.1.end': 900,
                    'train_cfg.val_interval': 150, 'default_hooks.checkpoint.interval': 900}
-_kd = '_siam-r18w32_siam-r50w32_synth-levir-256_quick.py'
+_kd = '_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py'
 # method -> the loss-weight options chosen by the tuning sweep (changedet_tuning.py,
 # best val F1 of each 4-point grid, copied from its records; a test checks they match);
 # an empty dict keeps the config's default until the method's grid has finished
@@ -72,10 +72,10 @@ tuned = dict(
     dist={}, mgd={}, frd={}, ifvd={}, cirkd={}, dkd={})
 entries = [
     dict(name=_teacher, role='teacher', method='teacher', tags=['demo'], budget_s=240,
-         config='configs/changedet/siam_r50w32-fpn_1xb4-quick_synth-levir-256.py',
+         config='configs/changedet/siam_r50w32-fpn_1xb4-quick_synth-levir-cd-128x128.py',
          cfg_options=teacher_options),
     dict(name='student', role='student', method='student', tags=['demo'], budget_s=60,
-         config='configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py'),
+         config='configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-cd-128x128.py'),
 ] + [
     dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=80,
          tags=['demo'] if m == 'kd' else [], config=f'configs/{m}/{m}{_kd}',

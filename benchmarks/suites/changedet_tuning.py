@@ -57,7 +57,7 @@ grids = dict(
          for a, t in ((1.0, 1.0), (1.0, 4.0), (3.0, 1.0), (3.0, 4.0))},
 )
 _teacher = 'siam-r50w32'
-_kd = '_siam-r18w32_siam-r50w32_synth-levir-256_quick.py'
+_kd = '_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py'
 # the teacher and the student alone exactly as in the base suite
 entries = _base_.entries[:2] + [
     dict(name=f'{m}@{label}', role='distill', method=m, teacher=_teacher, budget_s=80,

@@ -55,7 +55,7 @@ leaderboards = [
 ]
 
 _teacher = 'dlinknet34'
-_pair = '_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py'
+_pair = '_linknet-r18w32_dlinknet-r34_1xb4-quick_synth-roads-64x64.py'
 # method -> loss-weight options chosen by roads_tuning.py (empty: the config's default)
 tuned = dict(kd={}, tskd={}, ifvd={}, cirkd={}, dkd={})
 _config = dict(kd=f'configs/tskd/kd{_pair}', tskd=f'configs/tskd/tskd{_pair}',
@@ -63,16 +63,16 @@ _config = dict(kd=f'configs/tskd/kd{_pair}', tskd=f'configs/tskd/tskd{_pair}',
                dkd=f'configs/dkd/dkd{_pair}')
 entries = [
     dict(name=_teacher, role='teacher', method='teacher', budget_s=400,
-         config='configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py'),
+         config='configs/tskd/dlinknet_r34_1xb4-quick_synth-roads-64x64.py'),
     dict(name='student', role='student', method='student', budget_s=90,
-         config='configs/tskd/linknet-r18-w32_student_quick_synthetic-64x64.py'),
+         config='configs/tskd/linknet_r18w32_1xb4-quick_synth-roads-64x64.py'),
 ] + [
     dict(name=m, role='distill', method=m, teacher=_teacher,
          budget_s=dict(kd=140, tskd=300)[m], config=_config[m], cfg_options=tuned[m])
     for m in ('kd', 'tskd')
 ] + [
     dict(name='roadcon-w64', role='baseline', method='roadcon', budget_s=150,
-         config='configs/roadcon/roadcon_hg2-ga-w64_quick_synthetic-64x64.py'),
+         config='configs/roadcon/roadcon_hg2-ga-w64_1xb4-quick_synth-roads-64x64.py'),
     dict(name='roadcon', role='baseline', method='roadcon', budget_s=250,
-         config='configs/roadcon/roadcon_hg2-ga_quick_synthetic-64x64.py'),
+         config='configs/roadcon/roadcon_hg2-ga_1xb4-quick_synth-roads-64x64.py'),
 ]

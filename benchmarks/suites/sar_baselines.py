@@ -12,7 +12,7 @@ leaderboards = [
          higher_is_better=True),
 ]
 _teacher = 'eo-teacher'
-_tail = '_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py'
+_tail = '_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py'
 # the teacher and the student alone exactly as in the base suite
 entries = _base_.entries[:2] + [
     dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=75,

@@ -62,17 +62,18 @@ leaderboards = [
 ]
 
 _teacher = 'eo-teacher'
-_tail = '_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py'
+_tail = '_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py'
 _dir = dict(kd='hfd', fitnet='hfd', hfd='hfd', ifvd='ifvd', cirkd='cirkd', dkd='dkd')
 _dis_teacher = 'disoptnet-eo-teacher'
-_dis = 'configs/disoptnet/disoptnet{}_r18-deeplabv3plus_1xb8-quick_synthetic-sn6-{}-64.py'
+_dis_method = 'disoptnet_disoptnet-r18-d16_deeplabv3plus-r18-d16-eo4'
+_dis = 'configs/disoptnet/{}_1xb8-quick_synth-spacenet6-{}-64x64.py'
 # method -> loss-weight options chosen by sar_tuning.py (empty: the config's default)
 tuned = dict(kd={}, fitnet={}, hfd={}, ifvd={}, cirkd={}, dkd={}, disoptnet={})
 entries = [
     dict(name=_teacher, role='teacher', method='teacher', budget_s=60, input='eo',
-         config='configs/hfd/hfd-teacher-eo_r18-hfam-fcn_1xb8-quick_synthetic-sn6-eo-64.py'),
+         config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-eo-64x64.py'),
     dict(name='student', role='student', method='student', budget_s=60,
-         config='configs/hfd/hfd-student-sar' + _tail),
+         config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-sar-64x64.py'),
 ] + [
     dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=75,
          config=f'configs/{_dir[m]}/{m}{_tail}', cfg_options=tuned[m])
@@ -81,14 +82,14 @@ entries = [
     # EO pre-training then SAR fine-tuning: starts from the teacher's weights
     dict(name='eo-pretrain', role='baseline', method='eo-pretrain', teacher=_teacher,
          teacher_ckpt_option='load_from', budget_s=60,
-         config='configs/hfd/eo-pretrain-sar-finetune' + _tail),
+         config='configs/hfd/fcn_r18-hfam-eo-pre_1xb8-quick_synth-spacenet6-sar-64x64.py'),
     dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=75, input='eo',
-         leaderboard='sar-quick-disoptnet', config=_dis.format('-teacher-eo4', 'eo')),
+         leaderboard='sar-quick-disoptnet', config=_dis.format('deeplabv3plus_r18-d16', 'eo4')),
     dict(name='disoptnet-sar-only', role='student', method='student', budget_s=60,
-         leaderboard='sar-quick-disoptnet', config=_dis.format('-sar-only', 'sar')),
+         leaderboard='sar-quick-disoptnet', config=_dis.format('deeplabv3plus_r18-d16', 'sar')),
     dict(name='disoptnet-no-distill', role='baseline', method='no-distill', budget_s=100,
-         leaderboard='sar-quick-disoptnet', config=_dis.format('-no-distill', 'sar')),
+         leaderboard='sar-quick-disoptnet', config=_dis.format('disoptnet_r18-d16', 'sar')),
     dict(name='disoptnet', role='distill', method='disoptnet', teacher=_dis_teacher,
-         budget_s=125, leaderboard='sar-quick-disoptnet', config=_dis.format('', 'sar'),
+         budget_s=125, leaderboard='sar-quick-disoptnet', config=_dis.format(_dis_method, 'sar'),
          cfg_options=tuned['disoptnet']),
 ]

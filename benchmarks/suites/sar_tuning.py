@@ -24,10 +24,11 @@ leaderboards = [
 ]
 
 _teacher = 'eo-teacher'
-_tail = '_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py'
+_tail = '_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py'
 _dir = dict(kd='hfd', fitnet='hfd', hfd='hfd', ifvd='ifvd', cirkd='cirkd', dkd='dkd')
 _dis_teacher = 'disoptnet-eo-teacher'
-_dis = 'configs/disoptnet/disoptnet{}_r18-deeplabv3plus_1xb8-quick_synthetic-sn6-{}-64.py'
+_dis_method = 'disoptnet_disoptnet-r18-d16_deeplabv3plus-r18-d16-eo4'
+_dis = 'configs/disoptnet/{}_1xb8-quick_synth-spacenet6-{}-64x64.py'
 _L = 'model.distiller.distill_losses.'
 grids = dict(
     kd={f'w{w}-T{t}': {_L + 'loss_kd.loss_weight': w, _L + 'loss_kd.temperature': t}
@@ -49,18 +50,18 @@ grids = dict(
 )
 entries = [
     dict(name=_teacher, role='teacher', method='teacher', budget_s=60, input='eo',
-         config='configs/hfd/hfd-teacher-eo_r18-hfam-fcn_1xb8-quick_synthetic-sn6-eo-64.py'),
+         config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-eo-64x64.py'),
     dict(name='student', role='student', method='student', budget_s=60,
-         config='configs/hfd/hfd-student-sar' + _tail),
+         config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-sar-64x64.py'),
     dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=75, input='eo',
-         leaderboard='sar-tuning-disoptnet', config=_dis.format('-teacher-eo4', 'eo')),
+         leaderboard='sar-tuning-disoptnet', config=_dis.format('deeplabv3plus_r18-d16', 'eo4')),
     dict(name='disoptnet-sar-only', role='student', method='student', budget_s=60,
-         leaderboard='sar-tuning-disoptnet', config=_dis.format('-sar-only', 'sar')),
+         leaderboard='sar-tuning-disoptnet', config=_dis.format('deeplabv3plus_r18-d16', 'sar')),
 ] + [
     dict(name=f'{m}@{label}', role='distill', method=m, budget_s=75,
          teacher=_dis_teacher if m == 'disoptnet' else _teacher,
          leaderboard='sar-tuning-disoptnet' if m == 'disoptnet' else 'sar-tuning',
-         config=_dis.format('', 'sar') if m == 'disoptnet' else
+         config=_dis.format(_dis_method, 'sar') if m == 'disoptnet' else
          f'configs/{_dir[m]}/{m}{_tail}', cfg_options=options)
     for m, points in grids.items() for label, options in points.items()
 ]

@@ -7,7 +7,7 @@
 #   data/my_cd/{train,val,test}/label/<name>.tif   change mask 0/1 (or 0/255)
 # Adapt the settings marked (1)-(5), check the data and get (4) with
 #   python tools/misc/check_dataset.py configs/_templates_/changedet_own-data.py
-_base_ = ['../changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py']
+_base_ = ['../changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py']
 data_root = 'data/my_cd'
 img_suffix = '.tif'                      # (1) file suffixes of the images ...
 seg_map_suffix = '.tif'                  # ... and of the labels

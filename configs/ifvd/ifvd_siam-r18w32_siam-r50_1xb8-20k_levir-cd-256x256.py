@@ -6,7 +6,7 @@
 # Data, schedule and evaluation come from the student config, the teacher from
 # configs/_base_/teachers/, the distiller from configs/_base_/distillers/.
 _base_ = [
-    '../changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py',
+    '../changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py',
     '../_base_/teachers/siam_r50-fpn_levir-cd.py', '../_base_/distillers/ifvd.py'
 ]
 

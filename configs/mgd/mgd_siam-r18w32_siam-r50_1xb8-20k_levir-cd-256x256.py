@@ -4,7 +4,7 @@
 # the teacher feature from the rest. Siamese ResNet-18 (half width) student,
 # siamese ResNet-50 teacher, LEVIR-CD 256 crops, 20k iterations.
 _base_ = [
-    '../changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py',
+    '../changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py',
     '../_base_/teachers/siam_r50-fpn_levir-cd.py', '../_base_/distillers/mgd.py'
 ]
 

@@ -5,13 +5,15 @@
 # 256x256 configs). Distill loss: MSE between the student's change logits and the routed
 # teacher's, weight 1e-3 (Open-CD's MTKD configs). LEVIR-CD 256 crops, 20k iterations; everything
 # except `model` comes from the student config (data, schedule, evaluation).
-_base_ = ['../changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py', '../_base_/distillers/mtkd.py']
+_base_ = [
+    '../changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py', '../_base_/distillers/mtkd.py'
+]
 
 # The teachers' thresholds: CAR < 0.05 -> small, < 0.2 -> medium, the rest -> large.
 car_thresholds = (0.05, 0.2)
-# Step 1: python tools/train.py configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py
+# Step 1: python tools/train.py configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py
 # (--cfg-options model.student.init_cfg=None starts from scratch instead).
-student_ckpt = 'work_dirs/siam_r18w32-fpn_1xb8-20k_levir-cd-256/iter_20000.pth'
+student_ckpt = 'work_dirs/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256/iter_20000.pth'
 # Step 2; override with --cfg-options model.teachers.small.ckpt=PATH (and medium, large).
 teacher_config = 'configs/mtkd/siam_r18w32-fpn_1xb8-20k_levir-cd-car-{}-256x256.py'
 teacher_ckpt = 'work_dirs/siam_r18w32-fpn_1xb8-20k_levir-cd-car-{}-256x256/iter_20000.pth'

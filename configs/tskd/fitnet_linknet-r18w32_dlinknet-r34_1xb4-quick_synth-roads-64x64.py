@@ -5,7 +5,7 @@
 # Data, schedule and evaluation come from the student config, the teacher from
 # configs/_base_/teachers/, the distiller from configs/_base_/distillers/.
 _base_ = [
-    './linknet-r18-w32_student_quick_synthetic-64x64.py',
+    './linknet_r18w32_1xb4-quick_synth-roads-64x64.py',
     '../_base_/teachers/dlinknet34_synthetic-roads.py', '../_base_/distillers/fitnet_roads.py'
 ]
 

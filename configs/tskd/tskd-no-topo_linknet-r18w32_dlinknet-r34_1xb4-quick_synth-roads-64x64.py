@@ -1,6 +1,6 @@
 # TSKD-Road ablation: without the topological space loss (task + pixel KD +
 # feature mimic: multi-knowledge KD without topology).
-_base_ = ['./tskd_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py']
+_base_ = ['./tskd_linknet-r18w32_dlinknet-r34_1xb4-quick_synth-roads-64x64.py']
 
 model = dict(distiller=dict(
     _delete_=True,

@@ -1,7 +1,7 @@
 # TSKD-Road ablation: task loss + topological space loss vs ground truth only
 # (no KD, no mimic, no teacher map; the teacher's encoder is only the
 # frozen feature space).
-_base_ = ['./tskd_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py']
+_base_ = ['./tskd_linknet-r18w32_dlinknet-r34_1xb4-quick_synth-roads-64x64.py']
 
 model = dict(distiller=dict(
     _delete_=True,

@@ -14,17 +14,17 @@ import torch
 REPO = Path(__file__).resolve().parents[2]
 
 _NARROW = dict(
-    change=('configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py', {
+    change=('configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-cd-128x128.py', {
         'model.backbone.base_channels': 8, 'model.backbone.stem_channels': 8,
         'model.fusion_neck.in_channels': [8, 16, 32, 64],
         'model.neck.in_channels': [8, 16, 32, 64], 'model.neck.out_channels': 8,
         'model.decode_head.in_channels': [8, 8, 8, 8], 'model.decode_head.channels': 8,
         'model.test_cfg': dict(mode='slide', crop_size=(32, 32), stride=(16, 16))}),
-    roads=('configs/tskd/linknet-r18-w32_student_quick_synthetic-64x64.py', {
+    roads=('configs/tskd/linknet_r18w32_1xb4-quick_synth-roads-64x64.py', {
         'model.backbone.encoder.stem_channels': 8, 'model.backbone.encoder.base_channels': 8,
         'model.backbone.encoder_channels': (8, 16, 32, 64), 'model.backbone.final_channels': 8,
         'model.decode_head.in_channels': 8, 'model.decode_head.channels': 8}),
-    sar=('configs/hfd/hfd-student-sar_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py', {
+    sar=('configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-sar-64x64.py', {
         'model.backbone.base_channels': 8, 'model.backbone.stem_channels': 8,
         'model.neck.in_channels': [8, 16, 32, 64], 'model.neck.channels': 8,
         'model.decode_head.in_channels': 8, 'model.decode_head.channels': 8}),

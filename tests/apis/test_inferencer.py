@@ -199,8 +199,9 @@ def test_distillation_checkpoint_and_extracted_student_predict_as_the_student(ch
     from mmengine.config import Config
 
     from mmkd_rs.distill.extract import extract_student
-    kd = Config.fromfile(osp.join(osp.dirname(__file__), '..', '..', 'configs', 'kd',
-                                  'kd_siam-r18w32_siam-r50w32_synth-levir-256_quick.py'))
+    kd = Config.fromfile(osp.join(
+        osp.dirname(__file__), '..', '..', 'configs', 'kd',
+        'kd_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py'))
     kd.model.student = Config.fromfile(change['config']).model
     kd_config = str(tmp_path / 'kd_tiny.py')
     kd.dump(kd_config)

@@ -162,7 +162,7 @@ def test_get_flops_and_benchmark_tools(capsys):
 def test_default_size_is_the_test_window_not_the_training_crop(capsys):
     """Quick change-detection configs train on 128 px crops but test whole 256 px
     tiles in one 256 window: FLOPs are measured (and printed) at 256."""
-    config = REPO / 'configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py'
+    config = REPO / 'configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-cd-128x128.py'
     cfg = Config.fromfile(str(config))
     assert tuple(cfg.crop_size) == (128, 128)
     assert default_input_hw(cfg) == (256, 256)

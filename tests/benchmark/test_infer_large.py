@@ -16,7 +16,7 @@ def test_small_scene_end_to_end(tmp_path):
     import mmkd_rs  # noqa: F401
     from mmkd_rs.datasets.synthetic.levir import generate_synthetic_levir
     from mmkd_rs.registry import MODELS
-    config = REPO / 'configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py'
+    config = REPO / 'configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-cd-128x128.py'
     generate_synthetic_levir(str(tmp_path / 'levir'), num_train=1, num_val=1, num_test=4,
                              size=64, seed=0)
     init_default_scope('mmkd_rs')

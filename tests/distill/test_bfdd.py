@@ -250,7 +250,8 @@ def test_bfloat16_autocast_computes_in_float32(cfg):
 def test_default_stage_pairs_are_the_ones_the_frd_readme_states():
     """16 pairs, 12 across depths; the README's same-depth option gives the 4 diagonal ones."""
     frd = os.path.join(os.path.dirname(__file__), '..', '..', 'configs', 'frd')
-    cfg = Config.fromfile(os.path.join(frd, 'bfdd_siam-r18w32_siam-r50_levir-cd-256_20k.py'))
+    cfg = Config.fromfile(
+        os.path.join(frd, 'bfdd_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py'))
 
     def pairs_of(config):
         kwargs = dict(config.model.distiller.distill_losses.loss_bfdd)

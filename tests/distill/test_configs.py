@@ -28,14 +28,14 @@ def test_config_points_at_teacher_and_inherits_student(path, monkeypatch):
     cfg = Config.fromfile(path)
     model = cfg.model
     assert model.type == 'TeacherStudentDistill'
-    quick = path.endswith('_quick.py')
-    teacher = ('siam_r50w32-fpn_1xb4-quick_synth-levir-256' if quick else
-               'siam_r50-fpn_1xb8-20k_levir-cd-256')
+    quick = '-quick_' in os.path.basename(path)
+    teacher = ('siam_r50w32-fpn_1xb4-quick_synth-levir-cd-128x128' if quick else
+               'siam_r50-fpn_1xb8-20k_levir-cd-256x256')
     assert model.teacher == f'configs/changedet/{teacher}.py'
     assert os.path.isfile(model.teacher)
     assert model.teacher_ckpt == f'work_dirs/{teacher}/iter_{300 if quick else 20000}.pth'
     student = Config.fromfile('configs/changedet/siam_r18w32-fpn_1xb' + (
-        '4-quick_synth-levir-256.py' if quick else '8-20k_levir-cd-256.py'))
+        '4-quick_synth-levir-cd-128x128.py' if quick else '8-20k_levir-cd-256x256.py'))
     assert model.student == student.model
     assert cfg.train_dataloader == student.train_dataloader
     assert {h['type'] for h in cfg.custom_hooks} >= {'DistillCheckpointHook'}

@@ -13,7 +13,8 @@ from mmkd_rs.registry import MODELS
 
 use_scope()
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-QUICK = 'configs/disoptnet/disoptnet_r18-deeplabv3plus_1xb8-quick_synthetic-sn6-sar-64.py'
+QUICK = ('configs/disoptnet/disoptnet_disoptnet-r18-d16_deeplabv3plus-r18-d16-eo4_'
+         '1xb8-quick_synth-spacenet6-sar-64x64.py')
 CE = dict(type='CrossEntropyLoss', avg_non_ignore=True)
 
 

@@ -11,11 +11,13 @@ from mmkd_rs.registry import DISTILLERS
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FRD_DIR = os.path.join(REPO, 'configs', 'frd')
-QUICK = 'frd_siam-r18w32_siam-r50w32_synth-levir-256_quick.py'
+QUICK = 'frd_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py'
 CONFIGS = sorted(p for p in glob.glob(os.path.join(FRD_DIR, '*.py'))
                  if not p.endswith(QUICK))
-NAME = re.compile(r'^(?P<method>[a-z0-9-]+)_siam-r18w32_siam-r50_'
-                  r'(?P<data>levir|whu)-cd-256_20k\.py$')
+# the baselines' copies keep the F1-best checkpoint: '<method>-bestf1' (docs/config_naming.md)
+NAME = re.compile(r'^(?P<method>[a-z0-9-]+?)(?P<bestf1>-bestf1)?_siam-r18w32_siam-r50_'
+                  r'1xb8-20k_(?P<data>levir|whu)-cd-256x256\.py$')
+BESTF1 = ('kd', 'cwd', 'fitnet', 'at')
 # method -> distill losses its distiller must hold
 EXPECTED_LOSSES = {
     'kd': {'loss_kd'}, 'cwd': {'loss_cwd'}, 'fitnet': {'loss_fitnet'},
@@ -34,10 +36,11 @@ def _load(name):
 def test_ablation_is_complete_for_both_datasets():
     names = {os.path.basename(p) for p in CONFIGS}
     for data in ('levir', 'whu'):
-        assert f'teacher_siam-r50_{data}-cd-256_20k.py' in names
-        assert f'student_siam-r18w32_{data}-cd-256_20k.py' in names
+        assert f'siam-bestf1_r50-fpn_1xb8-20k_{data}-cd-256x256.py' in names
+        assert f'siam-bestf1_r18w32-fpn_1xb8-20k_{data}-cd-256x256.py' in names
         for method in MAIN[2:]:
-            assert f'{method}_siam-r18w32_siam-r50_{data}-cd-256_20k.py' in names
+            variant = method + '-bestf1' if method in BESTF1 else method
+            assert f'{variant}_siam-r18w32_siam-r50_1xb8-20k_{data}-cd-256x256.py' in names
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=os.path.basename)
@@ -55,18 +58,20 @@ def test_config_wiring(path, monkeypatch):
         assert loader.dataset.data_root == dataset.data_root
     assert cfg.default_hooks.checkpoint.save_best == 'F1'
     assert cfg.default_hooks.checkpoint.rule == 'greater'
-    if name.startswith(('teacher_', 'student_')):
+    if name.startswith('siam-bestf1_'):  # the teacher and the student alone
         assert cfg.model.type == 'SiameseChangeSegmentor'
-        depth = 50 if name.startswith('teacher_') else 18
+        depth = 50 if name.startswith('siam-bestf1_r50-') else 18
         assert cfg.model.backbone.depth == depth
         return
     match = NAME.match(name)
-    assert match, f'{name} does not follow <method>_<student>_<teacher>_<dataset>-<crop>_<schedule>'
+    assert match, (f'{name} does not follow '
+                   '<method>_<student>_<teacher>_<N>xb<B>-<schedule>_<dataset>-<crop>')
+    assert bool(match.group('bestf1')) == (match.group('method') in BESTF1), name
     assert cfg.model.type == 'TeacherStudentDistill'
-    teacher = f'configs/frd/teacher_siam-r50_{data}-cd-256_20k.py'
-    assert cfg.model.teacher == teacher and os.path.isfile(os.path.join(REPO, teacher))
-    assert cfg.model.teacher_ckpt == (
-        f'work_dirs/teacher_siam-r50_{data}-cd-256_20k/iter_20000.pth')
+    teacher = f'siam-bestf1_r50-fpn_1xb8-20k_{data}-cd-256x256'
+    assert cfg.model.teacher == f'configs/frd/{teacher}.py'
+    assert os.path.isfile(os.path.join(REPO, cfg.model.teacher))
+    assert cfg.model.teacher_ckpt == f'work_dirs/{teacher}/iter_20000.pth'
     assert cfg.model.student.backbone.depth == 18
     assert cfg.model.student.backbone.base_channels == 32
     # Building the distiller checks every loss and its argument mapping.
@@ -77,7 +82,7 @@ def test_config_wiring(path, monkeypatch):
 def test_frd_options_reach_the_losses(monkeypatch):
     monkeypatch.chdir(REPO)
     use_scope()
-    cfg = _load('frd_siam-r18w32_siam-r50_levir-cd-256_20k.py')
+    cfg = _load('frd_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py')
     losses = DISTILLERS.build(cfg.model.distiller).distill_losses
     assert losses['loss_bfdd'].mode == 'random'
     assert losses['loss_ccrd'].prototypes == 'label'
@@ -85,9 +90,9 @@ def test_frd_options_reach_the_losses(monkeypatch):
     assert losses['loss_ccrd'].projector.out_channels == 256
     mappings = cfg.model.distiller.loss_forward_mappings
     assert mappings.loss_ccrd.gt_seg == dict(from_data='gt_sem_seg')
-    allpairs = _load('bfdd-allpairs_siam-r18w32_siam-r50_levir-cd-256_20k.py')
+    allpairs = _load('bfdd-allpairs_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py')
     assert DISTILLERS.build(allpairs.model.distiller).distill_losses['loss_bfdd'].mode == 'all'
-    kmeans = _load('ccrd-kmeans_siam-r18w32_siam-r50_levir-cd-256_20k.py')
+    kmeans = _load('ccrd-kmeans_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py')
     loss = DISTILLERS.build(kmeans.model.distiller).distill_losses['loss_ccrd']
     assert (loss.prototypes, loss.num_prototypes) == ('kmeans', 4)
 
@@ -103,7 +108,7 @@ def test_quick_config_matches_the_quick_teacher(monkeypatch):
     assert losses['loss_ccrd'].projector.out_channels == teacher.model.neck.out_channels
     assert losses['loss_ccrd'].projector.in_channels == cfg.model.student.neck.out_channels
     assert set(losses) == EXPECTED_LOSSES['frd']
-    main = DISTILLERS.build(_load('frd_siam-r18w32_siam-r50_levir-cd-256_20k.py')
+    main = DISTILLERS.build(_load('frd_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py')
                             .model.distiller).distill_losses
     for name, attrs in (('loss_bfdd', ('distance', 'map_norm', 'match', 'mode', 'loss_weight')),
                         ('loss_ccrd', ('prototypes', 'tau', 'pixel_weight', 'relation_weight',

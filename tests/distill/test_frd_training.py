@@ -78,12 +78,13 @@ def in_repo(monkeypatch):
 
 @pytest.mark.slow
 @pytest.mark.parametrize('name, keys', [
-    ('frd_siam-r18w32_siam-r50_levir-cd-256_20k.py',
+    ('frd_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py',
      {'distill.loss_bfdd', 'distill.loss_ccrd_pixel', 'distill.loss_ccrd_relation',
       'distill.loss_ccrd_contrast'}),
-    ('frd-kd_siam-r18w32_siam-r50_whu-cd-256_20k.py',
+    ('frd-kd_siam-r18w32_siam-r50_1xb8-20k_whu-cd-256x256.py',
      {'distill.loss_bfdd', 'distill.loss_ccrd_contrast', 'distill.loss_kd'}),
-    ('ccrd-kmeans_siam-r18w32_siam-r50_levir-cd-256_20k.py', {'distill.loss_ccrd_contrast'}),
+    ('ccrd-kmeans_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py',
+     {'distill.loss_ccrd_contrast'}),
 ])
 def test_frd_trains_student_and_leaves_teacher_unchanged(name, keys, in_repo):
     torch.manual_seed(0)
@@ -122,7 +123,8 @@ def test_bfdd_stage_pair_is_logged_and_varies(in_repo):
     from mmengine.logging import MessageHub
     MessageHub.get_instance('frd_training_test')
     torch.manual_seed(0)
-    model = MODELS.build(tiny_frd_config('bfdd_siam-r18w32_siam-r50_levir-cd-256_20k.py').model)
+    model = MODELS.build(
+        tiny_frd_config('bfdd_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py').model)
     hub = MessageHub.get_current_instance()
     pairs = set()
     for step in range(4):
@@ -143,7 +145,7 @@ def test_train_tool_runs_frd_on_synthetic_levir(tmp_path, in_repo):
     from mmkd_rs.datasets.synthetic import generate_synthetic_levir
     data_root = str(tmp_path / 'levir')
     generate_synthetic_levir(data_root, 4, 2, 1, 64, 0)
-    cfg = tiny_frd_config('frd_siam-r18w32_siam-r50_levir-cd-256_20k.py')
+    cfg = tiny_frd_config('frd_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py')
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[loader].dataset.data_root = data_root
         cfg[loader].num_workers = 0

@@ -10,14 +10,14 @@ from mmkd_rs.registry import MODELS
 
 use_scope()
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-TAIL = 'r18-hfam-fcn_1xb8-quick_synthetic-sn6'
+TAIL = '1xb8-quick_synth-spacenet6'
 
 
 def test_eo_checkpoint_loads_into_sar_student_except_the_stem_conv(tmp_path):
     cfg = Config.fromfile(osp.join(
-        REPO, f'configs/hfd/eo-pretrain-sar-finetune_{TAIL}-sar-64.py'))
-    teacher_cfg = Config.fromfile(osp.join(REPO, f'configs/hfd/hfd-teacher-eo_{TAIL}-eo-64.py'))
-    assert cfg.load_from.endswith(f'hfd-teacher-eo_{TAIL}-eo-64/iter_300.pth')
+        REPO, f'configs/hfd/fcn_r18-hfam-eo-pre_{TAIL}-sar-64x64.py'))
+    teacher_cfg = Config.fromfile(osp.join(REPO, f'configs/hfd/fcn_r18-hfam_{TAIL}-eo-64x64.py'))
+    assert cfg.load_from.endswith(f'fcn_r18-hfam_{TAIL}-eo-64x64/iter_300.pth')
     torch.manual_seed(0)
     teacher = MODELS.build(teacher_cfg.model)
     for p in teacher.parameters():  # distinct from any fresh initialisation

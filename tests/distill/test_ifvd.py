@@ -83,22 +83,23 @@ def test_ifvd_float16_prototypes_do_not_overflow():
 # configs; the EO -> SAR configs inherit the HFD-Net config of the same size.
 FAMILIES = {
     '_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py': (
-        'configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py',
-        'siam_r50-fpn_1xb8-20k_levir-cd-256', 'configs/changedet', 20000),
-    '_siam-r18w32_siam-r50w32_synth-levir-256_quick.py': (
-        'configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py',
-        'siam_r50w32-fpn_1xb4-quick_synth-levir-256', 'configs/changedet', 300),
+        'configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py',
+        'siam_r50-fpn_1xb8-20k_levir-cd-256x256', 'configs/changedet', 20000),
+    '_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py': (
+        'configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-cd-128x128.py',
+        'siam_r50w32-fpn_1xb4-quick_synth-levir-cd-128x128', 'configs/changedet', 300),
     '_linknet-r18w32_dlinknet-r34_4xb4-40k_deepglobe-512x512.py': (
         'configs/tskd/linknet_r18w32_4xb4-40k_deepglobe-512x512.py',
         'dlinknet_r34_4xb4-40k_deepglobe-512x512', 'configs/tskd', 40000),
-    '_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py': (
-        'configs/tskd/linknet-r18-w32_student_quick_synthetic-64x64.py',
-        'dlinknet34_teacher_quick_synthetic-64x64', 'configs/tskd', 300),
+    '_linknet-r18w32_dlinknet-r34_1xb4-quick_synth-roads-64x64.py': (
+        'configs/tskd/linknet_r18w32_1xb4-quick_synth-roads-64x64.py',
+        'dlinknet_r34_1xb4-quick_synth-roads-64x64', 'configs/tskd', 300),
     '_fcn-r50-hfam_fcn-r50-hfam-eo_1xb8-20k_spacenet6-sar-512x512.py': (
         'configs/hfd/hfd_fcn-r50-hfam_fcn-r50-hfam-eo_1xb8-20k_spacenet6-sar-512x512.py',
         None, None, None),
-    '_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py': (
-        'configs/hfd/hfd_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py', None, None, None),
+    '_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py': (
+        'configs/hfd/hfd_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py',
+        None, None, None),
 }
 BASELINES = [(m, tail) for m in ('ifvd', 'cirkd', 'dkd') for tail in FAMILIES]
 

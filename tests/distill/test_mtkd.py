@@ -228,14 +228,14 @@ def test_mtkd_steps_2_and_3_through_tools_train(tmp_path):
     assert ratios[3] < ratios[4], ratios
     thresholds = [(ratios[3] + ratios[4]) / 2, (ratios[-1] + 1) / 2]
     roots = [f'{s}_dataloader.dataset.data_root={data}' for s in ('train', 'val', 'test')]
-    teacher = run_train('configs/mtkd/mtkd-teacher-small_siam-r18w32-fpn_1xb4-quick_synth-'
-                        'levir-256.py', tmp_path / 'teacher', *roots,
+    teacher = run_train('configs/mtkd/siam_r18w32-fpn_1xb4-quick_synth-levir-cd-car-small-'
+                        '128x128.py', tmp_path / 'teacher', *roots,
                         f'train_dataloader.sampler.thresholds={thresholds}')
     assert teacher.returncode == 0, teacher.stderr[-3000:]
     assert f'partition 0 (thresholds {thresholds}) holds 4 of 8 samples' in teacher.stdout
     ckpt = tmp_path / 'teacher' / 'iter_2.pth'
     student = run_train(
-        'configs/mtkd/mtkd_siam-r18w32_3xsiam-r18w32_synth-levir-256_quick.py',
+        'configs/mtkd/mtkd_siam-r18w32_3xsiam-r18w32_1xb4-quick_synth-levir-cd-128x128.py',
         tmp_path / 'student', f'model.student.init_cfg.checkpoint={ckpt}',
         *[f'model.teachers.{t}.ckpt={ckpt}' for t in ('small', 'medium', 'large')], *roots,
         f'model.distiller.routing.thresholds={thresholds}')

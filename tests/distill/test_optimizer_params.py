@@ -10,9 +10,10 @@ from mmkd_rs.registry import MODELS
 
 use_scope()
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-KD = 'configs/disoptnet/disoptnet_r18-deeplabv3plus_1xb8-quick_synthetic-sn6-sar-64.py'
+KD = ('configs/disoptnet/disoptnet_disoptnet-r18-d16_deeplabv3plus-r18-d16-eo4_'
+      '1xb8-quick_synth-spacenet6-sar-64x64.py')
 STUDENT = ('configs/disoptnet/'
-           'disoptnet-sar-only_r18-deeplabv3plus_1xb8-quick_synthetic-sn6-sar-64.py')
+           'deeplabv3plus_r18-d16_1xb8-quick_synth-spacenet6-sar-64x64.py')
 
 
 def build_from(config):

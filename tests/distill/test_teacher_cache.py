@@ -26,7 +26,7 @@ FLIP_PIPELINE = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
                  dict(type='RandomFlip', prob=0.5),
                  dict(type='PackSegInputs', meta_keys=('img_shape', 'ori_shape', 'pad_shape',
                                                        'flip', 'flip_direction', 'sample_idx'))]
-LEVIR_QUICK = 'configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py'
+LEVIR_QUICK = 'configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-cd-128x128.py'
 SN6_PAIRED = 'configs/_base_/datasets/spacenet6_paired_synthetic.py'
 
 

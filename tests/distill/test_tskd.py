@@ -15,7 +15,8 @@ from mmkd_rs.distill.wiring import DistillConfigError
 from mmkd_rs.registry import MODELS
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-QUICK = osp.join(REPO, 'configs/tskd/tskd_linknet-r18-w32_dlinknet34_synthetic-64x64_quick.py')
+QUICK = osp.join(REPO,
+                 'configs/tskd/tskd_linknet-r18w32_dlinknet-r34_1xb4-quick_synth-roads-64x64.py')
 
 
 def _model_cfg(path=QUICK):

@@ -22,8 +22,9 @@ def synthetic_root(tmp_path_factory):
 
 def test_configs_exist():
     names = {path.name for path in CONFIGS}
-    assert {'siam_r50-fpn_1xb8-20k_levir-cd-256.py', 'siam_r18w32-fpn_1xb8-20k_levir-cd-256.py',
-            'siam_r18w32-fpn_1xb4-quick_synth-levir-256.py'} <= names
+    assert {'siam_r50-fpn_1xb8-20k_levir-cd-256x256.py',
+            'siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py',
+            'siam_r18w32-fpn_1xb4-quick_synth-levir-cd-128x128.py'} <= names
 
 
 @pytest.mark.slow

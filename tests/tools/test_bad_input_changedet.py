@@ -13,7 +13,7 @@ from _bad_input import REPO, load_as_training, truncate, user_error, write_geoti
 
 from mmkd_rs.datasets.synthetic.levir import generate_synthetic_levir
 
-CONFIG = REPO / 'configs' / 'changedet' / 'siam_r18w32-fpn_1xb4-quick_synth-levir-256.py'
+CONFIG = REPO / 'configs' / 'changedet' / 'siam_r18w32-fpn_1xb4-quick_synth-levir-cd-128x128.py'
 
 
 @pytest.fixture(scope='module')

@@ -14,7 +14,7 @@ from _bad_input import REPO, load_as_training, tool_main, truncate, user_error
 from mmkd_rs.datasets.synthetic.roads import (generate_synthetic_roads, write_deepglobe,
                                               write_spacenet3)
 
-CONFIG = REPO / 'configs' / 'tskd' / 'linknet-r18-w32_student_quick_synthetic-64x64.py'
+CONFIG = REPO / 'configs' / 'tskd' / 'linknet_r18w32_1xb4-quick_synth-roads-64x64.py'
 
 
 @pytest.fixture(scope='module')

@@ -15,9 +15,9 @@ from _bad_input import REPO, load_as_training, tool_main, truncate, user_error, 
 
 from mmkd_rs.datasets.synthetic.spacenet6 import generate_synthetic_spacenet6
 
-_QUICK = 'r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py'
-SAR_ONLY = REPO / 'configs' / 'hfd' / f'hfd-student-sar_{_QUICK}'
-PAIRED = REPO / 'configs' / 'hfd' / f'hfd_{_QUICK}'
+_QUICK = '1xb8-quick_synth-spacenet6-sar-64x64.py'
+SAR_ONLY = REPO / 'configs' / 'hfd' / f'fcn_r18-hfam_{_QUICK}'
+PAIRED = REPO / 'configs' / 'hfd' / f'hfd_fcn-r18-hfam_fcn-r18-hfam-eo_{_QUICK}'
 
 
 @pytest.fixture(scope='module')

@@ -13,8 +13,9 @@ from mmkd_rs.utils.cfg_options import cfg_option_problems, check_cfg_options
 from mmkd_rs.utils.errors import UserError
 
 REPO = Path(__file__).resolve().parents[2]
-KD = REPO / 'configs' / 'kd' / 'kd_siam-r18w32_siam-r50w32_synth-levir-256_quick.py'
-MTKD = REPO / 'configs' / 'mtkd' / 'mtkd_siam-r18w32_3xsiam-r18w32_synth-levir-256_quick.py'
+KD = REPO / 'configs' / 'kd' / 'kd_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py'
+MTKD = (REPO / 'configs' / 'mtkd'
+        / 'mtkd_siam-r18w32_3xsiam-r18w32_1xb4-quick_synth-levir-cd-128x128.py')
 
 
 @pytest.fixture(scope='module')

@@ -192,7 +192,7 @@ def test_levir_config_on_own_data_lists_the_settings_to_change(tmp_path, capsys)
                     f'{split}_dataloader.dataset.data_prefix.img_path2={folder}/B',
                     f'{split}_dataloader.dataset.data_prefix.seg_map_path={folder}/label']
     status = _tool().main([str(REPO / 'configs' / 'changedet' /
-                               'siam_r18w32-fpn_1xb4-quick_synth-levir-256.py'),
+                               'siam_r18w32-fpn_1xb4-quick_synth-levir-cd-128x128.py'),
                            '--no-progress', '--cfg-options', *options])
     printed = capsys.readouterr().out
     assert status == 1

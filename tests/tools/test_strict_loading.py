@@ -109,9 +109,9 @@ def test_load_from_is_strict_unless_load_strict_false(tiny, monkeypatch):
 
 def test_partial_loading_configs_say_so():
     """EO pre-training -> SAR fine-tuning loads all but the stem conv on purpose."""
-    for name in ('r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64',
-                 'r50-hfam-fcn_1xb8-20k_spacenet6-sar-512'):
-        cfg = Config.fromfile(REPO / 'configs' / 'hfd' / f'eo-pretrain-sar-finetune_{name}.py')
+    for name in ('fcn_r18-hfam-eo-pre_1xb8-quick_synth-spacenet6-sar-64x64',
+                 'fcn_r50-hfam-eo-pre_1xb8-20k_spacenet6-sar-512x512'):
+        cfg = Config.fromfile(REPO / 'configs' / 'hfd' / f'{name}.py')
         assert cfg.load_strict is False
 
 

@@ -67,7 +67,7 @@ def test_missing_data_root_shows_layout_and_how_to_prepare(tiny):
 
 def test_missing_data_root_of_a_bitemporal_dataset(tmp_path):
     from conftest import REPO
-    cfg = REPO / 'configs' / 'changedet' / 'siam_r18w32-fpn_1xb8-20k_levir-cd-256.py'
+    cfg = REPO / 'configs' / 'changedet' / 'siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py'
     res = run_tool('train.py', cfg, '--work-dir', tmp_path / 'wd', '--cfg-options',
                    f'train_dataloader.dataset.data_root={tmp_path}/levir')
     _assert_user_error(res, 'LEVIRCDDataset (train_dataloader)', f'{tmp_path}/levir/',

@@ -16,7 +16,7 @@ from mmkd_rs.datasets.synthetic import generate_synthetic_levir
 from mmkd_rs.registry import MODELS
 
 REPO = Path(__file__).resolve().parents[2]
-CONFIG = REPO / 'configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-256.py'
+CONFIG = REPO / 'configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-cd-128x128.py'
 
 
 @pytest.mark.slow

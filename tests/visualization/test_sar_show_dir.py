@@ -12,7 +12,7 @@ from mmengine.runner import Runner
 from mmkd_rs.datasets.synthetic.spacenet6 import generate_synthetic_spacenet6
 
 CONFIG = osp.join(osp.dirname(__file__), '..', '..', 'configs', 'hfd',
-                  'hfd-student-sar_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py')
+                  'fcn_r18-hfam_1xb8-quick_synth-spacenet6-sar-64x64.py')
 
 
 @pytest.mark.slow

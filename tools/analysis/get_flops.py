@@ -2,7 +2,8 @@
 
 Examples::
 
-    python tools/analysis/get_flops.py configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py
+    python tools/analysis/get_flops.py \\
+        configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py
     python tools/analysis/get_flops.py KD_CONFIG --shape 512 512            # the student
     python tools/analysis/get_flops.py KD_CONFIG --teacher                  # the teacher
 

@@ -3,7 +3,7 @@
 Usage::
 
     python tools/model_converters/extract_student.py KD_CKPT OUT \
-        [--student-config configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py]
+        [--student-config configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py]
 
 ``OUT`` then loads with ``tools/test.py STUDENT_CONFIG OUT`` and mmseg's
 ``init_model``. With ``--student-config`` the weights are first checked to

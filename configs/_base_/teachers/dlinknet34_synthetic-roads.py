@@ -3,8 +3,8 @@
 # loads it frozen (override with --cfg-options model.teacher_ckpt=PATH), writes its
 # sha256 into every checkpoint's meta (DistillCheckpointHook) and logs its
 # validation metrics (teacher/*) once before training (TeacherEvalHook).
-teacher_config = 'configs/tskd/dlinknet34_teacher_quick_synthetic-64x64.py'
-teacher_ckpt = 'work_dirs/dlinknet34_teacher_quick_synthetic-64x64/iter_300.pth'
+teacher_config = 'configs/tskd/dlinknet_r34_1xb4-quick_synth-roads-64x64.py'
+teacher_ckpt = 'work_dirs/dlinknet_r34_1xb4-quick_synth-roads-64x64/iter_300.pth'
 custom_hooks = [dict(type='DistillCheckpointHook'), dict(type='TeacherEvalHook')]
 # Every quick road distillation switches its distill losses off for the first 100
 # iterations, then ramps them in linearly over 50 (without it the distilled

@@ -3,6 +3,6 @@
 # loads it frozen (override with --cfg-options model.teacher_ckpt=PATH), writes its
 # sha256 into every checkpoint's meta (DistillCheckpointHook) and logs its
 # validation metrics (teacher/*) once before training (TeacherEvalHook).
-teacher_config = 'configs/changedet/siam_r50-fpn_1xb8-20k_levir-cd-256.py'
-teacher_ckpt = 'work_dirs/siam_r50-fpn_1xb8-20k_levir-cd-256/iter_20000.pth'
+teacher_config = 'configs/changedet/siam_r50-fpn_1xb8-20k_levir-cd-256x256.py'
+teacher_ckpt = 'work_dirs/siam_r50-fpn_1xb8-20k_levir-cd-256x256/iter_20000.pth'
 custom_hooks = [dict(type='DistillCheckpointHook'), dict(type='TeacherEvalHook')]

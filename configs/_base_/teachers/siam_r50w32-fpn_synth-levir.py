@@ -4,6 +4,6 @@
 # loads it frozen (override with --cfg-options model.teacher_ckpt=PATH), writes its
 # sha256 into every checkpoint's meta (DistillCheckpointHook) and logs its
 # validation metrics (teacher/*) once before training (TeacherEvalHook).
-teacher_config = 'configs/changedet/siam_r50w32-fpn_1xb4-quick_synth-levir-256.py'
-teacher_ckpt = 'work_dirs/siam_r50w32-fpn_1xb4-quick_synth-levir-256/iter_300.pth'
+teacher_config = 'configs/changedet/siam_r50w32-fpn_1xb4-quick_synth-levir-cd-128x128.py'
+teacher_ckpt = 'work_dirs/siam_r50w32-fpn_1xb4-quick_synth-levir-cd-128x128/iter_300.pth'
 custom_hooks = [dict(type='DistillCheckpointHook'), dict(type='TeacherEvalHook')]

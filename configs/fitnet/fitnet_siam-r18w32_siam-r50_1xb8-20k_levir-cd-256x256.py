@@ -1,0 +1,13 @@
+# FitNet hint on the fused change features (FPN level at stride 8): the
+# student's 64 channels go through a 1x1 conv + BN connector to the teacher's
+# 256 and are matched by L2. Siamese ResNet-18 (half width) student, siamese
+# ResNet-50 teacher, LEVIR-CD 256 crops, 20k iterations.
+_base_ = [
+    '../changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py',
+    '../_base_/teachers/siam_r50-fpn_levir-cd.py', '../_base_/distillers/fitnet.py'
+]
+
+model = dict(
+    _delete_=True, type='TeacherStudentDistill', student=_base_.model,
+    teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
+    distiller=_base_.pop('fitnet_distiller'))

@@ -1,0 +1,5 @@
+# FRD + pixel-wise KD on the change logits (the optional third term): the FRD
+# config plus the KDLoss of configs/kd (temperature 2, weight 1).
+_base_ = ['./frd_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py', '../_base_/distillers/kd.py']
+
+model = dict(distiller=_base_.pop('kd_distiller'))

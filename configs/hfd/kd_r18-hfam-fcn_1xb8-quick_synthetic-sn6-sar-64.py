@@ -1,7 +1,0 @@
-# Baseline for HFD-Net: vanilla logit KD from the frozen EO teacher into the
-# SAR student (identical architecture) on synthetic SpaceNet 6 pairs (64 px, quick CPU variant):
-# pixel-wise KL of the T=2 softened class maps of the FCN classifiers. Same
-# data, teacher and schedule as hfd_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py
-# (teacher on `teacher_inputs` = EO, student on `inputs` = SAR).
-_base_ = ['./hfd_r18-hfam-fcn_1xb8-quick_synthetic-sn6-sar-64.py', '../_base_/distillers/kd.py']
-model = dict(distiller=dict(_base_.pop('kd_distiller'), _delete_=True))
