@@ -1,7 +1,6 @@
 """Visualizer drawing ``date A | date B | ground truth | prediction`` panels."""
 from typing import List, Optional
 
-import mmcv
 import numpy as np
 from mmseg.structures import SegDataSample
 
@@ -86,29 +85,18 @@ class ChangeDetectionVisualizer(PanelVisualizer):
             raise KeyError(f'{meta.get("img_path", "data sample")}: metainfo has no '
                            "'img_path2' (date B); pack it with PackBiTemporalInputs")
         date_b = read_raster(meta['img_path2'])[0]
-        truth = (data_sample.gt_sem_seg.data[0].cpu().numpy()
-                 if 'gt_sem_seg' in data_sample else None)
-        pred = (data_sample.pred_sem_seg.data[0].cpu().numpy()
-                if 'pred_sem_seg' in data_sample else None)
-        reference = pred if pred is not None else truth
-        height, width = reference.shape if reference is not None else image.shape[:2]
-
-        def fit(panel: np.ndarray) -> np.ndarray:
-            if panel.shape[:2] != (height, width):
-                panel = mmcv.imresize(panel, (width, height), interpolation='nearest')
-            return panel
-
-        panels = [('A (date 1)', fit(to_display(image))),
-                  ('B (date 2)', fit(to_display(date_b)))]
+        truth, pred = self.sample_masks(data_sample)
+        panels = [('A (date 1)', to_display(image)), ('B (date 2)', to_display(date_b))]
         legend, shown = [], []
         if draw_gt and truth is not None:
-            panels.append(('ground truth', fit(change_panel(truth))))
+            panels.append(('ground truth', change_panel(truth)))
             shown.append(truth)
         scored = None
         if draw_pred and pred is not None:
             scored = truth if truth is not None and truth.shape == pred.shape else None
-            panels.append(('prediction', fit(change_panel(pred, scored))))
+            panels.append(('prediction', change_panel(pred, scored)))
             shown.append(pred)
+        panels = self.fit_panels(panels, truth, pred, image.shape)
         if shown:
             legend = [('no change', NO_CHANGE), ('change', CHANGE)]
             if any((m == 255).any() for m in shown):

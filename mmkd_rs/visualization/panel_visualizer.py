@@ -62,6 +62,28 @@ class PanelVisualizer(SegLocalVisualizer):
         the panels, all of the same size, and the colours the legend explains."""
         raise NotImplementedError
 
+    @staticmethod
+    def sample_masks(data_sample: Optional[SegDataSample]) -> tuple:
+        """``(ground truth, prediction)``: the ``[H, W]`` label maps of a data
+        sample as numpy arrays (None where it has none)."""
+        truth = pred = None
+        if data_sample is not None and 'gt_sem_seg' in data_sample:
+            truth = data_sample.gt_sem_seg.data[0].cpu().numpy()
+        if data_sample is not None and 'pred_sem_seg' in data_sample:
+            pred = data_sample.pred_sem_seg.data[0].cpu().numpy()
+        return truth, pred
+
+    @staticmethod
+    def fit_panels(panels: Panels, truth: Optional[np.ndarray], pred: Optional[np.ndarray],
+                   image_shape: Sequence[int]) -> Panels:
+        """Resize (nearest) every panel to the label maps' size (the prediction's,
+        else the ground truth's, else ``image_shape``), so all panels match."""
+        reference = pred if pred is not None else truth
+        height, width = reference.shape if reference is not None else tuple(image_shape[:2])
+        return [(title, panel if panel.shape[:2] == (height, width) else
+                 mmcv.imresize(panel, (width, height), interpolation='nearest'))
+                for title, panel in panels]
+
     def _file_stem(self, name: str, data_sample: Optional[SegDataSample], step: int) -> str:
         stem = sample_name(name, data_sample) + (f'_iter{step}' if step else '')
         unique, k = stem, 0

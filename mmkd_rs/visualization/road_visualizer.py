@@ -85,22 +85,10 @@ class RoadVisualizer(PanelVisualizer):
             if data_sample is None or 'img_path' not in data_sample.metainfo:
                 raise ValueError('RoadVisualizer: no image and no img_path in the data sample')
             image = mmcv.imread(data_sample.metainfo['img_path'], channel_order='rgb')
-        truth = pred = None
-        if data_sample is not None and 'gt_sem_seg' in data_sample:
-            truth = data_sample.gt_sem_seg.data[0].cpu().numpy()
-        if data_sample is not None and 'pred_sem_seg' in data_sample:
-            pred = data_sample.pred_sem_seg.data[0].cpu().numpy()
-        reference = pred if pred is not None else truth
-        height, width = reference.shape if reference is not None else image.shape[:2]
-
-        def fit(panel: np.ndarray) -> np.ndarray:
-            if panel.shape[:2] != (height, width):
-                panel = mmcv.imresize(panel, (width, height), interpolation='nearest')
-            return panel
-
-        panels, shown = [('image', fit(to_display(image)))], []
+        truth, pred = self.sample_masks(data_sample)
+        panels, shown = [('image', to_display(image))], []
         if draw_gt and truth is not None:
-            panels.append(('ground truth', fit(mask_panel(truth, road_index=self.road_index))))
+            panels.append(('ground truth', mask_panel(truth, road_index=self.road_index)))
             shown.append(truth)
         scored = draw_pred and pred is not None and truth is not None
         if draw_pred and pred is not None:
@@ -108,6 +96,7 @@ class RoadVisualizer(PanelVisualizer):
             panels.append(('prediction + road graph',
                            draw_graph(mask_panel(pred, truth, self.road_index), graph)))
             shown.append(pred)
+        panels = self.fit_panels(panels, truth, pred, image.shape)
         legend = [('background', (0, 0, 0)), ('road', ROAD)] if shown else []
         if any((m == 255).any() for m in shown):
             legend.append(('ignored', IGNORED))

@@ -1,7 +1,6 @@
 """Visualizer drawing ``SAR (dB) | EO | ground truth | prediction`` panels."""
 from typing import List, Optional, Sequence
 
-import mmcv
 import numpy as np
 from mmseg.structures import SegDataSample
 
@@ -134,10 +133,7 @@ class SAREOVisualizer(PanelVisualizer):
         if meta.get('eo_path'):
             eo = _turn(read_raster(meta['eo_path'])[0], meta)
             panels.append(('EO (teacher input)', eo_display(eo, self.eo_rgb_bands)))
-        truth = data_sample.gt_sem_seg.data[0].cpu().numpy() \
-            if 'gt_sem_seg' in data_sample else None
-        pred = data_sample.pred_sem_seg.data[0].cpu().numpy() \
-            if 'pred_sem_seg' in data_sample else None
+        truth, pred = self.sample_masks(data_sample)
         shown = []
         if draw_gt and truth is not None:
             panels.append(('ground truth', label_panel(truth, palette)))
@@ -145,10 +141,7 @@ class SAREOVisualizer(PanelVisualizer):
         if draw_pred and pred is not None:
             panels.append(('prediction', label_panel(pred, palette)))
             shown.append(pred)
-        ref = pred if pred is not None else truth
-        height, width = ref.shape if ref is not None else image.shape[:2]
-        panels = [(t, p if p.shape[:2] == (height, width) else mmcv.imresize(
-            p, (width, height), interpolation='nearest')) for t, p in panels]
+        panels = self.fit_panels(panels, truth, pred, image.shape)
         return panels, self._legend(palette, shown)
 
     def _legend(self, palette, shown: List[np.ndarray]) -> List[tuple]:
