@@ -5,7 +5,7 @@
 # whole 256 tiles (one window: crop 256, stride 256).
 _base_ = [
     '../_base_/models/siam_r18w32-fpn.py', '../_base_/datasets/levir_cd.py',
-    '../_base_/default_runtime.py', '../_base_/schedules/schedule_quick.py'
+    '../_base_/default_runtime_changedet.py', '../_base_/schedules/schedule_quick.py'
 ]
 data_root = 'data/synthetic_levir_cd'
 crop_size = (128, 128)
@@ -32,6 +32,3 @@ val_dataloader = dict(num_workers=0, persistent_workers=False,
                       dataset=dict(data_root=data_root, pipeline=test_pipeline))
 test_dataloader = dict(num_workers=0, persistent_workers=False,
                        dataset=dict(data_root=data_root, pipeline=test_pipeline))
-visualizer = dict(
-    type='ChangeDetectionVisualizer', vis_backends=[dict(type='LocalVisBackend')],
-    name='visualizer')

@@ -3,8 +3,5 @@
 # evaluation protocol as the teacher (whole 1024 tiles, slide 256, stride 256).
 _base_ = [
     '../_base_/models/siam_r18w32-fpn.py', '../_base_/datasets/levir_cd.py',
-    '../_base_/default_runtime.py', '../_base_/schedules/schedule_20k.py'
+    '../_base_/default_runtime_changedet.py', '../_base_/schedules/schedule_20k.py'
 ]
-visualizer = dict(
-    type='ChangeDetectionVisualizer', vis_backends=[dict(type='LocalVisBackend')],
-    name='visualizer')

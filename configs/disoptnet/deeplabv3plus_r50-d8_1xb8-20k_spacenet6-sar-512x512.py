@@ -4,7 +4,7 @@
 _base_ = [
     '../_base_/models/resnet_deeplabv3plus_dice.py',
     '../_base_/datasets/spacenet6_sar.py',
-    '../_base_/default_runtime.py', '../_base_/schedules/schedule_20k.py'
+    '../_base_/default_runtime_sar_eo.py', '../_base_/schedules/schedule_20k.py'
 ]
 data_preprocessor = dict(mean={{_base_.sar_mean}}, std={{_base_.sar_std}})
 # ImageNet-pretrained ResNet-50-V1c encoder (mmseg's); the stem conv of a 4-band input
@@ -13,7 +13,4 @@ model = dict(
     data_preprocessor=data_preprocessor,
     backbone=dict(in_channels=4, init_cfg=dict(
         type='Pretrained', checkpoint='open-mmlab://resnet50_v1c')))
-# tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
-visualizer = dict(type='SAREOVisualizer', name='visualizer',
-                  vis_backends=[dict(type='LocalVisBackend')])
 default_hooks = dict(visualization=dict(type='SAREOVisualizationHook'))

@@ -6,11 +6,8 @@
 _base_ = [
     '../_base_/models/resnet18_hfam_fcn.py',
     '../_base_/datasets/spacenet6_eo_synthetic.py',
-    '../_base_/default_runtime.py', '../_base_/schedules/schedule_quick.py'
+    '../_base_/default_runtime_sar_eo.py', '../_base_/schedules/schedule_quick.py'
 ]
 data_preprocessor = dict(mean={{_base_.eo_mean}}, std={{_base_.eo_std}})
 model = dict(data_preprocessor=data_preprocessor, backbone=dict(in_channels=3))
-# tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
-visualizer = dict(type='SAREOVisualizer', name='visualizer',
-                  vis_backends=[dict(type='LocalVisBackend')])
 default_hooks = dict(visualization=dict(type='SAREOVisualizationHook'))

@@ -7,11 +7,8 @@
 _base_ = [
     '../_base_/models/resnet18_hfam_fcn.py',
     '../_base_/datasets/spacenet6_sar_synthetic.py',
-    '../_base_/default_runtime.py', '../_base_/schedules/schedule_quick.py'
+    '../_base_/default_runtime_sar_eo.py', '../_base_/schedules/schedule_quick.py'
 ]
 data_preprocessor = dict(mean={{_base_.sar_mean}}, std={{_base_.sar_std}})
 model = dict(data_preprocessor=data_preprocessor, backbone=dict(in_channels=4))
-# tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
-visualizer = dict(type='SAREOVisualizer', name='visualizer',
-                  vis_backends=[dict(type='LocalVisBackend')])
 default_hooks = dict(visualization=dict(type='SAREOVisualizationHook'))

@@ -9,7 +9,7 @@
 # run from the repository root (student / teacher are named by path).
 _base_ = [
     '../_base_/datasets/spacenet6_paired_synthetic.py', '../_base_/distillers/hfd.py',
-    '../_base_/default_runtime.py', '../_base_/schedules/schedule_quick.py'
+    '../_base_/default_runtime_sar_eo.py', '../_base_/schedules/schedule_quick.py'
 ]
 student_config = 'configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-sar-64x64.py'
 # override with --cfg-options model.teacher_ckpt=PATH
@@ -30,7 +30,4 @@ model = dict(
     teacher_ckpt=teacher_ckpt,
     distiller=_base_.pop('hfd_distiller'))
 
-# tools/test.py --show-dir writes SAR (dB) | EO | ground truth | prediction.
-visualizer = dict(type='SAREOVisualizer', name='visualizer',
-                  vis_backends=[dict(type='LocalVisBackend')])
 default_hooks = dict(visualization=dict(type='SAREOVisualizationHook'))

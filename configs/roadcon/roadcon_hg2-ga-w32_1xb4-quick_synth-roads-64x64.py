@@ -2,13 +2,10 @@
 # for the one-line data generation): a narrow hourglass (32 ch), 300 iterations.
 _base_ = [
     '../_base_/models/roadcon_hourglass.py', '../_base_/datasets/synthetic_roads.py',
-    '../_base_/default_runtime.py', '../_base_/schedules/schedule_quick.py'
+    '../_base_/default_runtime_roads.py', '../_base_/schedules/schedule_quick.py'
 ]
 model = dict(
     backbone=dict(stem_channels=16, channels=32),
     decode_head=dict(in_channels=32, channels=16))
 default_hooks = dict(logger=dict(interval=50), checkpoint=dict(interval=300))
 train_cfg = dict(val_interval=300)
-# tools/test.py --show-dir: image | ground truth | prediction with its road graph.
-visualizer = dict(type='RoadVisualizer', vis_backends=[dict(type='LocalVisBackend')],
-                  name='visualizer')

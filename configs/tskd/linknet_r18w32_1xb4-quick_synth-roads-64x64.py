@@ -1,10 +1,7 @@
 # Quick CPU student-alone run on synthetic roads (300 iterations).
 _base_ = [
     '../_base_/models/linknet_r18.py', '../_base_/datasets/synthetic_roads.py',
-    '../_base_/default_runtime.py', '../_base_/schedules/schedule_quick.py'
+    '../_base_/default_runtime_roads.py', '../_base_/schedules/schedule_quick.py'
 ]
 default_hooks = dict(logger=dict(interval=50), checkpoint=dict(interval=300))
 train_cfg = dict(val_interval=300)
-# tools/test.py --show-dir: image | ground truth | prediction with its road graph.
-visualizer = dict(type='RoadVisualizer', vis_backends=[dict(type='LocalVisBackend')],
-                  name='visualizer')
