@@ -1,9 +1,7 @@
 # DisOptNet stage 2: the distiller between the student's distillation branch
-# and the frozen stage-1 teacher, and the segmentation loss pair (CE + Dice
-# averaged over classes) used by every DisOptNet output. Shared by the
-# stage-2 configs in configs/disoptnet/ (model.distiller=_base_.disoptnet_distiller).
-seg_losses = [dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0),
-              dict(type='ClassMeanDiceLoss', loss_weight=1.0)]
+# and the frozen stage-1 teacher. Shared by the stage-2 configs in configs/disoptnet/
+# (model.distiller=_base_.disoptnet_distiller), which take the network from
+# ../models/disoptnet_r50-d8.py (or its quick size, disoptnet_r18-d16.py).
 gt = dict(from_data='gt_sem_seg')
 disoptnet_distiller = dict(
     type='ConfigurableDistiller',
@@ -19,8 +17,11 @@ disoptnet_distiller = dict(
         stage4=dict(type='ModuleOutputs', source='backbone.layer4'),
         decoder=dict(type='ModuleInputs', source='decode_head.conv_seg')),
     distill_losses=dict(
-        # seg(aux, teacher argmax), CE + Dice
-        loss_aux_seg=dict(type='TeacherArgmaxSegLoss', seg_losses=seg_losses),
+        # seg(aux, teacher argmax) with the network's own pair of losses, CE + Dice
+        # averaged over classes (the `seg_losses` of ../models/disoptnet_r50-d8.py)
+        loss_aux_seg=dict(type='TeacherArgmaxSegLoss', seg_losses=[
+            dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0),
+            dict(type='ClassMeanDiceLoss', loss_weight=1.0)]),
         # pixel KD (aux vs teacher, T = 1)
         loss_aux_kd=dict(type='KDLoss', temperature=1.0, loss_weight=1.0),
         # mean MSE over the 3 matched features: weights 1/3 each
