@@ -99,6 +99,31 @@ def test_popped_distiller_is_no_top_level_variable(path):
     assert cfg.model.distiller.distill_losses
 
 
+@pytest.mark.parametrize('path', [p for p, _ in DISTILL], ids=[_rel(p) for p, _ in DISTILL])
+def test_top_level_teacher_is_the_one_the_model_loads(path):
+    """``teacher_config`` / ``teacher_ckpt`` (a teacher base's variables, kept in the
+    resolved config and its dump) name the teacher that ``model`` loads, not the
+    teacher of a config this one was derived from."""
+    cfg = Config.fromfile(path)
+    if 'teacher_config' not in cfg or not isinstance(cfg.model.get('teacher'), str):
+        return  # MTKD names its teachers through a format string
+    assert (cfg.teacher_config, cfg.teacher_ckpt) == (cfg.model.teacher, cfg.model.teacher_ckpt)
+
+
+def test_disoptnet_auxiliary_loss_is_the_network_loss():
+    """The distiller's seg(aux, teacher argmax) uses the pair of losses of every
+    DisOptNet output (written out in the distiller base, which cannot read the
+    network base's ``seg_losses``)."""
+    for rel in ('disoptnet/disoptnet_disoptnet-r50-d8_deeplabv3plus-r50-d8-eo4_1xb8-20k_'
+                'spacenet6-sar-512x512.py',
+                'disoptnet/disoptnet_disoptnet-r18-d16_deeplabv3plus-r18-d16-eo4_1xb8-quick_'
+                'synth-spacenet6-sar-64x64.py'):
+        cfg = Config.fromfile(osp.join(CONFIGS, rel))
+        aux = cfg.model.distiller.distill_losses.loss_aux_seg.seg_losses
+        student = cfg.model.student
+        assert aux == cfg.seg_losses == student.loss_fuse == student.decode_head.loss_decode
+
+
 def test_kd_distiller_is_the_same_in_every_family():
     """One definition: change detection, roads and EO -> SAR read the same KD terms."""
     paths = ['kd/kd_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py',
@@ -121,8 +146,12 @@ def test_kd_distiller_is_the_same_in_every_family():
     ('_base_/datasets/spacenet3_roads.py', '_base_/datasets/deepglobe_roads.py'),
     ('_base_/models/siam_r18w32-fpn.py', '_base_/models/siam_r50-fpn.py'),
     ('_base_/models/linknet_r18.py', '_base_/models/dlinknet34.py'),
+    ('_base_/models/disoptnet_r18-d16.py', '_base_/models/disoptnet_r50-d8.py'),
     ('_base_/schedules/schedule_40k.py', '_base_/schedules/schedule_20k.py'),
     ('_base_/schedules/schedule_80k.py', '_base_/schedules/schedule_20k.py'),
+    ('_base_/default_runtime_changedet.py', '_base_/default_runtime.py'),
+    ('_base_/default_runtime_roads.py', '_base_/default_runtime.py'),
+    ('_base_/default_runtime_sar_eo.py', '_base_/default_runtime.py'),
 ])
 def test_variant_bases_inherit_instead_of_copying(child, parent):
     assert osp.join(CONFIGS, parent) in _direct_bases(osp.join(CONFIGS, child))

@@ -1,12 +1,12 @@
-# Baseline of the FRD ablation: attention transfer on encoder stages 2-4,
-# from configs/at/ with this folder's teacher; same student, data and schedule as FRD.
-_base_ = ['../at/at_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py']
+# Baseline of the FRD ablation on LEVIR-CD: attention transfer on encoder stages 2-4, the
+# distiller of configs/at/ between this folder's student and teacher (same data and
+# schedule as FRD, F1-best checkpoint kept).
+_base_ = [
+    './siam-bestf1_r18w32-fpn_1xb8-20k_levir-cd-256x256.py',
+    '../_base_/teachers/siam-bestf1_r50-fpn_levir-cd.py', '../_base_/distillers/at.py'
+]
 
-# override with --cfg-options model.teacher_ckpt=PATH
 model = dict(
-    teacher='configs/frd/siam-bestf1_r50-fpn_1xb8-20k_levir-cd-256x256.py',
-    teacher_ckpt='work_dirs/siam-bestf1_r50-fpn_1xb8-20k_levir-cd-256x256/iter_20000.pth')
-
-# Keep the best checkpoint by change-class F1 (save_best='auto' cannot infer
-# the rule of the key 'F1').
-default_hooks = dict(checkpoint=dict(save_best='F1', rule='greater'))
+    _delete_=True, type='TeacherStudentDistill', student=_base_.model,
+    teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
+    distiller=_base_.pop('at_distiller'))

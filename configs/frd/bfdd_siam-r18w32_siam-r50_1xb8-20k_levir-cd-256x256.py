@@ -4,19 +4,16 @@
 # size, max-normalised and matched by MSE. Channel-agnostic: no connector.
 # Siamese ResNet-18 (half width) student, siamese ResNet-50 teacher, LEVIR-CD
 # 256 crops, 20k iterations.
-_base_ = ['./siam-bestf1_r18w32-fpn_1xb8-20k_levir-cd-256x256.py', '../_base_/distillers/bfdd.py']
-
-# override with --cfg-options model.teacher_ckpt=PATH
-teacher_config = 'configs/frd/siam-bestf1_r50-fpn_1xb8-20k_levir-cd-256x256.py'
-teacher_ckpt = 'work_dirs/siam-bestf1_r50-fpn_1xb8-20k_levir-cd-256x256/iter_20000.pth'
+_base_ = [
+    './siam-bestf1_r18w32-fpn_1xb8-20k_levir-cd-256x256.py',
+    '../_base_/teachers/siam-bestf1_r50-fpn_levir-cd.py', '../_base_/distillers/bfdd.py'
+]
 
 model = dict(
     _delete_=True, type='TeacherStudentDistill', student=_base_.model,
-    teacher=teacher_config, teacher_ckpt=teacher_ckpt,
+    teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
     distiller=_base_.pop('bfdd_distiller'))
 # stated explicitly (the loss's defaults): all 4 stages of each side, torch's generator
 # (seeded by `randomness`), features not normalised before the distances
 model['distiller']['distill_losses']['loss_bfdd'].update(
     normalize_features=False, student_stages=None, teacher_stages=None, seed=None)
-
-custom_hooks = [dict(type='DistillCheckpointHook'), dict(type='TeacherEvalHook')]

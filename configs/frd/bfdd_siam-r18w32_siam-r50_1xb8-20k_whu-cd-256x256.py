@@ -1,16 +1,19 @@
-# WHU-CD version of bfdd_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py: same models, losses and
-# schedule; only the data (WHUCDDataset under data/whu_cd, same A/B/label layout)
-# and the teacher (trained on WHU-CD with siam-bestf1_r50-fpn_1xb8-20k_whu-cd-256x256.py) change.
-_base_ = ['./bfdd_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py']
+# BFDD only (bi-temporal feature distance distillation, first half of FRD):
+# per-pixel distance maps ||f_A - f_B|| of one student and one teacher encoder
+# stage, drawn at random every iteration, resized bilinearly to the student's
+# size, max-normalised and matched by MSE. Channel-agnostic: no connector.
+# Siamese ResNet-18 (half width) student, siamese ResNet-50 teacher, WHU-CD
+# 256 crops, 20k iterations.
+_base_ = [
+    './siam-bestf1_r18w32-fpn_1xb8-20k_whu-cd-256x256.py',
+    '../_base_/teachers/siam-bestf1_r50-fpn_whu-cd.py', '../_base_/distillers/bfdd.py'
+]
 
-dataset_type = 'WHUCDDataset'
-data_root = 'data/whu_cd'
-whu_cd = dict(type=dataset_type, data_root=data_root)
-train_dataloader = dict(dataset=whu_cd)
-val_dataloader = dict(dataset=whu_cd)
-test_dataloader = dict(dataset=whu_cd)
-
-# override with --cfg-options model.teacher_ckpt=PATH
 model = dict(
-    teacher='configs/frd/siam-bestf1_r50-fpn_1xb8-20k_whu-cd-256x256.py',
-    teacher_ckpt='work_dirs/siam-bestf1_r50-fpn_1xb8-20k_whu-cd-256x256/iter_20000.pth')
+    _delete_=True, type='TeacherStudentDistill', student=_base_.model,
+    teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
+    distiller=_base_.pop('bfdd_distiller'))
+# stated explicitly (the loss's defaults): all 4 stages of each side, torch's generator
+# (seeded by `randomness`), features not normalised before the distances
+model['distiller']['distill_losses']['loss_bfdd'].update(
+    normalize_features=False, student_stages=None, teacher_stages=None, seed=None)

@@ -5,17 +5,13 @@
 # prototype relation MSE, InfoNCE of projected student pixels against teacher
 # prototypes. Siamese ResNet-18 (half width) student, siamese ResNet-50
 # teacher, LEVIR-CD 256 crops, 20k iterations.
-_base_ = ['./siam-bestf1_r18w32-fpn_1xb8-20k_levir-cd-256x256.py', '../_base_/distillers/ccrd.py']
-
-# override with --cfg-options model.teacher_ckpt=PATH
-teacher_config = 'configs/frd/siam-bestf1_r50-fpn_1xb8-20k_levir-cd-256x256.py'
-teacher_ckpt = 'work_dirs/siam-bestf1_r50-fpn_1xb8-20k_levir-cd-256x256/iter_20000.pth'
+_base_ = [
+    './siam-bestf1_r18w32-fpn_1xb8-20k_levir-cd-256x256.py',
+    '../_base_/teachers/siam-bestf1_r50-fpn_levir-cd.py', '../_base_/distillers/ccrd.py'
+]
 
 model = dict(
     _delete_=True, type='TeacherStudentDistill', student=_base_.model,
-    teacher=teacher_config, teacher_ckpt=teacher_ckpt,
+    teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
     distiller=_base_.pop('ccrd_distiller'))
-# stated explicitly (the loss's default): labels resized to the feature map by nearest
 model['distiller']['distill_losses']['loss_ccrd']['label_downsample'] = 'nearest'
-
-custom_hooks = [dict(type='DistillCheckpointHook'), dict(type='TeacherEvalHook')]

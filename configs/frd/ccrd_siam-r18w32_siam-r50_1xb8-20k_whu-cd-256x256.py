@@ -1,16 +1,17 @@
-# WHU-CD version of ccrd_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py: same models, losses and
-# schedule; only the data (WHUCDDataset under data/whu_cd, same A/B/label layout)
-# and the teacher (trained on WHU-CD with siam-bestf1_r50-fpn_1xb8-20k_whu-cd-256x256.py) change.
-_base_ = ['./ccrd_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py']
+# CCRD only (contrastive cluster representation distillation, second half of
+# FRD) on the fused change features (FPN level at stride 8: student 64 ch,
+# teacher 256 ch). K = 2 prototypes per image (no-change / change) by masked
+# average pooling with the change mask; three terms: pixel-to-prototype KL,
+# prototype relation MSE, InfoNCE of projected student pixels against teacher
+# prototypes. Siamese ResNet-18 (half width) student, siamese ResNet-50
+# teacher, WHU-CD 256 crops, 20k iterations.
+_base_ = [
+    './siam-bestf1_r18w32-fpn_1xb8-20k_whu-cd-256x256.py',
+    '../_base_/teachers/siam-bestf1_r50-fpn_whu-cd.py', '../_base_/distillers/ccrd.py'
+]
 
-dataset_type = 'WHUCDDataset'
-data_root = 'data/whu_cd'
-whu_cd = dict(type=dataset_type, data_root=data_root)
-train_dataloader = dict(dataset=whu_cd)
-val_dataloader = dict(dataset=whu_cd)
-test_dataloader = dict(dataset=whu_cd)
-
-# override with --cfg-options model.teacher_ckpt=PATH
 model = dict(
-    teacher='configs/frd/siam-bestf1_r50-fpn_1xb8-20k_whu-cd-256x256.py',
-    teacher_ckpt='work_dirs/siam-bestf1_r50-fpn_1xb8-20k_whu-cd-256x256/iter_20000.pth')
+    _delete_=True, type='TeacherStudentDistill', student=_base_.model,
+    teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
+    distiller=_base_.pop('ccrd_distiller'))
+model['distiller']['distill_losses']['loss_ccrd']['label_downsample'] = 'nearest'

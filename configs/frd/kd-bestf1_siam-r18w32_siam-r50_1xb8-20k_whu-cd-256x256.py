@@ -1,17 +1,12 @@
-# WHU-CD version of kd-bestf1_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py: same
-# models, losses and
-# schedule; only the data (WHUCDDataset under data/whu_cd, same A/B/label layout)
-# and the teacher (trained on WHU-CD with siam-bestf1_r50-fpn_1xb8-20k_whu-cd-256x256.py) change.
-_base_ = ['./kd-bestf1_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py']
+# Baseline of the FRD ablation on WHU-CD: vanilla KD (pixel KL of the change logits), the
+# distiller of configs/kd/ between this folder's student and teacher (same data and
+# schedule as FRD, F1-best checkpoint kept).
+_base_ = [
+    './siam-bestf1_r18w32-fpn_1xb8-20k_whu-cd-256x256.py',
+    '../_base_/teachers/siam-bestf1_r50-fpn_whu-cd.py', '../_base_/distillers/kd.py'
+]
 
-dataset_type = 'WHUCDDataset'
-data_root = 'data/whu_cd'
-whu_cd = dict(type=dataset_type, data_root=data_root)
-train_dataloader = dict(dataset=whu_cd)
-val_dataloader = dict(dataset=whu_cd)
-test_dataloader = dict(dataset=whu_cd)
-
-# override with --cfg-options model.teacher_ckpt=PATH
 model = dict(
-    teacher='configs/frd/siam-bestf1_r50-fpn_1xb8-20k_whu-cd-256x256.py',
-    teacher_ckpt='work_dirs/siam-bestf1_r50-fpn_1xb8-20k_whu-cd-256x256/iter_20000.pth')
+    _delete_=True, type='TeacherStudentDistill', student=_base_.model,
+    teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
+    distiller=_base_.pop('kd_distiller'))
