@@ -24,7 +24,7 @@ pipeline (:mod:`.sources`). Outputs per input (:mod:`mmkd_rs.geo.writer`,
 Example::
 
     from mmkd_rs.apis import RSInferencer
-    inferencer = RSInferencer('configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256.py',
+    inferencer = RSInferencer('configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py',
                               'work_dirs/student/iter_20000.pth')
     inferencer([('scene_2019.tif', 'scene_2023.tif')], out_dir='predictions')
 """
