@@ -83,6 +83,9 @@ class BiTemporalDataset(BaseSegDataset):
                  seg_map_suffix: Suffixes = '.png',
                  data_prefix: dict = dict(img_path='A', img_path2='B', seg_map_path='label'),
                  **kwargs) -> None:
+        # seg_map_path=None (unlabeled data): mmengine joins every prefix with
+        # data_root and refuses None, so a folder that is not there is left out
+        data_prefix = {k: v for k, v in dict(data_prefix).items() if v is not None}
         super().__init__(
             img_suffix=img_suffix, seg_map_suffix=seg_map_suffix, data_prefix=data_prefix,
             **kwargs)

@@ -148,3 +148,20 @@ def test_dsifn_accepts_jpg_images_and_tif_labels(tmp_path):
         dst.write(label)
     sample = DSIFNCDDataset(data_root=str(tmp_path), pipeline=LOAD)[0]
     assert int(sample['data_samples'].gt_sem_seg.data.sum()) == 16
+
+
+def test_unlabeled_pairs_with_seg_map_path_none(tmp_path):
+    """seg_map_path=None reads pairs without labels (as for inference) instead of
+    failing in mmengine's prefix joining."""
+    generate_synthetic_levir(str(tmp_path), num_train=1, num_val=1, num_test=3, size=32)
+    (tmp_path / 'test' / 'label' / 'test_0.png').unlink()      # labels are never read
+    dataset = DATASETS.build(dict(
+        type='LEVIRCDDataset', data_root=str(tmp_path),
+        data_prefix=dict(img_path='test/A', img_path2='test/B', seg_map_path=None),
+        pipeline=[dict(type='LoadBiTemporalImages', channels_per_date=(3, 3)),
+                  dict(type='PackBiTemporalInputs')]))
+    assert len(dataset) == 3
+    assert all('seg_map_path' not in info for info in dataset.data_list)
+    sample = dataset[0]
+    assert sample['inputs'].shape == (6, 32, 32)
+    assert 'gt_sem_seg' not in sample['data_samples']
