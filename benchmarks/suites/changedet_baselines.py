@@ -1,7 +1,8 @@
 # The segmentation-KD baselines the field compares against (IFVD, CIRKD, DKD) on the
 # quick change-detection protocol: same data, schedules, seeds, threads, teacher
 # schedule and tuned weights as changedet_quick.py, with its own teacher and
-# student-alone runs (records are kept per suite, and the comparison is paired seed by
+# student-alone rows (the runner shares those runs with changedet_quick's identical ones
+# instead of training them again; the comparison is paired seed by
 # seed within this suite). Outside the quick collection (quick.py):
 #   python tools/run_benchmark.py benchmarks/suites/changedet_baselines.py
 _base_ = ['./changedet_quick.py']

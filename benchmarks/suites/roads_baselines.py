@@ -1,6 +1,7 @@
 # IFVD, CIRKD and DKD on the quick roads protocol: same data, schedules, seeds, threads
-# and tuned weights as roads_quick.py, with its own teacher and student-alone runs
-# (paired seed by seed within this suite). Outside the quick collection (quick.py):
+# and tuned weights as roads_quick.py, with its own teacher and student-alone rows
+# (shared with roads_quick's identical runs, not trained again; paired seed by seed
+# within this suite). Outside the quick collection (quick.py):
 #   python tools/run_benchmark.py benchmarks/suites/roads_baselines.py
 _base_ = ['./roads_quick.py']
 suite = 'roads-baselines'

@@ -1,6 +1,7 @@
 # IFVD, CIRKD and DKD on the quick EO -> SAR protocol (HFD-Net family network): same
 # data, schedules, seeds, threads and tuned weights as sar_quick.py, with its own EO
-# teacher and SAR student-alone runs (paired seed by seed within this suite). Outside
+# teacher and SAR student-alone rows (shared with sar_quick's identical runs, not
+# trained again; paired seed by seed within this suite). Outside
 # the quick collection (quick.py):
 #   python tools/run_benchmark.py benchmarks/suites/sar_baselines.py
 _base_ = ['./sar_quick.py']

@@ -64,6 +64,11 @@ key                             meaning
                                 dataset (``GENERATED.json``; None for real
                                 data), so a record names the exact scenes
 ``started_at`` / ``finished_at`` ISO-8601 UTC timestamps
+``shared_from``                 only on a run another suite already made
+                                (identical config, options, seed, threads,
+                                data and loaded weights): that run's record,
+                                ``<suite>/<entry>/seed_<k>.json``, whose
+                                metrics, timings and weights this one reuses
 ==============================  ===============================================
 """
 import json

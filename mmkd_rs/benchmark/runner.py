@@ -11,6 +11,13 @@ weights is skipped, so an interrupted suite resumes where it stopped;
 training itself resumes from the work dir's last checkpoint.  Any failure becomes a
 ``failed`` record holding the tail of the failing step's output.
 
+A run that another suite (or entry) already made -- same config file,
+config hash (options and seed included), loaded checkpoints, dataset files
+and torch threads -- is not trained again: training is deterministic for
+those, so the runner copies that record, with ``shared_from`` naming it, and
+keeps pointing at its weights.  The baselines suites share their teacher and
+student-alone runs with the quick suites this way.
+
 The work dir of a run is ``<work_root>/<suite>/<entry>/seed_<k>-<hash8>``:
 a changed config never resumes from another config's checkpoint.
 
@@ -54,8 +61,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from .commands import flatten_options, format_cfg_options
 from .provenance import config_hash, git_commit, hardware_info, sha256_file, utc_now
-from .records import (STATUS_FAILED, STATUS_FINISHED, load_record, new_record, record_path,
-                      save_record)
+from .records import (STATUS_FAILED, STATUS_FINISHED, RecordError, load_record, new_record,
+                      record_path, save_record)
 from .scheduler import Job, run_jobs
 from .suite import Entry, Suite, checkpoint_seed_of, override_seeds, run_plan
 from .train_logs import (LogError, curves_from_scalars, find_scalar_files, read_scalars,
@@ -254,6 +261,33 @@ class BenchmarkRunner:
                 and record.get('teacher_checkpoint_sha256') == teacher_sha
                 and stored == (checkpoint_shas or {}))
 
+    def _same_run(self, suite: Suite, record: dict,
+                  path: str) -> Optional[Tuple[str, dict]]:
+        """A finished run of another suite (or entry) that this run would
+        repeat: same config file, config hash (options and seed included),
+        loaded checkpoints, dataset files and torch threads, and its weights
+        still on disk.  Training is deterministic for those, so its record
+        is this run's record.  Returns ``(its record path relative to the
+        results folder, a copy of its record)`` or None."""
+        keys = ('config', 'config_hash', 'seed', 'checkpoint_sha256',
+                'teacher_checkpoint_sha256', 'dataset_sha256')
+        pattern = osp.join(self.results_dir, '*', '*', f'seed_{record["seed"]}.json')
+        for other in sorted(glob.glob(pattern)):
+            if osp.abspath(other) == osp.abspath(path):
+                continue
+            try:
+                found = load_record(other)
+            except RecordError:
+                continue
+            if (found['status'] == STATUS_FINISHED
+                    and all(found.get(k) == record[k] for k in keys)
+                    and (found.get('hardware') or {}).get('threads') == suite.threads
+                    and found.get('checkpoint')
+                    and osp.isfile(self._resolve(found['checkpoint']))):
+                source = found.get('shared_from') or osp.relpath(other, self.results_dir)
+                return source.replace(os.sep, '/'), copy.deepcopy(found)
+        return None
+
     def _call(self, cmd: List[str], log_path: str, what: str, env: dict) -> float:
         """Run ``cmd`` with output to ``log_path``; wall seconds; RunError on failure."""
         os.makedirs(osp.dirname(log_path), exist_ok=True)
@@ -355,6 +389,16 @@ class BenchmarkRunner:
                 finished = load_record(path)
                 self._remember_measurement(suite, entry, options, finished)
                 return finished
+            same = None if force or collect else self._same_run(suite, record, path)
+            if same is not None:
+                source, shared = same
+                shared.update(suite=suite.name, entry=entry.name, method=entry.method,
+                              role=entry.role, shared_from=source)
+                self.log(f'[same] {suite.name}/{entry.name} seed {seed}: the run of '
+                         f'{source} (same config, seed, threads, data and loaded weights)')
+                save_record(shared, path)
+                self._remember_measurement(suite, entry, options, shared)
+                return shared
             work_dir = work_dir_of(self.work_root, suite.name, entry, seed, cfg_hash)
             if collect:
                 if not glob.glob(osp.join(work_dir, 'test', '*', '*.json')):

@@ -1,4 +1,5 @@
 """The suite runner with fake train/test commands: records, skipping, resuming, failures."""
+import dataclasses
 import json
 import os.path as osp
 
@@ -194,3 +195,36 @@ def test_synthetic_dataset_is_generated_once(tmp_path):
     suite.dataset = dict(name='real', data_root='absent')
     with pytest.raises(SuiteError, match='not found at'):
         prepare_dataset(suite, str(tmp_path))
+
+
+def test_a_run_repeated_by_another_suite_is_shared_not_retrained(env):
+    """A second suite whose teacher and student are the same runs (same config,
+    options, seed, threads and data) reuses their records and weights; its
+    distiller, new to it, still trains, and a changed option trains again."""
+    suite, make_runner, read_calls, results = env
+    make_runner().run(suite, select_entries(suite, ['student', 'kd']))
+    n_calls = len(read_calls())
+    other = dataclasses.replace(suite, name='other-suite')
+    again = make_runner().run(other, select_entries(other, ['student', 'kd']))
+    assert len(read_calls()) == n_calls  # nothing trained or tested again
+    for entry, seed in (('teacher', 0), ('student', 1), ('kd', 1)):
+        mine = load_record(record_path(str(results), 'other-suite', entry, seed))
+        first = load_record(record_path(str(results), 'fake-suite', entry, seed))
+        assert mine['shared_from'] == f'fake-suite/{entry}/seed_{seed}.json'
+        assert mine['suite'] == 'other-suite' and mine['metrics'] == first['metrics']
+        assert mine['checkpoint'] == first['checkpoint']  # the same weights, not a copy
+    assert [r['status'] for r in again] == ['finished'] * 5
+    # a third suite sharing from the second points at the original run
+    third = dataclasses.replace(suite, name='third-suite')
+    make_runner().run(third, [third.entry('student')], seeds=[0])
+    assert load_record(record_path(str(results), 'third-suite', 'student', 0))[
+        'shared_from'] == 'fake-suite/student/seed_0.json'
+    # other threads, or a changed option: trained anew
+    four = dataclasses.replace(suite, name='four', threads=suite.threads + 1)
+    make_runner().run(four, [four.entry('student')], seeds=[0])
+    assert len(read_calls()) == n_calls + 2
+    other.entry('student').cfg_options['model.decode_head.channels'] = 4
+    make_runner().run(other, [other.entry('student')], seeds=[0])
+    assert len(read_calls()) == n_calls + 4
+    assert 'shared_from' not in load_record(record_path(str(results), 'other-suite',
+                                                        'student', 0))
