@@ -3,13 +3,12 @@
 # channels; the quick teacher's FPN has 128). K = 2 prototypes per image
 # (no-change / change) by masked average pooling with the change mask; three
 # terms: pixel-to-prototype KL, prototype relation MSE, InfoNCE of projected
-# student pixels against teacher prototypes.
+# student pixels against teacher prototypes. Recorded: the FPN outputs of student
+# and teacher (fpn.py).
 # A method config takes the distiller with `distiller=_base_.pop('ccrd_distiller')`.
-fpn = dict(type='ModuleOutputs', source='neck')
+_base_ = ['./fpn.py']
 ccrd_distiller = dict(
-    type='ConfigurableDistiller',
-    student_recorders=dict(fpn=fpn),
-    teacher_recorders=dict(fpn=fpn),
+    _base_.pop('fpn_distiller'),
     distill_losses=dict(loss_ccrd=dict(
         type='ContrastiveClusterRepresentationLoss',
         student_channels=64,     # 1x1 projector 64 -> 256 for the InfoNCE term

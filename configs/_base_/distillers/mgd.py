@@ -2,13 +2,12 @@
 # features (FPN level at stride 8, `data_idx=1`): random spatial masking of the
 # student feature, a generation block to the teacher's channels, MSE.
 # Student FPN 64 channels, teacher FPN 256 (the quick teacher's is 128: its
-# configs set `teacher_channels`).
+# configs set `teacher_channels`). Recorded: the FPN outputs of student and
+# teacher (fpn.py).
 # A method config takes the distiller with `distiller=_base_.pop('mgd_distiller')`.
-fpn = dict(type='ModuleOutputs', source='neck')
+_base_ = ['./fpn.py']
 mgd_distiller = dict(
-    type='ConfigurableDistiller',
-    student_recorders=dict(fpn=fpn),
-    teacher_recorders=dict(fpn=fpn),
+    _base_.pop('fpn_distiller'),
     distill_losses=dict(loss_mgd=dict(
         type='MGDLoss', student_channels=64, teacher_channels=256, alpha_mgd=2e-5,
         lambda_mgd=0.75, loss_weight=1.0)),

@@ -3,13 +3,13 @@
 # medium / large); each sample's change logits are matched (MSE, weight 1e-3 as
 # Open-CD's MTKD configs) to those of the teacher of its partition. The method
 # config sets the routing (`routing=dict(teachers=..., thresholds=...)`).
+# Recorded (logits.py): `decode_head.conv_seg` of student and teachers.
 # A method config takes the distiller with `distiller=_base_.pop('mtkd_distiller')`.
+_base_ = ['./logits.py']
 partitions = ('small', 'medium', 'large')
-logits = dict(type='ModuleOutputs', source='decode_head.conv_seg')
 mtkd_distiller = dict(
+    _base_.pop('logits_distiller'),
     type='MTKDDistiller',
-    student_recorders=dict(logits=logits),
-    teacher_recorders=dict(logits=logits),
     distill_losses=dict(loss_mtkd=dict(type='FitNetLoss', loss_weight=0.001)),
     loss_forward_mappings=dict(loss_mtkd=dict(
         preds_S=dict(from_student=True, recorder='logits'),
