@@ -5,10 +5,7 @@
 # building F1 71.48, polygon F1 66.67 after 300 iterations; about 2 min of
 # CPU time with OMP_NUM_THREADS=1.
 _base_ = [
-    '../_base_/models/resnet18_hfam_fcn.py',
-    '../_base_/datasets/spacenet6_sar_synthetic.py',
-    '../_base_/default_runtime_sar_eo.py', '../_base_/schedules/schedule_quick.py'
+    '../_base_/recipes/fcn_r18-hfam_quick.py', '../_base_/datasets/spacenet6_sar_synthetic.py'
 ]
 data_preprocessor = dict(mean={{_base_.sar_mean}}, std={{_base_.sar_std}})
 model = dict(data_preprocessor=data_preprocessor, backbone=dict(in_channels=4))
-default_hooks = dict(visualization=dict(type='SAREOVisualizationHook'))
