@@ -6,14 +6,10 @@
 # 256 crops, 20k iterations.
 _base_ = [
     './siam-bestf1_r18w32-fpn_1xb8-20k_whu-cd-256x256.py',
-    '../_base_/teachers/siam-bestf1_r50-fpn_whu-cd.py', '../_base_/distillers/bfdd.py'
+    '../_base_/teachers/siam-bestf1_r50-fpn_whu-cd.py', '../_base_/distillers/bfdd_frd.py'
 ]
 
 model = dict(
     _delete_=True, type='TeacherStudentDistill', student=_base_.model,
     teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
     distiller=_base_.pop('bfdd_distiller'))
-# stated explicitly (the loss's defaults): all 4 stages of each side, torch's generator
-# (seeded by `randomness`), features not normalised before the distances
-model['distiller']['distill_losses']['loss_bfdd'].update(
-    normalize_features=False, student_stages=None, teacher_stages=None, seed=None)

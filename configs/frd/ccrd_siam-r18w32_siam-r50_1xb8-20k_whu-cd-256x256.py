@@ -7,11 +7,10 @@
 # teacher, WHU-CD 256 crops, 20k iterations.
 _base_ = [
     './siam-bestf1_r18w32-fpn_1xb8-20k_whu-cd-256x256.py',
-    '../_base_/teachers/siam-bestf1_r50-fpn_whu-cd.py', '../_base_/distillers/ccrd.py'
+    '../_base_/teachers/siam-bestf1_r50-fpn_whu-cd.py', '../_base_/distillers/ccrd_frd.py'
 ]
 
 model = dict(
     _delete_=True, type='TeacherStudentDistill', student=_base_.model,
     teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
     distiller=_base_.pop('ccrd_distiller'))
-model['distiller']['distill_losses']['loss_ccrd']['label_downsample'] = 'nearest'

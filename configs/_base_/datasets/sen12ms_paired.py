@@ -8,11 +8,6 @@ paired_load_pipeline = [
     dict(type='SARToDecibel', input_unit='db', clip_range={{_base_.s1_clip}}),
     dict(type='MaskSARNoData', fill_value={{_base_.s1_mean}}),
 ]
-train_pipeline = paired_load_pipeline + [
-    dict(type='PairedRandomCrop', crop_size={{_base_.crop_size}}),
-    dict(type='PairedRandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
-    dict(type='PairedRandomRot90', prob=0.5),
-    dict(type='PackPairedSegInputs'),
-]
+# the augmentations of sen12ms_s1.py after the loading
+train_pipeline = paired_load_pipeline + _base_.train_pipeline[len(_base_.s1_load_pipeline):]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

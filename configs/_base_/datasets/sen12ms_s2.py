@@ -7,13 +7,8 @@ s2_load_pipeline = [
     dict(type='LoadSEN12MSLandCover'),
     dict(type='MaskSARNoData'),
 ]
-train_pipeline = s2_load_pipeline + [
-    dict(type='PairedRandomCrop', crop_size={{_base_.crop_size}}),
-    dict(type='PairedRandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
-    dict(type='PairedRandomRot90', prob=0.5),
-    dict(type='PackPairedSegInputs'),
-]
+# the augmentations of sen12ms_s1.py after the loading
+train_pipeline = s2_load_pipeline + _base_.train_pipeline[len(_base_.s1_load_pipeline):]
 test_pipeline = s2_load_pipeline + [dict(type='PackPairedSegInputs')]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))

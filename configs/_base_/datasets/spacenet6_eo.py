@@ -16,11 +16,8 @@ eo_load_pipeline = [
     dict(type='LoadBuildingFootprints', min_area_m2=20.0),
     dict(type='MaskSARNoData'),
 ]
-train_pipeline = eo_load_pipeline + [
-    dict(type='PairedRandomCrop', crop_size={{_base_.crop_size}}),
-    dict(type='PairedRandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='PackPairedSegInputs'),
-]
+# the augmentations of spacenet6_sar.py after the loading
+train_pipeline = eo_load_pipeline + _base_.train_pipeline[len(_base_.sar_load_pipeline):]
 test_pipeline = eo_load_pipeline + [dict(type='PackPairedSegInputs')]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))

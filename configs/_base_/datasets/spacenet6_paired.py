@@ -15,9 +15,6 @@ paired_load_pipeline = [
          clip_range={{_base_.sar_clip}}),
     dict(type='MaskSARNoData', fill_value={{_base_.sar_fill}}),
 ]
-train_pipeline = paired_load_pipeline + [
-    dict(type='PairedRandomCrop', crop_size={{_base_.crop_size}}),
-    dict(type='PairedRandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='PackPairedSegInputs'),
-]
+# the augmentations of spacenet6_sar.py after the loading
+train_pipeline = paired_load_pipeline + _base_.train_pipeline[len(_base_.sar_load_pipeline):]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
