@@ -73,6 +73,7 @@ __all__ = ['RunError', 'BenchmarkRunner', 'run_options', 'work_dir_of', 'THREAD_
 
 ERROR_TAIL_LINES = 40
 TRAIN_SECONDS_FILE = 'benchmark_train_seconds.txt'  # wall seconds of each training launch
+LOADED_FILE = 'benchmark_loaded_checkpoints.json'  # {cfg-option: sha256} a work dir used
 THREAD_ENV = ('OMP_NUM_THREADS', 'MKL_NUM_THREADS')  # read by tools/train.py and test.py
 
 
@@ -411,6 +412,7 @@ class BenchmarkRunner:
                 if force and osp.isdir(work_dir):
                     # a forced run starts over: resuming would only re-test
                     shutil.rmtree(work_dir)
+                self._start_over_if_sources_changed(work_dir, shas, suite, entry, seed)
                 self.log(f'[run ] {suite.name}/{entry.name} seed {seed}')
                 self._train_and_test(record, entry, work_dir, options, self._env(suite))
             if self.measure:
@@ -428,6 +430,27 @@ class BenchmarkRunner:
             self.log(f'[done] {suite.name}/{entry.name} seed {seed}: finished in '
                      f'{time.perf_counter() - start:.1f} s ({path})')
         return record
+
+    def _start_over_if_sources_changed(self, work_dir: str, shas: Dict[str, str],
+                                       suite: Suite, entry: Entry, seed: int):
+        """Empty ``work_dir`` when the checkpoints it was trained with (sha256
+        per cfg-option, in ``LOADED_FILE``) differ from ``shas``: its weights
+        were distilled from another teacher, so resuming from them (the work
+        dir name depends on the config alone) would give a record that claims
+        the new one.  Then note ``shas`` for the next launch."""
+        noted = osp.join(work_dir, LOADED_FILE)
+        if osp.isfile(noted):
+            with open(noted, encoding='utf-8') as f:
+                before = json.load(f)
+            if before != shas:
+                self.log(f'[new ] {suite.name}/{entry.name} seed {seed}: the checkpoints '
+                         'it loads changed since its work dir was started; starting over')
+                shutil.rmtree(work_dir)
+        elif osp.isdir(work_dir) and shas:  # started before this note existed: unknown
+            shutil.rmtree(work_dir)
+        os.makedirs(work_dir, exist_ok=True)
+        with open(noted, 'w', encoding='utf-8') as f:
+            json.dump(shas, f, indent=1, sort_keys=True)
 
     def _train_and_test(self, record: dict, entry: Entry, work_dir: str, options: dict,
                         env: dict):

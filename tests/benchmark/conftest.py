@@ -35,9 +35,9 @@ class FakeTools:
     def make_runner(self, **kwargs):
         from mmkd_rs.benchmark.runner import BenchmarkRunner
         kwargs.setdefault('measure', False)
+        kwargs.setdefault('log', lambda s: None)
         return BenchmarkRunner(str(self.results), str(self.work), train_cmd=FAKE + ['train'],
-                               test_cmd=FAKE + ['test'], repo_root=str(REPO),
-                               log=lambda s: None, **kwargs)
+                               test_cmd=FAKE + ['test'], repo_root=str(REPO), **kwargs)
 
     def read_calls(self):
         return [json.loads(line) for line in self.calls.read_text().splitlines()]

@@ -1,6 +1,7 @@
 """The suite runner with fake train/test commands: records, skipping, resuming, failures."""
 import dataclasses
 import json
+import os
 import os.path as osp
 
 import pytest
@@ -228,3 +229,30 @@ def test_a_run_repeated_by_another_suite_is_shared_not_retrained(env):
     assert len(read_calls()) == n_calls + 4
     assert 'shared_from' not in load_record(record_path(str(results), 'other-suite',
                                                         'student', 0))
+
+
+def test_a_work_dir_trained_with_another_teacher_is_not_resumed(env):
+    """An unfinished distillation work dir resumes only with the teacher it was
+    started with; after the teacher changed it starts over."""
+    suite, make_runner, read_calls, results = env
+    make_runner().run(suite, select_entries(suite, ['kd']), seeds=[0])
+    path = record_path(str(results), 'fake-suite', 'kd', 0)
+    kd = load_record(path)
+    stale = osp.join(results.parent, 'work', kd['work_dir'], 'stale.txt')
+
+    def interrupted_rerun(runner_log):
+        open(stale, 'w').close()
+        os.remove(path)  # as if the run had been interrupted before its record
+        make_runner(log=runner_log.append).run(suite, select_entries(suite, ['kd']),
+                                               seeds=[0])
+
+    log = []
+    interrupted_rerun(log)  # same teacher: resumed, work dir kept
+    assert osp.exists(stale) and not any(line.startswith('[new ]') for line in log)
+    suite.entry('teacher').cfg_options['model.decode_head.channels'] = 8  # a new teacher
+    log = []
+    interrupted_rerun(log)
+    assert any(line.startswith('[new ] fake-suite/kd seed 0') for line in log)
+    assert not osp.exists(stale)
+    again = load_record(path)
+    assert again['teacher_checkpoint_sha256'] != kd['teacher_checkpoint_sha256']
