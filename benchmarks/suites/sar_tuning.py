@@ -53,8 +53,9 @@ entries = [
          config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-eo-64x64.py'),
     dict(name='student', role='student', method='student', budget_s=60,
          config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-sar-64x64.py'),
-    dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=75, input='eo',
-         leaderboard='sar-tuning-disoptnet', config=_dis.format('deeplabv3plus_r18-d16', 'eo4')),
+    dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=225, input='eo',
+         leaderboard='sar-tuning-disoptnet', config=_dis.format('deeplabv3plus_r18-d16', 'eo4'),
+         cfg_options=_base_.dis_teacher_options),
     dict(name='disoptnet-sar-only', role='student', method='student', budget_s=60,
          leaderboard='sar-tuning-disoptnet', config=_dis.format('deeplabv3plus_r18-d16', 'sar')),
 ] + [
