@@ -26,5 +26,3 @@ model = dict(
               for p in _base_.partitions},
     distiller=dict(_base_.pop('mtkd_distiller'), routing=dict(
         teachers=list(_base_.partitions), thresholds=car_thresholds)))
-
-custom_hooks = [dict(type='DistillCheckpointHook'), dict(type='TeacherEvalHook')]

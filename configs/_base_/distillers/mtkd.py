@@ -14,3 +14,6 @@ mtkd_distiller = dict(
     loss_forward_mappings=dict(loss_mtkd=dict(
         preds_S=dict(from_student=True, recorder='logits'),
         preds_T=dict(from_student=False, recorder='logits', reduce='route'))))
+# The teacher hooks a teacher base sets (configs/_base_/teachers/): every teacher's
+# sha256 in the checkpoints' meta, the teachers' validation metrics before training.
+custom_hooks = [dict(type='DistillCheckpointHook'), dict(type='TeacherEvalHook')]
