@@ -85,7 +85,12 @@ tuned = dict(
     cirkd={f'model.distiller.distill_losses.loss_cirkd.{k}': w * 0.1 for k, w in (
         ('batch_pixel_weight', 1.0), ('memory_pixel_weight', 0.1),
         ('memory_region_weight', 0.1))},
-    dkd={}, disoptnet={})
+    dkd={'model.distiller.distill_losses.loss_dkd.alpha': 1.0,
+         'model.distiller.distill_losses.loss_dkd.temperature': 1.0},  # 84.54
+    # disoptnet: 91.11 (x0.3: aux KD 0.3, each feature term 0.3 / 3; the grid's low end)
+    disoptnet={'model.distiller.distill_losses.loss_aux_kd.loss_weight': 0.3,
+               **{f'model.distiller.distill_losses.loss_feat_{k}.loss_weight': 0.3 / 3
+                  for k in ('stage3', 'stage4', 'decoder')}})
 entries = [
     dict(name=_teacher, role='teacher', method='teacher', budget_s=60, input='eo',
          config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-eo-64x64.py'),
