@@ -31,7 +31,13 @@ def test_collection_is_the_three_quick_suites():
     assert names == {'changedet-quick', 'roads-quick', 'sar-quick'}
 
 
-PROTOCOL_SUITES = [(f, f'{f}_{kind}.py') for f in FAMILIES for kind in ('quick', 'baselines')]
+PROTOCOL_SUITES = [(f, f'{f}_{kind}.py') for f in FAMILIES
+                   for kind in ('quick', 'baselines')] + [('changedet', 'changedet_mtkd.py')]
+# (family, suite whose `tuned` the tuning chooses, the tuning suite, the suites whose
+# distillers the tuning must cover)
+TUNED_SUITES = [(f, f'{f}_quick.py', f'{f}_tuning.py', (f'{f}_quick.py', f'{f}_baselines.py'))
+                for f in FAMILIES] + [
+    ('changedet', 'changedet_mtkd.py', 'changedet_mtkd_tuning.py', ('changedet_mtkd.py',))]
 
 
 def test_baselines_collection_is_the_three_baseline_suites():
@@ -73,12 +79,13 @@ def test_quick_schedules_decay_to_max_iters_and_test_the_test_split(family, name
         assert 'test' in split_of(test) and 'val' in split_of(val), entry.name
 
 
-@pytest.mark.parametrize('family', FAMILIES)
-def test_tuning_suite_scores_val_and_covers_every_distiller(family):
-    quick, tuning = _suite(f'{family}_quick.py'), _suite(f'{family}_tuning.py')
-    grids = Config.fromfile(osp.join(SUITES, f'{family}_tuning.py'))['grids']
+@pytest.mark.parametrize('family, quick_name, tuning_name, covered', TUNED_SUITES)
+def test_tuning_suite_scores_val_and_covers_every_distiller(family, quick_name, tuning_name,
+                                                            covered):
+    tuning = _suite(tuning_name)
+    grids = Config.fromfile(osp.join(SUITES, tuning_name))['grids']
     assert tuning.evaluation['split'] == 'val'
-    distillers = {e.method for s in (quick, _suite(f'{family}_baselines.py'))
+    distillers = {e.method for s in map(_suite, covered)
                   for e in s.entries if e.role == 'distill'}
     assert distillers <= set(grids), distillers - set(grids)
     for method, points in grids.items():
@@ -103,14 +110,20 @@ def test_tuning_suite_scores_val_and_covers_every_distiller(family):
                     node = node[part]
 
 
-@pytest.mark.parametrize('family', FAMILIES)
-def test_tuned_weights_are_the_argmax_of_the_tuning_records(family):
+@pytest.mark.parametrize('family, quick_name, tuning_name, covered', TUNED_SUITES)
+def test_tuned_weights_are_the_argmax_of_the_tuning_records(family, quick_name, tuning_name,
+                                                             covered):
     """`tuned` in the quick suite is never typed by hand: it equals what the
     committed tuning records choose (and stays empty for a method whose grid has
-    not finished, i.e. the config's default)."""
-    quick_cfg = Config.fromfile(osp.join(SUITES, f'{family}_quick.py'))
-    tuning = _suite(f'{family}_tuning.py')
-    grids = Config.fromfile(osp.join(SUITES, f'{family}_tuning.py'))['grids']
+    not finished, i.e. the config's default); each distiller trains with it."""
+    quick_cfg = Config.fromfile(osp.join(SUITES, quick_name))
+    tuning = _suite(tuning_name)
+    grids = Config.fromfile(osp.join(SUITES, tuning_name))['grids']
+    for suite in map(_suite, covered):
+        for entry in suite.entries:
+            if entry.role == 'distill':
+                tuned = dict(quick_cfg['tuned'][entry.method])
+                assert {k: entry.cfg_options.get(k) for k in tuned} == tuned, entry.name
     results = osp.join(REPO, 'benchmarks', 'results')
     records = load_records(results, tuning.name) \
         if osp.isdir(osp.join(results, tuning.name)) else []
