@@ -43,6 +43,13 @@ key                             meaning
                                 training log, subsampled
 ``teacher_checkpoint_sha256``   sha256 of the teacher weights (entries
                                 with a ``teacher``)
+``random_streams``              entries with a ``teacher`` only:
+                                ``'paired'`` when the student drew the same
+                                initial weights, batches, augmentations and
+                                dropout masks as the student alone with the
+                                same seed (see ``TeacherStudentDistill``);
+                                absent on records made before, which the
+                                runner does not reuse
 ``checkpoint_sha256``           ``{cfg-option: sha256}`` of every checkpoint
                                 the run loaded from other entries (its
                                 teacher and its ``checkpoints``; ``{}`` for

@@ -18,6 +18,11 @@ those, so the runner copies that record, with ``shared_from`` naming it, and
 keeps pointing at its weights.  The baselines suites share their teacher and
 student-alone runs with the quick suites this way.
 
+A run with a teacher is reused only if its record says ``random_streams:
+'paired'`` (:data:`RANDOM_STREAMS`): its student drew what the student alone
+draws with the same seed.  Runs made before the distillation model kept its
+teachers and distiller off the global random generators are trained again.
+
 The work dir of a run is ``<work_root>/<suite>/<entry>/seed_<k>-<hash8>``:
 a changed config never resumes from another config's checkpoint.
 
@@ -79,6 +84,10 @@ THREAD_ENV = ('OMP_NUM_THREADS', 'MKL_NUM_THREADS')  # read by tools/train.py an
 
 class RunError(RuntimeError):
     """A step of one run failed; ``str()`` is what goes into the record."""
+
+
+#: ``random_streams`` of the records of runs with a teacher (see the module docstring)
+RANDOM_STREAMS = 'paired'
 
 
 def run_options(entry: Entry, seed: int) -> dict:
@@ -260,7 +269,8 @@ class BenchmarkRunner:
             stored = {entry.teacher_ckpt_option: sha} if sha else {}
         return (record['status'] == STATUS_FINISHED and record.get('config_hash') == cfg_hash
                 and record.get('teacher_checkpoint_sha256') == teacher_sha
-                and stored == (checkpoint_shas or {}))
+                and stored == (checkpoint_shas or {})
+                and record.get('random_streams') == (RANDOM_STREAMS if entry.teacher else None))
 
     def _same_run(self, suite: Suite, record: dict,
                   path: str) -> Optional[Tuple[str, dict]]:
@@ -271,7 +281,7 @@ class BenchmarkRunner:
         is this run's record.  Returns ``(its record path relative to the
         results folder, a copy of its record)`` or None."""
         keys = ('config', 'config_hash', 'seed', 'checkpoint_sha256',
-                'teacher_checkpoint_sha256', 'dataset_sha256')
+                'teacher_checkpoint_sha256', 'dataset_sha256', 'random_streams')
         pattern = osp.join(self.results_dir, '*', '*', f'seed_{record["seed"]}.json')
         for other in sorted(glob.glob(pattern)):
             if osp.abspath(other) == osp.abspath(path):
@@ -281,7 +291,7 @@ class BenchmarkRunner:
             except RecordError:
                 continue
             if (found['status'] == STATUS_FINISHED
-                    and all(found.get(k) == record[k] for k in keys)
+                    and all(found.get(k) == record.get(k) for k in keys)
                     and (found.get('hardware') or {}).get('threads') == suite.threads
                     and found.get('checkpoint')
                     and osp.isfile(self._resolve(found['checkpoint']))):
@@ -384,6 +394,7 @@ class BenchmarkRunner:
                 shas[option] = sha256_file(options[option])
             if entry.teacher:
                 record['teacher_checkpoint_sha256'] = shas[entry.teacher_ckpt_option]
+                record['random_streams'] = RANDOM_STREAMS
             if not force and self.is_finished(suite, entry, seed, cfg_hash,
                                               record['teacher_checkpoint_sha256'], shas):
                 self.log(f'[skip] {suite.name}/{entry.name} seed {seed}: finished ({path})')

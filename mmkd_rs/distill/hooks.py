@@ -19,6 +19,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from torch import nn
 
+from mmkd_rs.engine.rng_state_hook import rng_untouched
 from mmkd_rs.registry import HOOKS
 
 
@@ -139,7 +140,12 @@ class TeacherEvalHook(Hook):
 
 
 def evaluate_teachers(model, dataloader, evaluator, names=None) -> dict:
-    """``{teacher/<metric>: value}`` of each teacher over ``dataloader``."""
+    """``{teacher/<metric>: value}`` of each teacher over ``dataloader``.
+
+    The global generators are left where they were (iterating a dataloader
+    draws from torch's), so evaluating the teacher before training does not
+    change the student's training.
+    """
     algorithm = unwrap(model)
     names = list(names or algorithm.teachers)
     prefix = (lambda n: 'teacher/') if len(algorithm.teachers) == 1 else (
@@ -148,15 +154,16 @@ def evaluate_teachers(model, dataloader, evaluator, names=None) -> dict:
     was_training = algorithm.training
     algorithm.eval()
     try:
-        for name in names:
-            for data_batch in dataloader:
-                data = algorithm.data_preprocessor(data_batch, False)
-                outputs = algorithm.predict_teacher(
-                    data['inputs'], data['data_samples'], name=name,
-                    teacher_inputs=data.get('teacher_inputs'))
-                evaluator.process(data_samples=outputs, data_batch=data_batch)
-            metrics = evaluator.evaluate(len(dataloader.dataset))
-            results.update({prefix(name) + k: v for k, v in metrics.items()})
+        with rng_untouched():
+            for name in names:
+                for data_batch in dataloader:
+                    data = algorithm.data_preprocessor(data_batch, False)
+                    outputs = algorithm.predict_teacher(
+                        data['inputs'], data['data_samples'], name=name,
+                        teacher_inputs=data.get('teacher_inputs'))
+                    evaluator.process(data_samples=outputs, data_batch=data_batch)
+                metrics = evaluator.evaluate(len(dataloader.dataset))
+                results.update({prefix(name) + k: v for k, v in metrics.items()})
     finally:
         algorithm.train(was_training)
     return results

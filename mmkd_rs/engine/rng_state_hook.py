@@ -1,15 +1,18 @@
 """Save the random number generators' states in checkpoints and restore them
 on resume, so that ``--resume`` continues a run instead of restarting its
 random streams (dropout, random sampling inside models and losses)."""
+import contextlib
 import random
 
 import numpy as np
 import torch
 from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
 
 from mmkd_rs.registry import HOOKS
 
-__all__ = ['RNGStateHook', 'get_rng_state', 'set_rng_state']
+__all__ = ['RNGStateHook', 'get_rng_state', 'set_rng_state', 'rng_untouched',
+           'private_generator', 'module_generators']
 
 
 def get_rng_state() -> dict:
@@ -33,6 +36,45 @@ def set_rng_state(state: dict) -> None:
         cuda = state['cuda']
         if len(cuda) == torch.cuda.device_count():
             torch.cuda.set_rng_state_all(cuda)
+
+
+@contextlib.contextmanager
+def rng_untouched():
+    """Run a block without moving Python's, numpy's and torch's generators.
+
+    The block may draw (e.g. the default initialisation of modules it
+    builds); afterwards every generator is where it was before the block,
+    so the draws that follow are the ones they would be without it.
+    """
+    state = get_rng_state()
+    try:
+        yield
+    finally:
+        set_rng_state(state)
+
+
+def private_generator(seed=None) -> torch.Generator:
+    """A CPU generator of a module's own random draws (e.g. a loss's sampling).
+
+    Seeded with ``seed``, or with the run's seed (``torch.initial_seed()``,
+    which ``randomness.seed`` sets) when ``None``. Drawing from it never
+    moves the global generators, so a module's draws do not change the
+    draws of anything else (dropout, augmentation). Draw on the CPU and move
+    the result: ``torch.randperm(n, generator=g).to(device)``.
+    """
+    generator = torch.Generator()
+    generator.manual_seed(int(seed) if seed is not None else torch.initial_seed())
+    return generator
+
+
+def module_generators(model: torch.nn.Module) -> dict:
+    """``name -> torch.Generator`` of every submodule with a ``generator``."""
+    return {name: module.generator for name, module in model.named_modules()
+            if isinstance(getattr(module, 'generator', None), torch.Generator)}
+
+
+def _unwrap(model):
+    return model.module if is_model_wrapper(model) else model
 
 
 def _as_tuple(x):
@@ -74,6 +116,10 @@ class _RestoreAfterSkip:
 class RNGStateHook(Hook):
     """Store RNG states under ``checkpoint['meta']['rng_state']``.
 
+    Besides the global generators, the private generators of the model's
+    modules (:func:`private_generator`, under ``modules``) are stored and
+    restored.
+
     On resume the states are set where the uninterrupted run was when it
     saved the checkpoint: just before the first batch after the skipped
     ones is drawn (iteration-based loops, see :class:`_RestoreAfterSkip`),
@@ -94,6 +140,8 @@ class RNGStateHook(Hook):
         # a checkpoint saved during validation (best_*.pth) gets the states
         # training continues from
         state = self._before_val if self._before_val is not None else get_rng_state()
+        state = dict(state, modules={name: g.get_state() for name, g in
+                                     module_generators(_unwrap(runner.model)).items()})
         checkpoint.setdefault('meta', {})['rng_state'] = state
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
@@ -105,6 +153,10 @@ class RNGStateHook(Hook):
         # loaded weights (``load_from``) starts from 0 with its own seed
         if state is None or (runner.iter == 0 and runner.epoch == 0):
             return
+        generators = module_generators(_unwrap(runner.model))
+        for name, generator_state in state.get('modules', {}).items():
+            if name in generators:
+                generators[name].set_state(generator_state)
         loop = runner.train_loop
         if getattr(loop, 'iter', 0) > 0 and hasattr(loop, 'dataloader_iterator'):
             loop.dataloader_iterator = _RestoreAfterSkip(loop, state, loop.iter, runner.logger)

@@ -72,6 +72,25 @@ def test_force_retrains_from_an_empty_work_dir(env):
     assert again['status'] == 'finished' and again['finished_at'] >= record['finished_at']
 
 
+def test_distill_runs_made_before_paired_random_streams_are_trained_again(env):
+    suite, make_runner, read_calls, results = env
+    make_runner().run(suite, suite.entries)
+    kd_path = record_path(str(results), 'fake-suite', 'kd', 0)
+    kd = load_record(kd_path)
+    assert kd['random_streams'] == 'paired'
+    student = load_record(record_path(str(results), 'fake-suite', 'student', 0))
+    assert 'random_streams' not in student  # no teacher: nothing to pair
+    del kd['random_streams']  # a record of the earlier code
+    with open(kd_path, 'w') as f:
+        json.dump(kd, f)
+    n_calls = len(read_calls())
+    make_runner().run(suite, suite.entries)
+    new = read_calls()[n_calls:]
+    assert [_work_dir_of_call(c).split('/work/fake-suite/')[1].split('/')[:2]
+            for c in new] == [['kd', 'seed_0-' + kd['config_hash'][:8]]] * 2
+    assert load_record(kd_path)['random_streams'] == 'paired'
+
+
 def test_changed_config_reruns_only_that_entry(env):
     suite, make_runner, read_calls, _ = env
     make_runner().run(suite, suite.entries)

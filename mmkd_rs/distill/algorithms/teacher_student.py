@@ -5,6 +5,7 @@ import torch
 from mmengine.model import BaseModel
 from torch import Tensor, nn
 
+from mmkd_rs.engine.rng_state_hook import rng_untouched
 from mmkd_rs.registry import DISTILLERS, MODELS
 
 from ..teacher import build_teacher, resolve_model_cfg
@@ -81,6 +82,14 @@ class TeacherStudentDistill(BaseModel):
             the pipeline has random transforms that cannot be replayed).
         init_cfg (dict, optional): unused, for BaseModel.
 
+    Random streams: the teachers and the distiller (its connectors) are built
+    and initialised without moving the global generators, and the student is
+    initialised first. With the same seed, the student therefore starts from
+    the same weights, sees the same batches and augmentations, and draws the
+    same dropout masks as the student trained alone: a distillation run and
+    its student-alone run form a pair, and a distill-loss weight of 0
+    reproduces the student-alone run (up to draws of the losses themselves).
+
     ``forward(inputs, data_samples, mode, teacher_inputs=None)``: ``'loss'``
     returns the student's task losses unchanged (e.g. ``decode.loss_ce``) plus
     ``distill.*`` losses; ``'predict'`` and ``'tensor'`` run the student only.
@@ -108,18 +117,31 @@ class TeacherStudentDistill(BaseModel):
         self.teacher_weights = {n: s['weight'] for n, s in specs.items()}
         self.teacher_input_modes = {n: s['inputs'] for n, s in specs.items()}
         self.teacher_ckpts = {n: s['ckpt'] for n, s in specs.items()}
-        for name, spec in specs.items():
-            model, sha = build_teacher(spec['cfg'], spec['ckpt'], name,
-                                       allow_random_teacher, MODELS)
-            self.teachers[name] = model
-            self.teacher_sha256[name] = sha
-        self.distiller = DISTILLERS.build(distiller)
-        self.distiller.prepare(self.student, dict(self.teachers), self.teacher_weights)
+        with rng_untouched():
+            for name, spec in specs.items():
+                model, sha = build_teacher(spec['cfg'], spec['ckpt'], name,
+                                           allow_random_teacher, MODELS)
+                self.teachers[name] = model
+                self.teacher_sha256[name] = sha
+            self.distiller = DISTILLERS.build(distiller)
+            self.distiller.prepare(self.student, dict(self.teachers), self.teacher_weights)
         self.save_teacher_weights = save_teacher_weights
         self.teacher_cache = (TeacherOutputCache(**teacher_cache)
                               if teacher_cache is not None else None)
         self.register_state_dict_post_hook(self._drop_teacher_state)
         self.register_load_state_dict_post_hook(self._ignore_missing_teacher_keys)
+
+    def init_weights(self):
+        """The student first, then the distiller's parts (teachers are loaded).
+
+        The student draws what it draws when it is trained alone; the rest
+        is initialised without moving the global generators (see the class
+        docstring).
+        """
+        if not self.student.is_init:
+            self.student.init_weights()
+        with rng_untouched():
+            super().init_weights()
 
     # ---------------------------------------------------------------- state
     @staticmethod

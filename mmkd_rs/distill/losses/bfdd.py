@@ -26,6 +26,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.logging import MessageHub
 
+from mmkd_rs.engine.rng_state_hook import private_generator
 from mmkd_rs.registry import MODELS
 
 Features = Union[torch.Tensor, Sequence[torch.Tensor]]
@@ -137,8 +138,9 @@ class BiTemporalFeatureDistanceLoss(nn.Module):
             given it replaces the product of the two stage lists.
         resize_to: ``'student'`` | ``'teacher'`` (the size of that network's
             chosen stage) or an ``(h, w)`` tuple.
-        seed: seed of a private ``torch.Generator`` for the random selection;
-            ``None`` uses torch's global generator (seeded by the runner).
+        seed: seed of the private generator of the random selection;
+            ``None``: the run's seed. The global generators are never drawn
+            from (see :func:`~mmkd_rs.engine.rng_state_hook.private_generator`).
         num_positions: with ``match='mse'``, compare only this many pixel
             positions of the common grid, drawn at random each call (the same
             positions for every image); ``None`` compares every position.
@@ -197,10 +199,7 @@ class BiTemporalFeatureDistanceLoss(nn.Module):
         self.log_pair = log_pair
         self.loss_weight = loss_weight
         self.eps = eps
-        self.generator = None
-        if seed is not None:
-            self.generator = torch.Generator()
-            self.generator.manual_seed(int(seed))
+        self.generator = private_generator(seed)
         self.last_pair: Optional[Tuple[int, int]] = None
 
     def candidate_pairs(self, num_student: int, num_teacher: int) -> List[Tuple[int, int]]:

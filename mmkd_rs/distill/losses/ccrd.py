@@ -23,6 +23,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from mmkd_rs.engine.rng_state_hook import private_generator
 from mmkd_rs.registry import MODELS
 from .bfdd import as_stage_tuple, split_dates
 
@@ -206,8 +207,9 @@ class ContrastiveClusterRepresentationLoss(nn.Module):
         label_downsample: ``'nearest'`` or ``'area'`` (class shares).
         resize_to: common grid, ``'student'`` or ``'teacher'`` feature size.
         ignore_index: label value ignored (255).
-        seed: seed of a private generator for sampling and k-means init;
-            ``None`` uses torch's global generator.
+        seed: seed of the private generator of sampling and k-means init;
+            ``None``: the run's seed. The global generators are never drawn
+            from (see :func:`~mmkd_rs.engine.rng_state_hook.private_generator`).
         return_terms: return ``dict(pixel=..., relation=..., contrast=...)``
             (each weighted; the distiller logs and sums them as
             ``distill.loss_<name>_<term>``) instead of their sum.
@@ -278,10 +280,7 @@ class ContrastiveClusterRepresentationLoss(nn.Module):
         self.projector = None
         if student_channels is not None and teacher_channels is not None:
             self.projector = nn.Conv2d(student_channels, teacher_channels, kernel_size=1)
-        self.generator = None
-        if seed is not None:
-            self.generator = torch.Generator()
-            self.generator.manual_seed(int(seed))
+        self.generator = private_generator(seed)
         self.last_terms = {}
 
     # ------------------------------------------------------------------ terms

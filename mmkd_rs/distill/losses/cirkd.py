@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from mmengine.dist import all_gather
 from torch import Tensor, nn
 
+from mmkd_rs.engine.rng_state_hook import private_generator
 from mmkd_rs.registry import MODELS
 
 from .ifvd import resize_labels
@@ -65,6 +66,11 @@ class CIRKDLoss(nn.Module):
         max_anchors (int, optional): labelled pixels drawn at random as
             anchors of the memory terms (None = all, as the paper).
         ignore_index (int): label value of unlabelled pixels.
+        seed (int, optional): seed of the private generator of the random
+            picks (queued pixels, bank samples, anchors); ``None``: the run's
+            seed (the global generators are never drawn from, see
+            :func:`~mmkd_rs.engine.rng_state_hook.private_generator`). The
+            banks start from the global generator like any parameter.
     """
 
     def __init__(self, num_classes: int, student_channels: int, teacher_channels: int,
@@ -74,7 +80,7 @@ class CIRKDLoss(nn.Module):
                  region_memory_size: int = 2000, pixel_contrast_size: int = 4096,
                  region_contrast_size: int = 1024, pixel_update_freq: int = 16,
                  batch_pool: int = 1, max_anchors: Optional[int] = None,
-                 ignore_index: int = 255):
+                 ignore_index: int = 255, seed: Optional[int] = None):
         super().__init__()
         if temperature <= 0 or kd_temperature <= 0:
             raise ValueError(f'CIRKDLoss: temperatures must be > 0, got {temperature}, '
@@ -90,6 +96,7 @@ class CIRKDLoss(nn.Module):
         self.batch_pool = batch_pool
         self.max_anchors = max_anchors
         self.ignore_index = ignore_index
+        self.generator = private_generator(seed)
         self.project_head = nn.Sequential(
             nn.Conv2d(student_channels, teacher_channels, 1, bias=False),
             nn.BatchNorm2d(teacher_channels), nn.ReLU(inplace=True),
@@ -100,6 +107,10 @@ class CIRKDLoss(nn.Module):
             torch.randn(num_classes, region_memory_size, teacher_channels), dim=2))
         self.register_buffer('pixel_ptr', torch.zeros(num_classes, dtype=torch.long))
         self.register_buffer('region_ptr', torch.zeros(num_classes, dtype=torch.long))
+
+    def randperm(self, n: int, device) -> Tensor:
+        """A random permutation of ``range(n)`` from the private generator."""
+        return torch.randperm(n, generator=self.generator).to(device)
 
     # ------------------------------------------------------------- batch term
     def batch_pixel_loss(self, feat_S: Tensor, feat_T: Tensor) -> Tensor:
@@ -131,7 +142,7 @@ class CIRKDLoss(nn.Module):
                 members = feat[:, label == k]                                 # [C, P]
                 self.region_queue[k, self.region_ptr[k]] = F.normalize(members.mean(1), dim=0)
                 self.region_ptr[k] = (self.region_ptr[k] + 1) % region_size
-                pick = torch.randperm(members.shape[1], device=feat.device)
+                pick = self.randperm(members.shape[1], feat.device)
                 pick = pick[:self.pixel_update_freq]
                 slots = (self.pixel_ptr[k] + torch.arange(len(pick), device=feat.device))
                 self.pixel_queue[k, slots % pixel_size] = F.normalize(members[:, pick].t(), dim=1)
@@ -139,7 +150,7 @@ class CIRKDLoss(nn.Module):
 
     def sample_bank(self, queue: Tensor, per_class: int) -> Tensor:
         """``per_class`` random entries of every class of ``queue``: ``[K * per_class, C]``."""
-        index = torch.randperm(queue.shape[1], device=queue.device)[:per_class]
+        index = self.randperm(queue.shape[1], queue.device)[:per_class]
         return queue[:, index].flatten(0, 1)
 
     # --------------------------------------------------------------- forward
@@ -167,7 +178,7 @@ class CIRKDLoss(nn.Module):
         anchors_S = proj_S.permute(0, 2, 3, 1).flatten(0, 2)[valid]          # [A, Ct]
         anchors_T = norm_T.permute(0, 2, 3, 1).flatten(0, 2)[valid]
         if self.max_anchors is not None and len(anchors_S) > self.max_anchors:
-            pick = torch.randperm(len(anchors_S), device=anchors_S.device)[:self.max_anchors]
+            pick = self.randperm(len(anchors_S), anchors_S.device)[:self.max_anchors]
             anchors_S, anchors_T = anchors_S[pick], anchors_T[pick]
         if len(anchors_S) == 0:
             zero = proj_S.sum() * 0.0
