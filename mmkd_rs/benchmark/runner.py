@@ -448,14 +448,19 @@ class BenchmarkRunner:
         per cfg-option, in ``LOADED_FILE``) differ from ``shas``: its weights
         were distilled from another teacher, so resuming from them (the work
         dir name depends on the config alone) would give a record that claims
-        the new one.  Then note ``shas`` for the next launch."""
+        the new one.  The same when a run with a teacher was started before
+        its random streams were paired (``random_streams`` noted beside the
+        sha256s).  Then note what this launch starts with."""
+        if entry.teacher:
+            shas = dict(shas, random_streams=RANDOM_STREAMS)
         noted = osp.join(work_dir, LOADED_FILE)
         if osp.isfile(noted):
             with open(noted, encoding='utf-8') as f:
                 before = json.load(f)
             if before != shas:
                 self.log(f'[new ] {suite.name}/{entry.name} seed {seed}: the checkpoints '
-                         'it loads changed since its work dir was started; starting over')
+                         'it loads (or its random streams) changed since its work dir was '
+                         'started; starting over')
                 shutil.rmtree(work_dir)
         elif osp.isdir(work_dir) and shas:  # started before this note existed: unknown
             shutil.rmtree(work_dir)

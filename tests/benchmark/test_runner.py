@@ -83,12 +83,25 @@ def test_distill_runs_made_before_paired_random_streams_are_trained_again(env):
     del kd['random_streams']  # a record of the earlier code
     with open(kd_path, 'w') as f:
         json.dump(kd, f)
+    work_dir = osp.join(results.parent, 'work', kd['work_dir'])
+    loaded = osp.join(work_dir, 'benchmark_loaded_checkpoints.json')
+    with open(loaded) as f:
+        noted = json.load(f)
+    assert noted.pop('random_streams') == 'paired'
+    with open(loaded, 'w') as f:  # the note of a work dir started by the earlier code
+        json.dump(noted, f)
+    stale = osp.join(work_dir, 'stale.txt')
+    open(stale, 'w').close()
     n_calls = len(read_calls())
-    make_runner().run(suite, suite.entries)
+    log = []
+    make_runner(log=log.append).run(suite, suite.entries)
     new = read_calls()[n_calls:]
     assert [_work_dir_of_call(c).split('/work/fake-suite/')[1].split('/')[:2]
             for c in new] == [['kd', 'seed_0-' + kd['config_hash'][:8]]] * 2
     assert load_record(kd_path)['random_streams'] == 'paired'
+    # trained from the start, not resumed from the earlier weights
+    assert not osp.exists(stale)
+    assert any(line.startswith('[new ] fake-suite/kd seed 0') for line in log)
 
 
 def test_changed_config_reruns_only_that_entry(env):
