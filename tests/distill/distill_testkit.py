@@ -111,3 +111,19 @@ def records_seen_by_losses(model):
         yield seen
     finally:
         del distiller.compute_losses
+
+
+class TinySegData(torch.utils.data.Dataset):
+    """``n`` samples of :func:`batch` (``seed``) as an mmengine dataset."""
+    metainfo = dict(classes=('background', 'change'), palette=[[0, 0, 0], [255, 255, 255]])
+
+    def __init__(self, n=4, seed=3):
+        raw = batch(n=n, seed=seed)
+        self.items = [dict(inputs=i, data_samples=s)
+                      for i, s in zip(raw['inputs'], raw['data_samples'])]
+
+    def __len__(self):
+        return len(self.items)
+
+    def __getitem__(self, idx):
+        return self.items[idx]

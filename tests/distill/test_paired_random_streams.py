@@ -9,30 +9,14 @@ import copy
 
 import pytest
 import torch
-from distill_testkit import batch, kd_distiller, tiny_segmentor, use_scope
+from distill_testkit import TinySegData, kd_distiller, tiny_segmentor, use_scope
 from mmengine.config import ConfigDict
 from mmengine.dataset import pseudo_collate
 from mmengine.runner import Runner
-from torch.utils.data import DataLoader
 
 from mmkd_rs.registry import MODELS
 
 use_scope()
-
-
-class TinySegData(torch.utils.data.Dataset):
-    metainfo = dict(classes=('background', 'change'), palette=[[0, 0, 0], [255, 255, 255]])
-
-    def __init__(self, n=8):
-        raw = batch(n=n, seed=5)
-        self.items = [dict(inputs=i, data_samples=s)
-                      for i, s in zip(raw['inputs'], raw['data_samples'])]
-
-    def __len__(self):
-        return len(self.items)
-
-    def __getitem__(self, idx):
-        return self.items[idx]
 
 
 def student_cfg():
@@ -70,10 +54,10 @@ def train(model_cfg, work_dir, seed=0, iters=3):
     distill = model_cfg['type'] == 'TeacherStudentDistill'
     runner = Runner(
         model=ConfigDict(copy.deepcopy(model_cfg)), work_dir=str(work_dir),
-        train_dataloader=dict(dataset=TinySegData(), batch_size=2, num_workers=0,
+        train_dataloader=dict(dataset=TinySegData(8, seed=5), batch_size=2, num_workers=0,
                               sampler=dict(type='DefaultSampler', shuffle=True),
                               collate_fn=pseudo_collate),
-        val_dataloader=dict(dataset=TinySegData(4), batch_size=2, num_workers=0,
+        val_dataloader=dict(dataset=TinySegData(4, seed=5), batch_size=2, num_workers=0,
                             sampler=dict(type='DefaultSampler', shuffle=False),
                             collate_fn=pseudo_collate),
         val_evaluator=dict(type='IoUMetric', iou_metrics=['mIoU']), val_cfg=dict(),

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 import torch
-from distill_testkit import batch, kd_model_cfg, tiny_segmentor, use_scope
+from distill_testkit import TinySegData, batch, kd_model_cfg, tiny_segmentor, use_scope
 from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 from mmengine.runner import Runner
@@ -16,21 +16,6 @@ from mmkd_rs.registry import MODELS
 
 use_scope()
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-class TinySegData(torch.utils.data.Dataset):
-    metainfo = dict(classes=('background', 'change'), palette=[[0, 0, 0], [255, 255, 255]])
-
-    def __init__(self, n=4):
-        raw = batch(n=n, seed=3)
-        self.items = [dict(inputs=i, data_samples=s)
-                      for i, s in zip(raw['inputs'], raw['data_samples'])]
-
-    def __len__(self):
-        return len(self.items)
-
-    def __getitem__(self, idx):
-        return self.items[idx]
 
 
 def loader():
