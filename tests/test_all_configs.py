@@ -37,6 +37,11 @@ def _random_teachers(model_cfg):
         model_cfg['teacher_ckpt'] = None
         if isinstance(model_cfg.get('teacher'), dict) and 'ckpt' in model_cfg['teacher']:
             model_cfg['teacher']['ckpt'] = None
+    for loss in (model_cfg.get('distiller') or {}).get('distill_losses', {}).values():
+        feature_net = loss.get('feature_net') if isinstance(loss, dict) else None
+        if isinstance(feature_net, dict) and 'cfg' in feature_net:  # a built network
+            feature_net.pop('ckpt', None)
+            feature_net['allow_random'] = True
     return model_cfg
 
 

@@ -32,10 +32,13 @@ def test_collection_is_the_three_quick_suites():
 
 
 PROTOCOL_SUITES = [(f, f'{f}_{kind}.py') for f in FAMILIES
-                   for kind in ('quick', 'baselines')] + [('changedet', 'changedet_mtkd.py')]
+                   for kind in ('quick', 'baselines')] + [('changedet', 'changedet_mtkd.py'),
+                                                          ('roads', 'roads_tskd_roadcon.py')]
 # (family, suite whose `tuned` the tuning chooses, the tuning suite, the suites whose
 # distillers the tuning must cover)
-TUNED_SUITES = [(f, f'{f}_quick.py', f'{f}_tuning.py', (f'{f}_quick.py', f'{f}_baselines.py'))
+TUNED_SUITES = [(f, f'{f}_quick.py', f'{f}_tuning.py',
+                 (f'{f}_quick.py', f'{f}_baselines.py')
+                 + (('roads_tskd_roadcon.py',) if f == 'roads' else ()))
                 for f in FAMILIES] + [
     ('changedet', 'changedet_mtkd.py', 'changedet_mtkd_tuning.py', ('changedet_mtkd.py',))]
 
