@@ -43,7 +43,7 @@ key                             meaning
                                 training log, subsampled
 ``teacher_checkpoint_sha256``   sha256 of the teacher weights (entries
                                 with a ``teacher``)
-``random_streams``              entries with a ``teacher`` only:
+``random_streams``              runs of a distillation model only:
                                 ``'paired'`` when the student drew the same
                                 initial weights, batches, augmentations and
                                 dropout masks as the student alone with the

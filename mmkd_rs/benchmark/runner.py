@@ -18,10 +18,11 @@ those, so the runner copies that record, with ``shared_from`` naming it, and
 keeps pointing at its weights.  The baselines suites share their teacher and
 student-alone runs with the quick suites this way.
 
-A run with a teacher is reused only if its record says ``random_streams:
-'paired'`` (:data:`RANDOM_STREAMS`): its student drew what the student alone
-draws with the same seed.  Runs made before the distillation model kept its
-teachers and distiller off the global random generators are trained again.
+A run of a distillation model (``TeacherStudentDistill``) is reused only if
+its record says ``random_streams: 'paired'`` (:data:`RANDOM_STREAMS`): its
+student drew what the student alone draws with the same seed.  Runs made
+before the distillation model kept its teachers and distiller off the global
+random generators are trained again.
 
 The work dir of a run is ``<work_root>/<suite>/<entry>/seed_<k>-<hash8>``:
 a changed config never resumes from another config's checkpoint.
@@ -64,6 +65,8 @@ import time
 from functools import partial
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from mmengine.config import Config
+
 from .commands import flatten_options, format_cfg_options
 from .provenance import config_hash, git_commit, hardware_info, sha256_file, utc_now
 from .records import (STATUS_FAILED, STATUS_FINISHED, RecordError, load_record, new_record,
@@ -88,6 +91,7 @@ class RunError(RuntimeError):
 
 #: ``random_streams`` of the records of runs with a teacher (see the module docstring)
 RANDOM_STREAMS = 'paired'
+DISTILL_MODEL = 'TeacherStudentDistill'
 
 
 def run_options(entry: Entry, seed: int) -> dict:
@@ -197,6 +201,7 @@ class BenchmarkRunner:
             raise ValueError(f'jobs must be a positive int, got {jobs!r}')
         self.jobs = jobs
         self._commit = None  # looked up once per runner
+        self._distill_configs: Dict[str, bool] = {}  # config -> trains a distillation model
         self._measured = {}  # measurement key -> dict(complexity, speed) of its first run
         # held by a run's thread while it works in this process; released while it
         # waits for its subprocess (so runs only overlap in their subprocesses)
@@ -270,7 +275,15 @@ class BenchmarkRunner:
         return (record['status'] == STATUS_FINISHED and record.get('config_hash') == cfg_hash
                 and record.get('teacher_checkpoint_sha256') == teacher_sha
                 and stored == (checkpoint_shas or {})
-                and record.get('random_streams') == (RANDOM_STREAMS if entry.teacher else None))
+                and (record.get('random_streams') == RANDOM_STREAMS
+                     or not self._distills(entry)))
+
+    def _distills(self, entry: Entry) -> bool:
+        """Whether ``entry``'s config trains a distillation model (by type name)."""
+        if entry.config not in self._distill_configs:
+            model = Config.fromfile(osp.join(self.repo_root, entry.config)).get('model') or {}
+            self._distill_configs[entry.config] = model.get('type') == DISTILL_MODEL
+        return self._distill_configs[entry.config]
 
     def _same_run(self, suite: Suite, record: dict,
                   path: str) -> Optional[Tuple[str, dict]]:
@@ -394,6 +407,7 @@ class BenchmarkRunner:
                 shas[option] = sha256_file(options[option])
             if entry.teacher:
                 record['teacher_checkpoint_sha256'] = shas[entry.teacher_ckpt_option]
+            if self._distills(entry):
                 record['random_streams'] = RANDOM_STREAMS
             if not force and self.is_finished(suite, entry, seed, cfg_hash,
                                               record['teacher_checkpoint_sha256'], shas):
@@ -451,7 +465,7 @@ class BenchmarkRunner:
         the new one.  The same when a run with a teacher was started before
         its random streams were paired (``random_streams`` noted beside the
         sha256s).  Then note what this launch starts with."""
-        if entry.teacher:
+        if self._distills(entry):
             shas = dict(shas, random_streams=RANDOM_STREAMS)
         noted = osp.join(work_dir, LOADED_FILE)
         if osp.isfile(noted):
