@@ -89,7 +89,7 @@ class RunError(RuntimeError):
     """A step of one run failed; ``str()`` is what goes into the record."""
 
 
-#: ``random_streams`` of the records of runs with a teacher (see the module docstring)
+#: ``random_streams`` of the records of distillation-model runs (see the module docstring)
 RANDOM_STREAMS = 'paired'
 DISTILL_MODEL = 'TeacherStudentDistill'
 
@@ -462,7 +462,7 @@ class BenchmarkRunner:
         per cfg-option, in ``LOADED_FILE``) differ from ``shas``: its weights
         were distilled from another teacher, so resuming from them (the work
         dir name depends on the config alone) would give a record that claims
-        the new one.  The same when a run with a teacher was started before
+        the new one.  The same when a distillation run was started before
         its random streams were paired (``random_streams`` noted beside the
         sha256s).  Then note what this launch starts with."""
         if self._distills(entry):
