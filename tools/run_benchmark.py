@@ -70,15 +70,16 @@ def parse_args(argv=None):
                         help='extra options for every entry (key=value; they change the '
                         'config hash, so runs made without them are not reused)')
     parser.add_argument('--fps-repeat', type=int, default=20, help='timed passes for FPS')
-    parser.add_argument('--jobs', type=_positive_int, default=1,
+    parser.add_argument('--jobs', type=_positive_int,
                         help='runs at the same time, of any selected suite, each once the '
-                        'runs it loads have ended (default: %(default)s, one after another); '
-                        'measurements are then taken while other runs train, see '
+                        'runs it loads have ended (default: the smallest "jobs" of the '
+                        'selected suites, 2 unless a suite says otherwise; 1: one after '
+                        'another); measurements are then taken while other runs train, see '
                         'benchmarks/README.md')
     parser.add_argument('--threads', type=_positive_int,
                         help='torch threads of every run instead of each suite\'s "threads" '
-                        '(recorded; not part of the config hash, so finished runs are '
-                        'reused whatever their thread count)')
+                        '(recorded; a finished run is reused only by runs with its thread '
+                        'count: another count gives other numbers)')
     parser.add_argument('--train-cmd', help='training command prefix (default: '
                         'python tools/train.py); the config and options are appended')
     parser.add_argument('--test-cmd', help='testing command prefix (default: '
@@ -165,6 +166,8 @@ def main(argv=None) -> int:
     except (SuiteError, ValueError) as err:
         sys.stderr.write(f'run_benchmark: error: {err}\n')
         return 2
+    if args.jobs is None:
+        args.jobs = min((suite.jobs for suite, _ in chosen), default=1)
     if args.list:
         _print_list(chosen)
         return 0

@@ -10,7 +10,9 @@
 #   at max_iters (validated every 100 iterations on the val split);
 # * seeds 0, 1, 2: a seed changes initialisation, data order and augmentation; the
 #   dataset and the teacher (seed 0) stay fixed, so students are compared seed by seed;
-# * 2 torch threads in every run (recorded): same seed + machine + threads, same record;
+# * 1 torch thread per run, 2 runs at a time (recorded): same seed + machine + threads,
+#   same record, bit for bit (with 2 threads oneDNN's convolution gradients vary between
+#   processes, see benchmarks/README.md);
 # * loss weights: each distiller's main weight (and temperature) as chosen on the val
 #   split by benchmarks/suites/changedet_tuning.py (one seed, grid in that file).
 # * teacher: trained 3x longer than the students (900 iterations, its own poly decay
@@ -20,7 +22,8 @@
 suite = 'changedet-quick'
 family = 'changedet'
 seeds = [0, 1, 2]
-threads = 2
+threads = 1
+jobs = 2
 
 data_root = 'data/quick/levir_cd_256'
 dataset = dict(

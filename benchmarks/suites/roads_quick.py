@@ -10,7 +10,7 @@
 #   ending at max_iters; TSKD's distill losses warm up over the first 100): at 300
 #   iterations the student alone moved by 5 IoU points between seeds (74.6 / 69.6 /
 #   70.4), at 1200 by about 1 (90.4 / 89.9 / 88.4);
-# * seeds 0, 1, 2 with one fixed teacher (seed 0); 2 torch threads per run;
+# * seeds 0, 1, 2 with one fixed teacher (seed 0); 1 torch thread per run, 2 runs at a time;
 # * loss weights as chosen on the val split by roads_tuning.py.
 # IFVD, CIRKD and DKD run under this same protocol in roads_baselines.py (outside the
 # quick collection (quick.py)).
@@ -20,7 +20,8 @@
 suite = 'roads-quick'
 family = 'roads'
 seeds = [0, 1, 2]
-threads = 2
+threads = 1
+jobs = 2
 
 data_root = 'data/quick/roads_256'
 dataset = dict(

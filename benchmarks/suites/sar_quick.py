@@ -13,7 +13,7 @@
 #   HFD-Net's EO teacher at 92), so it trains 3x longer with its own poly decay, as the
 #   change-detection teacher does: a teacher that knows little more than its student
 #   teaches nothing;
-# * seeds 0, 1, 2 with one fixed teacher (seed 0); 2 torch threads per run;
+# * seeds 0, 1, 2 with one fixed teacher (seed 0); 1 torch thread per run, 2 runs at a time;
 # * loss weights as chosen on the val split by sar_tuning.py.
 # Two leaderboards, one per network family, each with its own student alone:
 # HFD-Net's ResNet-18 + HFAM + FCN (EO teacher, SAR student, KD, FitNet, HFD-Net and
@@ -23,7 +23,8 @@
 suite = 'sar-quick'
 family = 'sar'
 seeds = [0, 1, 2]
-threads = 2
+threads = 1
+jobs = 2
 
 data_root = 'data/quick/spacenet6_64'
 dataset = dict(

@@ -7,7 +7,8 @@ teacher's forward cost, then writes one result record.  The checkpoints an
 entry loads (its ``teacher`` and ``checkpoints``) come from the records of
 the runs that made them, and their sha256 go into the record.  A run whose
 record says ``finished`` with the same config hash and the same loaded
-weights is skipped, so an interrupted suite resumes where it stopped;
+weights, made with the suite's thread count, is skipped, so an interrupted
+suite resumes where it stopped;
 training itself resumes from the work dir's last checkpoint.  Any failure becomes a
 ``failed`` record holding the tail of the failing step's output.
 
@@ -262,8 +263,8 @@ class BenchmarkRunner:
     def is_finished(self, suite: Suite, entry: Entry, seed: int, cfg_hash: str,
                     teacher_sha: Optional[str],
                     checkpoint_shas: Optional[Dict[str, str]] = None) -> bool:
-        """Whether a finished record with this config hash, teacher and loaded
-        checkpoints (``{cfg-option: sha256}``) exists."""
+        """Whether a finished record with this config hash, thread count, teacher
+        and loaded checkpoints (``{cfg-option: sha256}``) exists."""
         path = record_path(self.results_dir, suite.name, entry.name, seed)
         if not osp.isfile(path):
             return False
@@ -273,6 +274,7 @@ class BenchmarkRunner:
             sha = record.get('teacher_checkpoint_sha256')
             stored = {entry.teacher_ckpt_option: sha} if sha else {}
         return (record['status'] == STATUS_FINISHED and record.get('config_hash') == cfg_hash
+                and (record.get('hardware') or {}).get('threads') == suite.threads
                 and record.get('teacher_checkpoint_sha256') == teacher_sha
                 and stored == (checkpoint_shas or {})
                 and (record.get('random_streams') == RANDOM_STREAMS
@@ -464,17 +466,19 @@ class BenchmarkRunner:
         dir name depends on the config alone) would give a record that claims
         the new one.  The same when a distillation run was started before
         its random streams were paired (``random_streams`` noted beside the
-        sha256s).  Then note what this launch starts with."""
+        sha256s) or with another thread count (``threads``).  Then note what
+        this launch starts with."""
         if self._distills(entry):
             shas = dict(shas, random_streams=RANDOM_STREAMS)
+        shas = dict(shas, threads=suite.threads)
         noted = osp.join(work_dir, LOADED_FILE)
         if osp.isfile(noted):
             with open(noted, encoding='utf-8') as f:
                 before = json.load(f)
             if before != shas:
                 self.log(f'[new ] {suite.name}/{entry.name} seed {seed}: the checkpoints '
-                         'it loads (or its random streams) changed since its work dir was '
-                         'started; starting over')
+                         'it loads (or its random streams, or its thread count) changed '
+                         'since its work dir was started; starting over')
                 shutil.rmtree(work_dir)
         elif osp.isdir(work_dir) and shas:  # started before this note existed: unknown
             shutil.rmtree(work_dir)

@@ -34,7 +34,12 @@ Seeds: an entry runs its own ``seeds``, else the suite's ``seeds``;
 (:meth:`Suite.with_seeds`).  A seed changes model initialisation, data
 order and augmentation; the dataset stays fixed.  ``threads`` pins the
 torch threads of every run (``OMP_NUM_THREADS`` / ``MKL_NUM_THREADS``):
-same seed, machine and thread count give the same metrics.
+same seed, machine and thread count give the same metrics, bit for bit, with
+one thread (default).  With more, oneDNN's convolution weight gradients can
+differ in the last bits between two processes, and a run then drifts away
+from its repeat.  ``jobs`` (default 2: the reference machine's 2 cores, one
+single-thread run each) is how many runs ``tools/run_benchmark.py`` starts at
+once unless ``--jobs`` says otherwise.
 
 An entry with ``role='distill'`` names the ``teacher`` entry whose checkpoint
 it loads (through the ``teacher_ckpt_option`` cfg-option).  Which teacher
@@ -86,12 +91,13 @@ from mmengine.config import Config
 from .commands import flatten_options
 from .records import ROLES
 
-__all__ = ['SuiteError', 'SAME_SEED', 'DEFAULT_THREADS', 'Entry', 'Leaderboard', 'Suite',
+__all__ = ['SuiteError', 'SAME_SEED', 'DEFAULT_THREADS', 'DEFAULT_JOBS', 'Entry', 'Leaderboard', 'Suite',
            'load_suites', 'load_suite', 'select_entries', 'check_configs', 'override_seeds',
            'teacher_seed_of', 'checkpoint_seed_of', 'run_plan']
 
 SAME_SEED = 'same'  # teacher_seed: the teacher run of the student's own seed
-DEFAULT_THREADS = 2
+DEFAULT_THREADS = 1
+DEFAULT_JOBS = 2
 
 
 class SuiteError(ValueError):
@@ -158,6 +164,7 @@ class Suite:
     dataset: Dict = field(default_factory=dict)
     evaluation: Dict = field(default_factory=dict)
     threads: int = DEFAULT_THREADS
+    jobs: int = DEFAULT_JOBS
     tuning_board: Optional[str] = None
     cfg_options: Dict = field(default_factory=dict)  # the suite-wide ones (flat keys)
 
@@ -288,9 +295,13 @@ def load_suite(path: str) -> Suite:
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise SuiteError(f'{path}: "threads" must be a positive int (torch threads of every '
                          f'run), got {threads!r}')
+    jobs = cfg.get('jobs', DEFAULT_JOBS)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise SuiteError(f'{path}: "jobs" must be a positive int (runs at the same time), '
+                         f'got {jobs!r}')
     suite = Suite(name=name, family=cfg.get('family', name), path=path, entries=entries,
                   leaderboards=boards, dataset=dict(cfg.get('dataset', {})),
-                  evaluation=dict(cfg.get('evaluation', {})), threads=threads,
+                  evaluation=dict(cfg.get('evaluation', {})), threads=threads, jobs=jobs,
                   tuning_board=tuning_board, cfg_options=dict(cfg.get('cfg_options', {})))
     _check_references(suite)
     return suite
