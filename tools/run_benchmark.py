@@ -16,8 +16,8 @@ Examples::
     python tools/run_benchmark.py benchmarks/suites/changedet.py --collect
     # what would run
     python tools/run_benchmark.py benchmarks/suites/quick.py --list
-    # two runs at a time, one torch thread each (instead of the suites' threads)
-    python tools/run_benchmark.py benchmarks/suites/quick.py --jobs 2 --threads 1
+    # one run after another instead of the suites' 2 at a time (1 torch thread each)
+    python tools/run_benchmark.py benchmarks/suites/quick.py --jobs 1
 
 Then ``python tools/leaderboard.py benchmarks/results``.
 """
@@ -125,12 +125,13 @@ def _selection(args):
     return chosen
 
 
-def _print_list(chosen):
+def _print_list(chosen, jobs: int):
     """Each entry's role, seeds, config and the runs whose checkpoints it loads."""
     from mmkd_rs.benchmark.suite import run_plan
     for suite, entries in chosen:
-        print(f'{suite.name} ({suite.family}, {suite.path}; {suite.threads} torch threads '
-              'per run)')
+        threads = f'{suite.threads} torch thread{"s" if suite.threads > 1 else ""} per run'
+        at_once = f'{jobs} runs at a time' if jobs > 1 else 'one run after another'
+        print(f'{suite.name} ({suite.family}, {suite.path}; {threads}, {at_once})')
         plan = run_plan(suite, entries)
         for e in entries:
             runs = [(seed, sources) for entry, seed, sources in plan if entry is e]
@@ -169,7 +170,7 @@ def main(argv=None) -> int:
     if args.jobs is None:
         args.jobs = min((suite.jobs for suite, _ in chosen), default=1)
     if args.list:
-        _print_list(chosen)
+        _print_list(chosen, args.jobs)
         return 0
     if args.emit:
         extra = sum(([f'--{k}'] + [str(v) for v in vals] for k, vals in

@@ -162,6 +162,32 @@ def power_check(board: Board) -> str:
             f'≥ {GAP_GOAL:g}: {met[stds >= GAP_GOAL]}).')
 
 
+def _plural(n: int, word: str) -> str:
+    return f'{n} {word}' + ('s' if n != 1 else '')
+
+
+def threads_line(board: Board) -> str:
+    """What the page says of the runs' torch threads: the thread counts of its
+    finished records (``hardware.threads``, ``hardware.jobs``), and the suite's
+    when the records were made with another one (they are then trained again)."""
+    finished = [r for r in board.records if r['status'] == STATUS_FINISHED]
+    made = sorted({(r.get('hardware') or {}).get('threads') for r in finished} - {None})
+    jobs = sorted({(r.get('hardware') or {}).get('jobs', 1) for r in finished})
+    suite = board.manifest.get('threads')
+    if not made:
+        return (f'Each run: {_plural(suite, "torch thread")}; a seed changes initialisation, '
+                'data order and augmentation, the dataset stays fixed.') if suite else ''
+    text = 'Each run: ' + ' or '.join(_plural(n, 'torch thread') for n in made)
+    if jobs != [1]:
+        text += f' ({" or ".join(str(j) for j in jobs)} runs at a time)'
+    text += ('; a seed changes initialisation, data order and augmentation, the dataset '
+             'stays fixed.')
+    if suite and made != [suite]:
+        text += (f' The suite now runs {_plural(suite, "thread")}: records made with another '
+                 'count are trained again by `tools/run_benchmark.py`.')
+    return text
+
+
 def _markdown_page(board: Board, plots: Dict[str, bytes]) -> str:
     manifest, definition = board.manifest, board.definition
     lines = [f'# {definition.get("title", board.name)}', '',
@@ -171,9 +197,9 @@ def _markdown_page(board: Board, plots: Dict[str, bytes]) -> str:
         lines.append(f'Dataset: {dataset["name"]}.')
     if evaluation.get('protocol'):
         lines.append(f'Evaluation: {evaluation["protocol"]}.')
-    if manifest.get('threads'):
-        lines.append(f'Each run: {manifest["threads"]} torch threads; a seed changes '
-                     'initialisation, data order and augmentation, the dataset stays fixed.')
+    threads = threads_line(board)
+    if threads:
+        lines.append(threads)
     power = power_check(board)
     lines += ([''] + ([power, ''] if power else []) + [legend(board), '',
               markdown_table(board.rows, definition), ''])

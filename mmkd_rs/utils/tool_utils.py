@@ -117,8 +117,9 @@ def pin_torch_threads() -> None:
     """``torch.set_num_threads(OMP_NUM_THREADS)`` when the variable is set.
 
     torch alone caps the variable at the number of cores; the benchmark
-    runner sets it to the suite's ``threads`` so that a run repeats bit for
-    bit on the same machine with the same thread count.
+    runner sets it to the suite's ``threads`` (1) so that a run repeats bit
+    for bit on the same machine: with more threads oneDNN's convolution
+    weight gradients can differ in the last bits between two processes.
     """
     value = os.environ.get('OMP_NUM_THREADS', '').strip()
     if value.isdigit() and int(value) > 0:

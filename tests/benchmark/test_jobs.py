@@ -247,12 +247,13 @@ def test_threads_option_reaches_commands_and_records(fake_tools, capsys):
     common = [str(FIXTURES / 'suite_fake.py'), '--only', 'student', '--seeds', '0',
               '--train-cmd', fake + ' train', '--test-cmd', fake + ' test', '--no-measure']
     root = fake_tools.results.parent
-    assert tool.main(common + ['--results-dir', str(root / 'r2'), '--work-root',
-                               str(root / 'w2')]) == 0
+    # the suite's defaults: 1 thread, 2 runs at a time
     assert tool.main(common + ['--results-dir', str(root / 'r1'), '--work-root',
-                               str(root / 'w1'), '--jobs', '2', '--threads', '1']) == 0
-    assert [c['threads'] for c in fake_tools.read_calls()] == [['2', '2']] * 2 + \
-        [['1', '1']] * 2
+                               str(root / 'w1')]) == 0
+    assert tool.main(common + ['--results-dir', str(root / 'r2'), '--work-root',
+                               str(root / 'w2'), '--jobs', '1', '--threads', '2']) == 0
+    assert [c['threads'] for c in fake_tools.read_calls()] == [['1', '1']] * 2 + \
+        [['2', '2']] * 2
     two = load_record(record_path(str(root / 'r2'), 'fake-suite', 'student', 0))
     one = load_record(record_path(str(root / 'r1'), 'fake-suite', 'student', 0))
     assert (two['hardware']['threads'], one['hardware']['threads']) == (2, 1)
@@ -261,6 +262,16 @@ def test_threads_option_reaches_commands_and_records(fake_tools, capsys):
     assert one['work_dir'] == two['work_dir']
     with open(root / 'r1' / 'fake-suite' / 'suite.json') as f:
         assert json.load(f)['threads'] == 1
+    # another thread count gives other numbers: the 1-thread record is not reused
+    # for a 2-thread run, and its work dir starts over instead of resuming
+    work_dir = root / 'w1' / one['work_dir']
+    (work_dir / 'marker').write_text('')
+    assert tool.main(common + ['--results-dir', str(root / 'r1'), '--work-root',
+                               str(root / 'w1'), '--threads', '2']) == 0
+    assert [c['threads'] for c in fake_tools.read_calls()][4:] == [['2', '2']] * 2
+    assert load_record(record_path(str(root / 'r1'), 'fake-suite', 'student', 0))[
+        'hardware']['threads'] == 2
+    assert not (work_dir / 'marker').exists()
     out = capsys.readouterr().out
     assert '[done] fake-suite/student seed 0: finished in ' in out
     with pytest.raises(SystemExit):

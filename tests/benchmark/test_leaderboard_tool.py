@@ -281,3 +281,30 @@ def test_page_lists_each_entrys_own_settings_and_the_tuning_board(tmp_path):
     assert "| student | the suite's settings only |" in section
     assert '| kd | `loss_kd.loss_weight=3.0` |' in section
     assert 'max_iters' not in section
+
+
+def test_page_states_the_thread_counts_of_its_records():
+    """The page says the thread count the records were made with, and says so when
+    the suite has moved to another one (those records are trained again)."""
+    from mmkd_rs.benchmark.leaderboard import Board, threads_line
+
+    def board(suite_threads, *made):
+        records = [dict(status='finished', hardware=dict(threads=t, **extra))
+                   for t, extra in made]
+        records.append(dict(status='failed', hardware=dict(threads=8)))  # not counted
+        return Board(definition=dict(name='b'), manifest=dict(threads=suite_threads),
+                     rows=[], records=records)
+
+    one = threads_line(board(1, (1, dict(jobs=2)), (1, dict(jobs=2))))
+    assert one.startswith('Each run: 1 torch thread (2 runs at a time); a seed changes')
+    assert 'trained again' not in one
+    old = threads_line(board(1, (2, {})))
+    assert old.startswith('Each run: 2 torch threads; a seed')
+    assert old.endswith('The suite now runs 1 thread: records made with another count are '
+                        'trained again by `tools/run_benchmark.py`.')
+    mixed = threads_line(board(2, (1, dict(jobs=2)), (2, {})))
+    assert mixed.startswith('Each run: 1 torch thread or 2 torch threads (1 or 2 runs at a '
+                            'time)')
+    assert threads_line(board(4)).startswith('Each run: 4 torch threads; a seed')
+    assert threads_line(Board(definition=dict(name='b'), manifest={}, rows=[],
+                              records=[])) == ''

@@ -64,12 +64,12 @@ def test_same_teacher_seed(env):
 def test_threads_are_pinned_and_recorded(env):
     suite, make_runner, read_calls, record, _ = env
     make_runner().run(suite, [suite.entry('student')])
-    assert {tuple(c['threads']) for c in read_calls()} == {('2', '2')}  # default 2
-    assert record('student', 0)['hardware']['threads'] == 2
-    suite.threads = 1
+    assert {tuple(c['threads']) for c in read_calls()} == {('1', '1')}  # default 1
+    assert record('student', 0)['hardware']['threads'] == 1
+    suite.threads = 2
     make_runner().run(suite, [suite.entry('student')], seeds=[5])
-    assert read_calls()[-1]['threads'] == ['1', '1']
-    assert record('student', 5)['hardware']['threads'] == 1
+    assert read_calls()[-1]['threads'] == ['2', '2']
+    assert record('student', 5)['hardware']['threads'] == 2
 
 
 def test_tools_pin_torch_threads_from_the_environment(monkeypatch):

@@ -105,7 +105,7 @@ def test_list_shows_seeds_and_teacher_seeds(capsys):
     out = capsys.readouterr().out
     assert 'teacher  seeds [0, 1, 2]' in out
     assert 'kd                       distill  seeds [0, 1, 2], teacher teacher seed 0' in out
-    assert '2 torch threads per run' in out
+    assert '1 torch thread per run, 2 runs at a time)' in out
     assert tool.main([fake, '--list', '--only', 'kd']) == 0  # the suite's own seeds
     out = capsys.readouterr().out
     assert 'teacher  seeds [0]' in out and 'distill  seeds [0, 1], teacher teacher seed 0' in out
