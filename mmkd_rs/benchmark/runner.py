@@ -50,7 +50,10 @@ done one run at a time and no subprocess starts during a measurement; runs
 already training keep running, so such a measurement shares the CPUs:
 records made with ``jobs`` > 1 carry ``hardware.jobs`` and
 ``speed.concurrent_runs`` (the other runs training or testing while it was
-measured; 0 means undisturbed).
+measured; 0 means undisturbed).  At the end of the invocation, with nothing
+else going, each such entry is measured again and its records are rewritten
+with the undisturbed figures (``concurrent_runs`` 0): the published FPS is
+never one taken beside a training.
 """
 import contextlib
 import copy
@@ -204,6 +207,10 @@ class BenchmarkRunner:
         self._commit = None  # looked up once per runner
         self._distill_configs: Dict[str, bool] = {}  # config -> trains a distillation model
         self._measured = {}  # measurement key -> dict(complexity, speed) of its first run
+        # measurement key -> (suite, entry, options, seed) of a measurement taken while
+        # other runs trained, and -> [(record path, record)] of the records holding it
+        self._disturbed = {}
+        self._holders = {}
         # held by a run's thread while it works in this process; released while it
         # waits for its subprocess (so runs only overlap in their subprocesses)
         self._lock = threading.Lock()
@@ -415,7 +422,7 @@ class BenchmarkRunner:
                                               record['teacher_checkpoint_sha256'], shas):
                 self.log(f'[skip] {suite.name}/{entry.name} seed {seed}: finished ({path})')
                 finished = load_record(path)
-                self._remember_measurement(suite, entry, options, finished)
+                self._remember_measurement(suite, entry, options, finished, path)
                 return finished
             same = None if force or collect else self._same_run(suite, record, path)
             if same is not None:
@@ -425,7 +432,7 @@ class BenchmarkRunner:
                 self.log(f'[same] {suite.name}/{entry.name} seed {seed}: the run of '
                          f'{source} (same config, seed, threads, data and loaded weights)')
                 save_record(shared, path)
-                self._remember_measurement(suite, entry, options, shared)
+                self._remember_measurement(suite, entry, options, shared, path)
                 return shared
             work_dir = work_dir_of(self.work_root, suite.name, entry, seed, cfg_hash)
             if collect:
@@ -444,6 +451,8 @@ class BenchmarkRunner:
                 self._train_and_test(record, entry, work_dir, options, self._env(suite))
             if self.measure:
                 record.update(self._measurement(suite, entry, options, seed))
+                self._holders.setdefault(self._measure_key(suite, entry, options),
+                                         []).append((path, record))
             record['status'] = STATUS_FINISHED
         except Exception as err:  # every failure is kept as a record
             record['status'] = STATUS_FAILED
@@ -546,15 +555,48 @@ class BenchmarkRunner:
         return json.dumps([suite.name, entry.name, entry.config, kept,
                            suite.evaluation.get('input_shape')], sort_keys=True, default=repr)
 
-    def _remember_measurement(self, suite: Suite, entry: Entry, options: dict, record: dict):
-        """Keep a finished record's measurement for the entry's other seeds."""
+    def _remember_measurement(self, suite: Suite, entry: Entry, options: dict, record: dict,
+                              path: str):
+        """Keep a finished record's measurement for the entry's other seeds; one
+        taken while other runs trained is measured again at the end
+        (:meth:`measure_undisturbed`)."""
         key = self._measure_key(suite, entry, options)
-        if key in self._measured or (record.get('complexity') or {}).get('params') is None:
+        if (record.get('complexity') or {}).get('params') is None:
+            return
+        if (record.get('speed') or {}).get('concurrent_runs'):
+            self._holders.setdefault(key, []).append((path, record))
+            if self.measure and key not in self._disturbed and (
+                    key not in self._measured
+                    or self._measured[key]['speed'].get('concurrent_runs')):
+                self._disturbed[key] = (suite, entry, options,
+                                        record['speed'].get('measured_seed', record['seed']))
+        if key in self._measured:
             return
         measured = copy.deepcopy(dict(complexity=record['complexity'], speed=record['speed']))
         for section in measured.values():
             section.setdefault('measured_seed', record['seed'])
         self._measured[key] = measured
+
+    def measure_undisturbed(self) -> None:
+        """Measure again, with no training or testing going, each entry whose
+        measurement was taken while other runs trained (``concurrent_runs`` > 0),
+        and rewrite the records that hold it (``concurrent_runs`` 0).  Called at
+        the end of :meth:`run_suites`; a measurement takes seconds, a run minutes."""
+        for key, (suite, entry, options, seed) in list(self._disturbed.items()):
+            measured = self._measure_now(suite, entry, options, seed, others=0)
+            self._measured[key] = measured
+            holders = [(path, record) for path, record in self._holders.get(key, [])
+                       if record.get('status') == STATUS_FINISHED]
+            for path, record in holders:
+                kept = {name: record[name].get('measured_seed') for name in measured}
+                record.update(copy.deepcopy(measured))
+                for name, measured_seed in kept.items():
+                    if measured_seed is not None:  # the run that measured it first
+                        record[name]['measured_seed'] = measured_seed
+                save_record(record, path)
+            self.log(f'[measure] {suite.name}/{entry.name}: measured again with no other run '
+                     f'going ({len(holders)} record(s) updated)')
+        self._disturbed.clear()
 
     def _measurement(self, suite: Suite, entry: Entry, options: dict, seed: int) -> dict:
         """``dict(complexity, speed)``: measured by the entry's first run to get
@@ -563,17 +605,23 @@ class BenchmarkRunner:
         if key not in self._measured:
             with self._procs_lock:  # none starts before it ends: this thread holds _lock
                 others = len(self._procs)  # other runs training or testing
-            with torch_threads(suite.threads):
-                measured = self._measure(entry, options, suite.evaluation.get('input_shape'))
-            if self.jobs > 1:
-                measured['speed']['concurrent_runs'] = others
-            # a teacher entry's config is a plain one: what was measured is the teacher
-            measured['complexity']['model'] = 'teacher' if entry.role == 'teacher' \
-                else 'student'
-            for section in measured.values():
-                section['measured_seed'] = int(seed)
-            self._measured[key] = measured
+            self._measured[key] = self._measure_now(suite, entry, options, seed, others)
+            if others:
+                self._disturbed[key] = (suite, entry, options, seed)
         return copy.deepcopy(self._measured[key])
+
+    def _measure_now(self, suite: Suite, entry: Entry, options: dict, seed: int,
+                     others: int) -> dict:
+        """One measurement with the suite's thread count, ``others`` runs going."""
+        with torch_threads(suite.threads):
+            measured = self._measure(entry, options, suite.evaluation.get('input_shape'))
+        if self.jobs > 1:
+            measured['speed']['concurrent_runs'] = others
+        # a teacher entry's config is a plain one: what was measured is the teacher
+        measured['complexity']['model'] = 'teacher' if entry.role == 'teacher' else 'student'
+        for section in measured.values():
+            section['measured_seed'] = int(seed)
+        return measured
 
     def _measure(self, entry: Entry, options: dict, shape=None) -> dict:
         from .measure import measure_config
@@ -618,6 +666,7 @@ class BenchmarkRunner:
                                                    collect=collect, source_seeds=source_seeds)))
         self._stop.clear()
         records = run_jobs(jobs, self.jobs, on_interrupt=self._interrupt)
+        self.measure_undisturbed()
         return [record for record in records if record is not None]
 
     def _placeholder(self, suite: Suite, entry: Entry, todo: set) -> None:

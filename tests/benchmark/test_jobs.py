@@ -230,14 +230,35 @@ def test_measurements_say_how_many_runs_shared_the_cpus(fake, monkeypatch):
     monkeypatch.setattr(BenchmarkRunner, '_measure', fake_measure)
     monkeypatch.setattr(runner_module.subprocess, 'Popen', timed_popen)
     runner = fake_tools.make_runner(jobs=2, measure=True)
-    runner.run(suite, [suite.entry('student')], seeds=[0, 1, 2])
-    assert [w[:2] for w in windows] == [('student', 0)]  # once per entry
+    lines = []
+    runner.log = lines.append
+    returned = runner.run(suite, [suite.entry('student')], seeds=[0, 1, 2])
+    # measured once per entry while seed 1 was training, then again after every run
+    assert [w[:2] for w in windows] == [('student', 0), ('student', 0)]
+    assert lines[-1] == ('[measure] fake-suite/student: measured again with no other run '
+                         'going (3 record(s) updated)')
     for seed in (0, 1, 2):
         record = fake_tools.record('fake-suite', 'student', seed)
-        assert record['speed']['concurrent_runs'] == 1  # seed 1 was training
+        assert record['speed']['concurrent_runs'] == 0
         assert record['speed']['measured_seed'] == 0 and record['hardware']['jobs'] == 2
+        assert returned[seed]['speed'] == record['speed']
     _, _, start, end = windows[0]
     assert len(launches) >= 6 and not [t for t in launches if start <= t <= end]
+    assert windows[1][2] > max(launches)  # the second one: nothing else going
+
+    # a record left with a disturbed measurement (an interrupted invocation) is
+    # measured again by the next one, which skips its run
+    path = record_path(str(fake_tools.results), 'fake-suite', 'student', 2)
+    disturbed = load_record(path)
+    disturbed['speed'].update(concurrent_runs=1, fps_cpu=1.0)
+    save_record(disturbed, path)
+    n_calls = len(fake_tools.read_calls())
+    fake_tools.make_runner(jobs=2, measure=True).run(suite, [suite.entry('student')],
+                                                     seeds=[2])
+    assert len(fake_tools.read_calls()) == n_calls  # no training, no testing
+    assert len(windows) == 3
+    assert load_record(path)['speed']['concurrent_runs'] == 0
+    assert load_record(path)['speed']['fps_cpu'] == 5.0
 
 
 def test_threads_option_reaches_commands_and_records(fake_tools, capsys):
