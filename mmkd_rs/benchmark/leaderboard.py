@@ -188,6 +188,18 @@ def threads_line(board: Board) -> str:
     return text
 
 
+def disturbed_line(board: Board) -> str:
+    """Names the entries whose speed figures were measured while other runs
+    trained (``speed.concurrent_runs`` > 0 in a finished record); '' if none."""
+    names = sorted({r['entry'] for r in board.records if r['status'] == STATUS_FINISHED
+                    and ((r.get('speed') or {}).get('concurrent_runs') or 0) > 0})
+    if not names:
+        return ''
+    return ('FPS of ' + ', '.join(f'`{n}`' for n in names) + ' measured while another run '
+            'trained (`speed.concurrent_runs`); the next `tools/run_benchmark.py` invocation '
+            'measures them again with nothing else going.')
+
+
 def _markdown_page(board: Board, plots: Dict[str, bytes]) -> str:
     manifest, definition = board.manifest, board.definition
     lines = [f'# {definition.get("title", board.name)}', '',
@@ -200,6 +212,9 @@ def _markdown_page(board: Board, plots: Dict[str, bytes]) -> str:
     threads = threads_line(board)
     if threads:
         lines.append(threads)
+    disturbed = disturbed_line(board)
+    if disturbed:
+        lines.append(disturbed)
     power = power_check(board)
     lines += ([''] + ([power, ''] if power else []) + [legend(board), '',
               markdown_table(board.rows, definition), ''])

@@ -308,3 +308,20 @@ def test_page_states_the_thread_counts_of_its_records():
     assert threads_line(board(4)).startswith('Each run: 4 torch threads; a seed')
     assert threads_line(Board(definition=dict(name='b'), manifest={}, rows=[],
                               records=[])) == ''
+
+
+def test_page_names_entries_whose_speed_was_measured_beside_a_training():
+    from mmkd_rs.benchmark.leaderboard import Board, disturbed_line
+
+    def rec(entry, status='finished', **speed):
+        return dict(entry=entry, status=status, speed=speed)
+
+    records = [rec('kd', concurrent_runs=1), rec('kd', concurrent_runs=1),
+               rec('student', concurrent_runs=0), rec('at'), rec('cwd', 'failed',
+                                                                 concurrent_runs=2)]
+    board = Board(definition=dict(name='b'), manifest={}, rows=[], records=records)
+    assert disturbed_line(board) == (
+        'FPS of `kd` measured while another run trained (`speed.concurrent_runs`); the next '
+        '`tools/run_benchmark.py` invocation measures them again with nothing else going.')
+    board.records = records[2:]
+    assert disturbed_line(board) == ''
