@@ -588,11 +588,7 @@ class BenchmarkRunner:
             holders = [(path, record) for path, record in self._holders.get(key, [])
                        if record.get('status') == STATUS_FINISHED]
             for path, record in holders:
-                kept = {name: record[name].get('measured_seed') for name in measured}
                 record.update(copy.deepcopy(measured))
-                for name, measured_seed in kept.items():
-                    if measured_seed is not None:  # the run that measured it first
-                        record[name]['measured_seed'] = measured_seed
                 save_record(record, path)
             self.log(f'[measure] {suite.name}/{entry.name}: measured again with no other run '
                      f'going ({len(holders)} record(s) updated)')

@@ -91,8 +91,8 @@ from mmengine.config import Config
 from .commands import flatten_options
 from .records import ROLES
 
-__all__ = ['SuiteError', 'SAME_SEED', 'DEFAULT_THREADS', 'DEFAULT_JOBS', 'Entry', 'Leaderboard', 'Suite',
-           'load_suites', 'load_suite', 'select_entries', 'check_configs', 'override_seeds',
+__all__ = ['SuiteError', 'SAME_SEED', 'DEFAULT_THREADS', 'DEFAULT_JOBS', 'Entry', 'Leaderboard',
+           'Suite', 'load_suites', 'load_suite', 'select_entries', 'check_configs', 'override_seeds',
            'teacher_seed_of', 'checkpoint_seed_of', 'run_plan']
 
 SAME_SEED = 'same'  # teacher_seed: the teacher run of the student's own seed
@@ -291,20 +291,22 @@ def load_suite(path: str) -> Suite:
     if tuning_board is not None and not (isinstance(tuning_board, str) and tuning_board):
         raise SuiteError(f'{path}: "tuning_board" must be the name of a leaderboard, got '
                          f'{tuning_board!r}')
-    threads = cfg.get('threads', DEFAULT_THREADS)
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise SuiteError(f'{path}: "threads" must be a positive int (torch threads of every '
-                         f'run), got {threads!r}')
-    jobs = cfg.get('jobs', DEFAULT_JOBS)
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise SuiteError(f'{path}: "jobs" must be a positive int (runs at the same time), '
-                         f'got {jobs!r}')
+    threads = _positive_int(cfg, 'threads', DEFAULT_THREADS, 'torch threads of every run',
+                            path)
+    jobs = _positive_int(cfg, 'jobs', DEFAULT_JOBS, 'runs at the same time', path)
     suite = Suite(name=name, family=cfg.get('family', name), path=path, entries=entries,
                   leaderboards=boards, dataset=dict(cfg.get('dataset', {})),
                   evaluation=dict(cfg.get('evaluation', {})), threads=threads, jobs=jobs,
                   tuning_board=tuning_board, cfg_options=dict(cfg.get('cfg_options', {})))
     _check_references(suite)
     return suite
+
+
+def _positive_int(cfg, key: str, default: int, meaning: str, path: str) -> int:
+    value = cfg.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SuiteError(f'{path}: "{key}" must be a positive int ({meaning}), got {value!r}')
+    return value
 
 
 def _check_references(suite: Suite):

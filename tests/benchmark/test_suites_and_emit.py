@@ -70,6 +70,8 @@ def test_eo_input_teachers_of_the_sar_suites():
      "leaderboards[0]: main_metric 'F1' is not in its metrics ['IoU']"),
     ("leaderboards = [dict(name='b', main_metric='F1')]\nthreads = 0",
      '"threads" must be a positive int'),
+    ("leaderboards = [dict(name='b', main_metric='F1')]\njobs = True",
+     '"jobs" must be a positive int (runs at the same time), got True'),
 ])
 def test_bad_suite_keys_are_named_errors(tmp_path, text, message):
     path = tmp_path / 'bad.py'
