@@ -74,17 +74,17 @@ _config = dict(kd=f'configs/tskd/kd{_pair}', tskd=f'configs/tskd/tskd{_pair}',
                ifvd=f'configs/ifvd/ifvd{_pair}', cirkd=f'configs/cirkd/cirkd{_pair}',
                dkd=f'configs/dkd/dkd{_pair}')
 entries = [
-    dict(name=_teacher, role='teacher', method='teacher', budget_s=400,
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=620,
          config='configs/tskd/dlinknet_r34_1xb4-quick_synth-roads-64x64.py'),
-    dict(name='student', role='student', method='student', budget_s=90,
+    dict(name='student', role='student', method='student', budget_s=115,
          config='configs/tskd/linknet_r18w32_1xb4-quick_synth-roads-64x64.py'),
 ] + [
     dict(name=m, role='distill', method=m, teacher=_teacher,
-         budget_s=dict(kd=140, tskd=300)[m], config=_config[m], cfg_options=tuned[m])
+         budget_s=dict(kd=230, tskd=460)[m], config=_config[m], cfg_options=tuned[m])
     for m in ('kd', 'tskd')
 ] + [
-    dict(name='roadcon-w64', role='baseline', method='roadcon', budget_s=150,
+    dict(name='roadcon-w64', role='baseline', method='roadcon', budget_s=210,
          config='configs/roadcon/roadcon_hg2-ga-w64_1xb4-quick_synth-roads-64x64.py'),
-    dict(name='roadcon', role='baseline', method='roadcon', budget_s=250,
+    dict(name='roadcon', role='baseline', method='roadcon', budget_s=485,
          config='configs/roadcon/roadcon_hg2-ga_1xb4-quick_synth-roads-64x64.py'),
 ]
