@@ -56,7 +56,7 @@ def main(argv=None) -> int:
     from mmkd_rs.benchmark.records import RecordError
     from mmkd_rs.benchmark.suite import SuiteError, leaderboard_names, load_suites
     try:
-        manifests = ([s.manifest() for s in load_suites(args.suite)] if args.suite
+        manifests = ([s.manifest(args.root) for s in load_suites(args.suite)] if args.suite
                      else read_manifests(args.results_dir))
         if not manifests:
             raise FileNotFoundError(f'no suite manifest (suite.json) under '

@@ -197,7 +197,7 @@ def main(argv=None) -> int:
     failed = 0
     for batch in batches:
         for suite, _ in batch:
-            write_manifest(runner.results_dir, suite.manifest())
+            write_manifest(runner.results_dir, suite.manifest(REPO))
             if not args.no_generate and not args.collect:
                 try:
                     prepare_dataset(suite, REPO)

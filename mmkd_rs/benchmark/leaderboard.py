@@ -200,6 +200,44 @@ def disturbed_line(board: Board) -> str:
             'measures them again with nothing else going.')
 
 
+#: stale_line lists entries by name up to this many, then counts them
+LISTED_ENTRIES = 8
+
+
+def stale_line(board: Board) -> str:
+    """Names the finished records made with another config than the suite now
+    gives (their ``config_hash`` differs from the manifest's ``config_hashes``
+    for that entry and seed: options, schedule or config files changed since);
+    '' if none, or if the manifest holds no hashes."""
+    expected = {e['name']: e.get('config_hashes') or {} for e in board.manifest['entries']}
+    stale: Dict[str, List[int]] = {}
+    finished = [r for r in board.records if r['status'] == STATUS_FINISHED]
+    for record in finished:
+        want = expected.get(record['entry'], {}).get(str(record['seed']))
+        if want and record.get('config_hash') and record['config_hash'] != want:
+            stale.setdefault(record['entry'], []).append(record['seed'])
+    if not stale:
+        return ''
+    count = sum(len(seeds) for seeds in stale.values())
+    fresh = sorted({r['entry'] for r in finished} - set(stale))
+    if count == len(finished):
+        which = f'All {_plural(count, "record")} of this page were'
+    elif len(stale) <= LISTED_ENTRIES:
+        which = (f'{_plural(count, "record")} ('
+                 + '; '.join(f'`{name}` seed{"s" if len(seeds) > 1 else ""} '
+                             + ', '.join(map(str, sorted(seeds)))
+                             for name, seeds in sorted(stale.items())) + ') were')
+    else:  # a tuning grid: name the few entries that are not stale instead
+        which = f'{count} of the {len(finished)} records'
+        if len(fresh) <= LISTED_ENTRIES:
+            which += (' (those of every entry but ' + ', '.join(f'`{name}`' for name in fresh)
+                      + ')')
+        which += ' were'
+    return (f'{which} made with another config than the suite now gives (its options, '
+            'schedule or config files changed since): they show what that config gave, and '
+            '`tools/run_benchmark.py` trains them again.')
+
+
 def _markdown_page(board: Board, plots: Dict[str, bytes]) -> str:
     manifest, definition = board.manifest, board.definition
     lines = [f'# {definition.get("title", board.name)}', '',
@@ -215,6 +253,9 @@ def _markdown_page(board: Board, plots: Dict[str, bytes]) -> str:
     disturbed = disturbed_line(board)
     if disturbed:
         lines.append(disturbed)
+    stale = stale_line(board)
+    if stale:
+        lines.append(stale)
     power = power_check(board)
     lines += ([''] + ([power, ''] if power else []) + [legend(board), '',
               markdown_table(board.rows, definition), ''])

@@ -71,12 +71,13 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config
 
-from .commands import flatten_options, format_cfg_options
+from .commands import format_cfg_options
 from .provenance import config_hash, git_commit, hardware_info, sha256_file, utc_now
 from .records import (STATUS_FAILED, STATUS_FINISHED, RecordError, load_record, new_record,
                       record_path, save_record)
 from .scheduler import Job, run_jobs
-from .suite import Entry, Suite, checkpoint_seed_of, override_seeds, run_plan
+from .suite import (Entry, Suite, checkpoint_seed_of, override_seeds, run_options,
+                    run_plan)
 from .train_logs import (LogError, curves_from_scalars, find_scalar_files, read_scalars,
                          read_test_metrics, train_summary)
 
@@ -96,13 +97,6 @@ class RunError(RuntimeError):
 #: ``random_streams`` of the records of distillation-model runs (see the module docstring)
 RANDOM_STREAMS = 'paired'
 DISTILL_MODEL = 'TeacherStudentDistill'
-
-
-def run_options(entry: Entry, seed: int) -> dict:
-    """cfg-options of a run without the checkpoint paths it loads (flat keys)."""
-    options = flatten_options(entry.cfg_options)
-    options['randomness.seed'] = int(seed)
-    return options
 
 
 def work_dir_of(work_root: str, suite: str, entry: Entry, seed: int, cfg_hash: str) -> str:

@@ -89,6 +89,7 @@ from typing import Dict, List, Optional, Tuple, Union
 from mmengine.config import Config
 
 from .commands import flatten_options
+from .provenance import config_hash
 from .records import ROLES
 
 __all__ = ['SuiteError', 'SAME_SEED', 'DEFAULT_THREADS', 'DEFAULT_JOBS', 'Entry', 'Leaderboard',
@@ -150,6 +151,24 @@ class Entry:
         return list(dict.fromkeys(self.checkpoint_sources().values()))
 
 
+def run_options(entry: Entry, seed: int) -> dict:
+    """cfg-options of a run without the checkpoint paths it loads (flat keys)."""
+    options = flatten_options(entry.cfg_options)
+    options['randomness.seed'] = int(seed)
+    return options
+
+
+def run_config_hashes(entry: Entry, repo_root: str = '') -> Dict[str, str]:
+    """``{str(seed): config hash}`` of the entry's runs, the hash the runner
+    writes into their records (:func:`~.provenance.config_hash` of the config
+    with :func:`run_options`); ``{}`` for a placeholder or a config file that is
+    not there (the runner reports a missing config when it runs the entry)."""
+    path = osp.join(repo_root, entry.config)
+    if entry.placeholder or not osp.isfile(path):
+        return {}
+    return {str(seed): config_hash(path, run_options(entry, seed)) for seed in entry.seeds}
+
+
 _INTERNAL_FIELDS = {'fixed_seeds'}  # Entry fields that are not suite keys
 
 
@@ -185,8 +204,10 @@ class Suite:
                 return board
         raise KeyError(f'suite {self.name!r} has no leaderboard {name!r}')
 
-    def manifest(self) -> dict:
-        """JSON-ready summary the leaderboard tool uses to list missing runs."""
+    def manifest(self, repo_root: str = '') -> dict:
+        """JSON-ready summary the leaderboard tool uses to list missing runs and
+        to name records made with another config than the suite now gives
+        (``config_hashes``; configs are read relative to ``repo_root``)."""
         return dict(
             suite=self.name, family=self.family, dataset=self.dataset,
             evaluation=self.evaluation, threads=self.threads,
@@ -196,7 +217,8 @@ class Suite:
                           seeds=list(e.seeds), leaderboard=e.leaderboard,
                           teacher=e.teacher, checkpoints=dict(e.checkpoints),
                           placeholder=e.placeholder, input=e.input,
-                          options=self.entry_options(e))
+                          options=self.entry_options(e),
+                          config_hashes=run_config_hashes(e, repo_root))
                      for e in self.entries])
 
     def entry_options(self, entry: Entry) -> dict:

@@ -325,3 +325,40 @@ def test_page_names_entries_whose_speed_was_measured_beside_a_training():
         '`tools/run_benchmark.py` invocation measures them again with nothing else going.')
     board.records = records[2:]
     assert disturbed_line(board) == ''
+
+
+def test_page_names_records_made_with_another_config_than_the_suite_gives():
+    """A record whose config hash is not the one the suite's entry now gives (its
+    schedule or options changed) is named on the page; a grid of many entries is
+    counted, naming the few entries that are still current."""
+    from mmkd_rs.benchmark import leaderboard
+    from mmkd_rs.benchmark.leaderboard import Board, stale_line
+
+    def rec(entry, seed, cfg_hash, status='finished'):
+        return dict(entry=entry, seed=seed, status=status, config_hash=cfg_hash)
+
+    def board(records, **hashes):
+        entries = [dict(name=n, config_hashes=h) for n, h in hashes.items()]
+        return Board(definition=dict(name='b'), manifest=dict(entries=entries), rows=[],
+                     records=records)
+
+    now = dict(teacher={'0': 't0', '1': 't1'}, student={'0': 's0', '1': 's1'},
+               kd={'0': 'k0', '1': 'k1'})
+    current = [rec('teacher', 0, 't0'), rec('teacher', 1, 't1'), rec('student', 0, 's0'),
+               rec('student', 1, 's1'), rec('kd', 0, 'k0')]
+    assert stale_line(board(current, **now)) == ''
+    old = current[:2] + [rec('student', 0, 'old'), rec('student', 1, 'old'),
+                         rec('kd', 0, 'old'), rec('kd', 1, 'k1', status='failed')]
+    assert stale_line(board(old, **now)) == (
+        '3 records (`kd` seed 0; `student` seeds 0, 1) were made with another config than '
+        'the suite now gives (its options, schedule or config files changed since): they '
+        'show what that config gave, and `tools/run_benchmark.py` trains them again.')
+    assert stale_line(board(old[2:5], **now)).startswith(
+        'All 3 records of this page were made with another config')
+    # manifests written before config_hashes existed, or entries without a config here
+    assert stale_line(board(old, teacher={}, student={}, kd={})) == ''
+    grid = {f'kd@w{i}': {'0': f'new{i}'} for i in range(leaderboard.LISTED_ENTRIES + 1)}
+    records = [rec(name, 0, 'old') for name in grid] + [rec('teacher', 0, 't0')]
+    assert stale_line(board(records, teacher={'0': 't0'}, **grid)).startswith(
+        f'{len(grid)} of the {len(grid) + 1} records (those of every entry but `teacher`) '
+        'were made with another config')

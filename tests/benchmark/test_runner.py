@@ -37,6 +37,10 @@ def test_runs_every_entry_and_writes_records(env):
     teacher_ckpt = osp.join(results.parent, 'work', teacher['checkpoint'])
     assert kd['teacher_checkpoint_sha256'] == sha256_file(teacher_ckpt)
     assert len(kd['config_hash']) == 64 and kd['config_hash'] != teacher['config_hash']
+    # the suite's manifest gives the hash the runner wrote: the pages compare the two
+    hashes = {e['name']: e['config_hashes'] for e in suite.manifest()['entries']}
+    assert hashes['kd']['1'] == kd['config_hash'] and hashes['kd']['0'] != kd['config_hash']
+    assert hashes['teacher'] == {'0': teacher['config_hash']} and hashes['later'] == {}
     assert kd['started_at'] <= kd['finished_at']
     kd_train = [c['argv'] for c in read_calls() if c['mode'] == 'train'
                 and '/kd/' in c['argv'][c['argv'].index('--work-dir') + 1]]
