@@ -8,7 +8,6 @@ import platform
 import subprocess
 from typing import Optional
 
-import torch
 from mmengine.config import Config
 
 __all__ = ['sha256_file', 'dump_config', 'config_hash', 'git_commit', 'hardware_info',
@@ -88,6 +87,7 @@ def hardware_info(threads: Optional[int] = None) -> dict:
     ``threads`` is the thread count the runs were pinned to (default: what
     torch uses in this process).  No host name or path is included.
     """
+    import torch  # here, not at the top: suites and leaderboards hash configs without it
     cuda = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
     return dict(cpu_model=_cpu_model(),
                 cpu_count=len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity')
