@@ -94,7 +94,7 @@ from .records import ROLES
 
 __all__ = ['SuiteError', 'SAME_SEED', 'DEFAULT_THREADS', 'DEFAULT_JOBS', 'Entry', 'Leaderboard',
            'Suite', 'load_suites', 'load_suite', 'select_entries', 'check_configs', 'override_seeds',
-           'teacher_seed_of', 'checkpoint_seed_of', 'run_plan']
+           'teacher_seed_of', 'checkpoint_seed_of', 'run_plan', 'run_options', 'run_config_hashes']
 
 SAME_SEED = 'same'  # teacher_seed: the teacher run of the student's own seed
 DEFAULT_THREADS = 1
