@@ -19,6 +19,12 @@ those, so the runner copies that record, with ``shared_from`` naming it, and
 keeps pointing at its weights.  The baselines suites share their teacher and
 student-alone runs with the quick suites this way.
 
+Records are committed, weights are not.  A run whose checkpoint another run of
+the invocation loads needs its weights on disk: a finished (or shared) record
+without them is trained again -- with the same figures, training being
+deterministic -- so a fresh clone can add a distiller to a finished suite.
+A run nothing loads is skipped (or shared) on its record alone.
+
 A run of a distillation model (``TeacherStudentDistill``) is reused only if
 its record says ``random_streams: 'paired'`` (:data:`RANDOM_STREAMS`): its
 student drew what the student alone draws with the same seed.  Runs made
@@ -288,11 +294,18 @@ class BenchmarkRunner:
             self._distill_configs[entry.config] = model.get('type') == DISTILL_MODEL
         return self._distill_configs[entry.config]
 
-    def _same_run(self, suite: Suite, record: dict,
-                  path: str) -> Optional[Tuple[str, dict]]:
+    def _has_weights(self, record: dict) -> bool:
+        """Whether the checkpoint ``record`` names is on disk (records are
+        committed, weights are not: a fresh clone has none)."""
+        ckpt = record.get('checkpoint')
+        return bool(ckpt) and osp.isfile(self._resolve(ckpt))
+
+    def _same_run(self, suite: Suite, record: dict, path: str,
+                  need_weights: bool = True) -> Optional[Tuple[str, dict]]:
         """A finished run of another suite (or entry) that this run would
         repeat: same config file, config hash (options and seed included),
-        loaded checkpoints, dataset files and torch threads, and its weights
+        loaded checkpoints, dataset files and torch threads, and, when
+        ``need_weights`` (another run loads this one's checkpoint), its weights
         still on disk.  Training is deterministic for those, so its record
         is this run's record.  Returns ``(its record path relative to the
         results folder, a copy of its record)`` or None."""
@@ -309,8 +322,7 @@ class BenchmarkRunner:
             if (found['status'] == STATUS_FINISHED
                     and all(found.get(k) == record.get(k) for k in keys)
                     and (found.get('hardware') or {}).get('threads') == suite.threads
-                    and found.get('checkpoint')
-                    and osp.isfile(self._resolve(found['checkpoint']))):
+                    and (self._has_weights(found) or not need_weights)):
                 source = found.get('shared_from') or osp.relpath(other, self.results_dir)
                 return source.replace(os.sep, '/'), copy.deepcopy(found)
         return None
@@ -365,7 +377,8 @@ class BenchmarkRunner:
     # -- one run -----------------------------------------------------------
     def run_one(self, suite: Suite, entry: Entry, seed: int, force: bool = False,
                 collect: bool = False,
-                source_seeds: Optional[Dict[str, int]] = None) -> Optional[dict]:
+                source_seeds: Optional[Dict[str, int]] = None,
+                loaded_later: bool = True) -> Optional[dict]:
         """Train, test, measure one run and write its record (returned).
 
         Returns the existing record when the run is already finished.  With
@@ -374,6 +387,9 @@ class BenchmarkRunner:
         metrics yet).  ``source_seeds``: ``{entry name: seed}`` of the runs
         whose checkpoints it loads (default, per entry:
         :func:`~.suite.checkpoint_seed_of` over the suite's seeds).
+        ``loaded_later``: another run loads this run's checkpoint, so a
+        finished record whose weights are not on disk (a fresh clone) is
+        trained again (deterministic: the same figures) rather than skipped.
 
         Thread-safe: the work done in this process holds the runner's lock,
         which only the wait for a subprocess releases.
@@ -381,10 +397,12 @@ class BenchmarkRunner:
         with self._lock:
             if self._stop.is_set():
                 raise KeyboardInterrupt('benchmark interrupted')
-            return self._run_one(suite, entry, seed, force, collect, source_seeds)
+            return self._run_one(suite, entry, seed, force, collect, source_seeds,
+                                 loaded_later)
 
     def _run_one(self, suite: Suite, entry: Entry, seed: int, force: bool, collect: bool,
-                 source_seeds: Optional[Dict[str, int]]) -> Optional[dict]:
+                 source_seeds: Optional[Dict[str, int]],
+                 loaded_later: bool) -> Optional[dict]:
         start = time.perf_counter()
         path = record_path(self.results_dir, suite.name, entry.name, seed)
         record = new_record(suite.name, entry.name, seed, entry.method, entry.role,
@@ -412,13 +430,19 @@ class BenchmarkRunner:
                 record['teacher_checkpoint_sha256'] = shas[entry.teacher_ckpt_option]
             if self._distills(entry):
                 record['random_streams'] = RANDOM_STREAMS
-            if not force and self.is_finished(suite, entry, seed, cfg_hash,
-                                              record['teacher_checkpoint_sha256'], shas):
+            finished = (not force and self.is_finished(
+                suite, entry, seed, cfg_hash, record['teacher_checkpoint_sha256'], shas)
+                and load_record(path))
+            if finished and loaded_later and not collect and not self._has_weights(finished):
+                self.log(f'[again] {suite.name}/{entry.name} seed {seed}: finished, but its '
+                         f'checkpoint {finished.get("checkpoint")!r} is not under the work '
+                         f'root and another run loads it: training it again')
+            elif finished:
                 self.log(f'[skip] {suite.name}/{entry.name} seed {seed}: finished ({path})')
-                finished = load_record(path)
                 self._remember_measurement(suite, entry, options, finished, path)
                 return finished
-            same = None if force or collect else self._same_run(suite, record, path)
+            same = (None if force or collect else
+                    self._same_run(suite, record, path, need_weights=loaded_later))
             if same is not None:
                 source, shared = same
                 shared.update(suite=suite.name, entry=entry.name, method=entry.method,
@@ -644,7 +668,10 @@ class BenchmarkRunner:
         jobs = []
         for suite, entries in chosen:
             todo = set()
-            for entry, seed, source_seeds in run_plan(suite, override_seeds(entries, seeds)):
+            plan = run_plan(suite, override_seeds(entries, seeds))
+            loaded = {(name, k) for _, _, source_seeds in plan
+                      for name, k in source_seeds.items()}
+            for entry, seed, source_seeds in plan:
                 key = (suite.name, entry.name, seed)
                 if entry.placeholder and not osp.isfile(osp.join(self.repo_root,
                                                                  entry.config)):
@@ -652,8 +679,9 @@ class BenchmarkRunner:
                                     partial(self._placeholder, suite, entry, todo)))
                     continue
                 deps = frozenset((suite.name, name, k) for name, k in source_seeds.items())
-                jobs.append(Job(key, deps, partial(self.run_one, suite, entry, seed, force=force,
-                                                   collect=collect, source_seeds=source_seeds)))
+                jobs.append(Job(key, deps, partial(
+                    self.run_one, suite, entry, seed, force=force, collect=collect,
+                    source_seeds=source_seeds, loaded_later=(entry.name, seed) in loaded)))
         self._stop.clear()
         records = run_jobs(jobs, self.jobs, on_interrupt=self._interrupt)
         self.measure_undisturbed()

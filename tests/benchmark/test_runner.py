@@ -3,6 +3,7 @@ import dataclasses
 import json
 import os
 import os.path as osp
+import shutil
 
 import pytest
 
@@ -266,6 +267,45 @@ def test_a_run_repeated_by_another_suite_is_shared_not_retrained(env):
     assert len(read_calls()) == n_calls + 4
     assert 'shared_from' not in load_record(record_path(str(results), 'other-suite',
                                                         'student', 0))
+
+
+def test_records_without_weights_train_again_only_where_a_run_loads_them(env):
+    """A fresh clone has the committed records but no weights: a run whose
+    checkpoint another run loads (the teacher) is trained again, into the same
+    work dir and so the same weights; every other finished run is skipped, and a
+    run another suite repeats is shared on its record alone unless loaded."""
+    suite, make_runner, read_calls, results = env
+    make_runner().run(suite, suite.entries)
+    teacher_path = record_path(str(results), 'fake-suite', 'teacher', 0)
+    teacher = load_record(teacher_path)
+    kd_before = load_record(record_path(str(results), 'fake-suite', 'kd', 1))
+    shutil.rmtree(results.parent / 'work')
+    n_calls = len(read_calls())
+    log = []
+    again = make_runner(log=log.append).run(suite, suite.entries)
+    new = read_calls()[n_calls:]
+    assert [(c['mode'], _work_dir_of_call(c).split('/work/fake-suite/')[1].split('/')[0])
+            for c in new] == [('train', 'teacher'), ('test', 'teacher')]
+    assert any(line.startswith('[again] fake-suite/teacher seed 0: finished, but its '
+                               'checkpoint') for line in log)
+    assert sum(line.startswith('[skip]') for line in log) == 6  # students, kd, pretrain
+    assert all(r['status'] == 'finished' for r in again)
+    assert osp.isfile(osp.join(results.parent, 'work', load_record(teacher_path)['checkpoint']))
+    assert load_record(teacher_path)['metrics'] == teacher['metrics']
+    assert load_record(record_path(str(results), 'fake-suite', 'kd', 1)) == kd_before
+    # nothing loads the student: another suite shares it without its weights
+    shutil.rmtree(results.parent / 'work')
+    n_calls = len(read_calls())
+    other = dataclasses.replace(suite, name='other-suite')
+    make_runner().run(other, [other.entry('student')])
+    assert len(read_calls()) == n_calls
+    assert load_record(record_path(str(results), 'other-suite', 'student', 1))[
+        'shared_from'] == 'fake-suite/student/seed_1.json'
+    # the teacher is loaded by the kd run: without weights it is not shared
+    make_runner().run(other, select_entries(other, ['kd']), seeds=[0])
+    teacher_other = load_record(record_path(str(results), 'other-suite', 'teacher', 0))
+    assert 'shared_from' not in teacher_other
+    assert osp.isfile(osp.join(results.parent, 'work', teacher_other['checkpoint']))
 
 
 def test_a_work_dir_trained_with_another_teacher_is_not_resumed(env):
