@@ -12,7 +12,7 @@ leaderboards = [
          higher_is_better=True),
 ]
 _teacher = 'dlinknet34'
-_pair = '_linknet-r18w32_dlinknet-r34_1xb4-quick_synth-roads-64x64.py'
+_pair = '_linknet-r18w16_dlinknet-r34_1xb4-quick_synth-roads-64x64.py'
 # the teacher and the student alone exactly as in the base suite
 entries = _base_.entries[:2] + [
     dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=160,

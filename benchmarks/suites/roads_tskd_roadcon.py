@@ -26,5 +26,5 @@ entries = [
          budget_s=330, cfg_options=_base_.tuned['tskd'],
          checkpoints={'model.distiller.distill_losses.loss_topo.feature_net.ckpt':
                       'dlinknet34'},
-         config='configs/tskd/tskd_linknet-r18w32_roadcon-hg2-ga_1xb4-quick_synth-roads-64x64.py'),
+         config='configs/tskd/tskd_linknet-r18w16_roadcon-hg2-ga_1xb4-quick_synth-roads-64x64.py'),
 ]

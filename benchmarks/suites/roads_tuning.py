@@ -24,7 +24,7 @@ leaderboards = [
 ]
 
 _teacher = 'dlinknet34'
-_pair = '_linknet-r18w32_dlinknet-r34_1xb4-quick_synth-roads-64x64.py'
+_pair = '_linknet-r18w16_dlinknet-r34_1xb4-quick_synth-roads-64x64.py'
 _config = dict(kd=f'configs/tskd/kd{_pair}', tskd=f'configs/tskd/tskd{_pair}',
                ifvd=f'configs/ifvd/ifvd{_pair}', cirkd=f'configs/cirkd/cirkd{_pair}',
                dkd=f'configs/dkd/dkd{_pair}')
