@@ -16,7 +16,12 @@
 # 3. 'mtkd': loads the three teachers and starts from the student alone, all four
 #    through `checkpoints`.  As for every distiller of changedet_quick, the loaded runs
 #    are fixed (each entry's seed 0) for every MTKD seed; teacher_seed='same' would
-#    load the runs of the MTKD seed instead.
+#    load the runs of the MTKD seed instead;
+# 4. 'mtkd-no-distill': step 3 with the distillation weight at 0, i.e. the student
+#    alone trained for a second schedule from its own weights with the same data and
+#    random streams.  Step 3 starts from a trained student, so its paired difference
+#    to the student alone holds the second schedule as well as the teachers; the
+#    difference between 'mtkd' and this row is the teachers' part.
 _base_ = ['./changedet_quick.py']
 
 suite = 'changedet-mtkd'
@@ -49,4 +54,10 @@ entries = [
                          for p in _partitions},
                       'model.student.init_cfg.checkpoint': 'student'},
          cfg_options=tuned['mtkd']),
+    dict(name='mtkd-no-distill', role='baseline', method='mtkd-no-distill',
+         config='configs/mtkd/mtkd_siam-r18w32_3xsiam-r18w32_1xb4-quick_synth-levir-cd-128x128.py',
+         checkpoints={**{f'model.teachers.{p}.ckpt': f'mtkd-teacher-{p}'
+                         for p in _partitions},
+                      'model.student.init_cfg.checkpoint': 'student'},
+         cfg_options={'model.distiller.distill_losses.loss_mtkd.loss_weight': 0.0}),
 ]

@@ -27,8 +27,9 @@ leaderboards = [
 _L = 'model.distiller.distill_losses.'
 grids = dict(mtkd={f'w{w:g}': {_L + 'loss_mtkd.loss_weight': w}
                    for w in (0.001, 0.01, 0.1, 1.0)})
-_mtkd = _base_.entries[-1]
-entries = _base_.entries[:-1] + [
+# the student, the partition teachers and the MTKD grid (not the no-distill control)
+_mtkd = next(e for e in _base_.entries if e['name'] == 'mtkd')
+entries = [e for e in _base_.entries if e['name'] not in ('mtkd', 'mtkd-no-distill')] + [
     dict(_mtkd, name=f'{m}@{label}', cfg_options=options)
     for m, points in grids.items() for label, options in points.items()
 ]
