@@ -13,8 +13,8 @@ training itself resumes from the work dir's last checkpoint.  Any failure become
 ``failed`` record holding the tail of the failing step's output.
 
 A run that another suite (or entry) already made -- same config file,
-config hash (options and seed included), loaded checkpoints, dataset files
-and torch threads -- is not trained again: training is deterministic for
+config hash (options and seed included), loaded checkpoints, dataset files,
+torch threads and CPU model -- is not trained again: training is deterministic for
 those, so the runner copies that record, with ``shared_from`` naming it, and
 keeps pointing at its weights.  The baselines suites share their teacher and
 student-alone runs with the quick suites this way.
@@ -304,7 +304,8 @@ class BenchmarkRunner:
                   need_weights: bool = True) -> Optional[Tuple[str, dict]]:
         """A finished run of another suite (or entry) that this run would
         repeat: same config file, config hash (options and seed included),
-        loaded checkpoints, dataset files and torch threads, and, when
+        loaded checkpoints, dataset files, torch threads and CPU model (one
+        run made on two CPU models ended 0.03 F1 apart), and, when
         ``need_weights`` (another run loads this one's checkpoint), its weights
         still on disk.  Training is deterministic for those, so its record
         is this run's record.  Returns ``(its record path relative to the
@@ -319,9 +320,11 @@ class BenchmarkRunner:
                 found = load_record(other)
             except RecordError:
                 continue
+            hardware = found.get('hardware') or {}
             if (found['status'] == STATUS_FINISHED
                     and all(found.get(k) == record.get(k) for k in keys)
-                    and (found.get('hardware') or {}).get('threads') == suite.threads
+                    and hardware.get('threads') == suite.threads
+                    and hardware.get('cpu_model') == record['hardware'].get('cpu_model')
                     and (self._has_weights(found) or not need_weights)):
                 source = found.get('shared_from') or osp.relpath(other, self.results_dir)
                 return source.replace(os.sep, '/'), copy.deepcopy(found)

@@ -267,6 +267,18 @@ def test_a_run_repeated_by_another_suite_is_shared_not_retrained(env):
     assert len(read_calls()) == n_calls + 4
     assert 'shared_from' not in load_record(record_path(str(results), 'other-suite',
                                                         'student', 0))
+    # a run made on another CPU model is not what this machine would make
+    for name in ('fake-suite', 'other-suite'):  # the records of student seed 1
+        path = record_path(str(results), name, 'student', 1)
+        record = load_record(path)
+        record['hardware']['cpu_model'] = 'another CPU'
+        with open(path, 'w') as f:
+            json.dump(record, f)
+    five = dataclasses.replace(suite, name='five')
+    n_calls = len(read_calls())
+    make_runner().run(five, [five.entry('student')], seeds=[1])
+    assert len(read_calls()) == n_calls + 2
+    assert 'shared_from' not in load_record(record_path(str(results), 'five', 'student', 1))
 
 
 def test_records_without_weights_train_again_only_where_a_run_loads_them(env):
