@@ -234,16 +234,27 @@ def test_mtkd_suite():
     roles = {e.name: e.role for e in suite.entries}
     assert roles == {'student': 'student', 'mtkd-teacher-small': 'baseline',
                      'mtkd-teacher-medium': 'baseline', 'mtkd-teacher-large': 'baseline',
-                     'mtkd': 'distill'}
+                     'mtkd': 'distill', 'mtkd-no-distill': 'baseline'}
     assert all(e.seeds == [0, 1, 2] for e in suite.entries)
     assert suite.entry('student').config == quick.entry('student').config
-    assert all(e.cfg_options == quick.entry('student').cfg_options for e in suite.entries)
+    # the quick protocol's options in every entry; MTKD's tuned weight and the control's 0
+    base = quick.entry('student').cfg_options
+    for e in suite.entries:
+        assert {k: v for k, v in e.cfg_options.items() if k in base} == base, e.name
+        assert set(e.cfg_options) - set(base) <= {
+            'model.distiller.distill_losses.loss_mtkd.loss_weight'}, e.name
     mtkd = suite.entry('mtkd')
     assert mtkd.teacher is None and mtkd.checkpoint_sources() == {
         'model.teachers.small.ckpt': 'mtkd-teacher-small',
         'model.teachers.medium.ckpt': 'mtkd-teacher-medium',
         'model.teachers.large.ckpt': 'mtkd-teacher-large',
         'model.student.init_cfg.checkpoint': 'student'}
+    # the control: step 3 as MTKD, same weights loaded, the distillation weight at 0
+    control = suite.entry('mtkd-no-distill')
+    assert (control.config, control.checkpoint_sources()) == (mtkd.config,
+                                                             mtkd.checkpoint_sources())
+    weight = 'model.distiller.distill_losses.loss_mtkd.loss_weight'
+    assert control.cfg_options[weight] == 0.0 and mtkd.cfg_options[weight] > 0
     # every option replaces a checkpoint path the config already has
     from mmengine.config import Config
     cfg = Config.fromfile(str(REPO / mtkd.config))

@@ -128,7 +128,12 @@ def _distiller(name):
     # LinkNet-18 w32 student, D-LinkNet-34 teacher, every dataset and schedule
     paths = glob.glob(osp.join(REPO, 'configs/tskd', f'{name}_linknet-r18*_dlinknet*_*.py'))
     assert len(paths) >= 2, name
-    distillers = [Config.fromfile(p).model.distiller.to_dict() for p in sorted(paths)]
+    paths = sorted(paths)
+    distillers = [Config.fromfile(p).model.distiller.to_dict() for p in paths]
+    for path, d in zip(paths, distillers):  # connectors take the student's width
+        for connector in d.get('connectors', {}).values():
+            width = 16 if '_linknet-r18w16_' in path else 32
+            assert connector.pop('in_channels') == width, path
     for d in distillers:  # quick runs add a warm-up of exactly their losses
         schedules = d.pop('loss_weight_schedules', None)
         assert schedules is None or set(schedules) == set(d['distill_losses']), name
