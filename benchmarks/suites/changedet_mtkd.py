@@ -47,17 +47,16 @@ entries = [
     dict(name=f'mtkd-teacher-{p}', role='baseline', method='mtkd-teacher',
          config=_teacher.format(p))
     for p in _partitions
-] + [
-    dict(name='mtkd', role='distill', method='mtkd',
-         config='configs/mtkd/mtkd_siam-r18w32_3xsiam-r18w32_1xb4-quick_synth-levir-cd-128x128.py',
-         checkpoints={**{f'model.teachers.{p}.ckpt': f'mtkd-teacher-{p}'
-                         for p in _partitions},
-                      'model.student.init_cfg.checkpoint': 'student'},
-         cfg_options=tuned['mtkd']),
-    dict(name='mtkd-no-distill', role='baseline', method='mtkd-no-distill',
-         config='configs/mtkd/mtkd_siam-r18w32_3xsiam-r18w32_1xb4-quick_synth-levir-cd-128x128.py',
-         checkpoints={**{f'model.teachers.{p}.ckpt': f'mtkd-teacher-{p}'
-                         for p in _partitions},
-                      'model.student.init_cfg.checkpoint': 'student'},
+]
+# step 3, and the same step with the distillation weight at 0 (the control)
+_mtkd = dict(
+    name='mtkd', role='distill', method='mtkd',
+    config='configs/mtkd/mtkd_siam-r18w32_3xsiam-r18w32_1xb4-quick_synth-levir-cd-128x128.py',
+    checkpoints={**{f'model.teachers.{p}.ckpt': f'mtkd-teacher-{p}' for p in _partitions},
+                 'model.student.init_cfg.checkpoint': 'student'},
+    cfg_options=tuned['mtkd'])
+entries += [
+    _mtkd,
+    dict(_mtkd, name='mtkd-no-distill', role='baseline', method='mtkd-no-distill',
          cfg_options={'model.distiller.distill_losses.loss_mtkd.loss_weight': 0.0}),
 ]

@@ -261,11 +261,11 @@ class BenchmarkRunner:
         if record['status'] != STATUS_FINISHED:
             raise RunError(f'{what} seed {seed} did not finish (status '
                            f'{record["status"]!r} in {path})')
-        ckpt = record.get('checkpoint')
-        if not ckpt or not osp.isfile(self._resolve(ckpt)):
-            raise RunError(f'{what} seed {seed}: checkpoint {ckpt!r} (from {path}, relative '
-                           f'to the work root {self.work_root}) does not exist')
-        return self._resolve(ckpt)
+        if not self._has_weights(record):
+            raise RunError(f'{what} seed {seed}: checkpoint {record.get("checkpoint")!r} '
+                           f'(from {path}, relative to the work root {self.work_root}) does '
+                           'not exist')
+        return self._resolve(record['checkpoint'])
 
     def is_finished(self, suite: Suite, entry: Entry, seed: int, cfg_hash: str,
                     teacher_sha: Optional[str],
