@@ -17,7 +17,7 @@ _teacher = 'siam-r50w32'
 _kd = '_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py'
 # the teacher and the student alone exactly as in the base suite
 entries = _base_.entries[:2] + [
-    dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=170,
+    dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=215,
          config=f'configs/{m}/{m}{_kd}', cfg_options=_base_.tuned[m])
     for m in ('ifvd', 'cirkd', 'dkd')
 ]

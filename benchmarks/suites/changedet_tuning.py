@@ -60,7 +60,7 @@ _teacher = 'siam-r50w32'
 _kd = '_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py'
 # the teacher and the student alone exactly as in the base suite
 entries = _base_.entries[:2] + [
-    dict(name=f'{m}@{label}', role='distill', method=m, teacher=_teacher, budget_s=80,
+    dict(name=f'{m}@{label}', role='distill', method=m, teacher=_teacher, budget_s=190,
          config=f'configs/{m}/{m}{_kd}', cfg_options=options)
     for m, points in grids.items() for label, options in points.items()
 ]

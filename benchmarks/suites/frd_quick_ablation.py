@@ -29,7 +29,7 @@ variants = {
     'frd-no-contrast': {_L + 'loss_ccrd.contrast_weight': 0.0},
 }
 entries = _base_.entries[:2] + [
-    dict(name=name, role='distill', method=name, teacher=_teacher, budget_s=160,
+    dict(name=name, role='distill', method=name, teacher=_teacher, budget_s=195,
          config='configs/frd/frd_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py',
          cfg_options={**_frd, **options})
     for name, options in variants.items()
