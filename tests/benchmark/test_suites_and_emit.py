@@ -22,16 +22,16 @@ def test_repository_suites_parse():
     assert {e.method for e in cd.entries} >= {'kd', 'cwd', 'frd'}
     assert all(e.teacher == cd.entries[0].name for e in cd.entries if e.role == 'distill')
     # make demo (one seed of teacher, student and KD; the teacher first, then the two
-    # students side by side) within 11 minutes
+    # students side by side) within 12 minutes (measured: teacher 470-480 s, KD 185-200 s)
     demo = [e for e in cd.entries if 'demo' in e.tags]
     assert demo[0].role == 'teacher' and cd.jobs >= len(demo) - 1
-    assert demo[0].budget_s + max(e.budget_s for e in demo[1:]) <= 660
+    assert demo[0].budget_s + max(e.budget_s for e in demo[1:]) <= 720
     # The whole quick collection, every seed, from the entries' estimated budgets (wall
     # seconds of one run, so a suite takes about their sum / its jobs). The target is
     # 2 hours on 2 CPU cores; with the change-detection and SAR students at 450
     # iterations and the roads students at 1200 (the schedules their seed spread needs)
-    # the estimate is about 2.3 h, so the bound here guards against growth, not the
-    # target.
+    # the runs measured about 2.7 h at two at a time (benchmarks/README.md, "Budget"), so
+    # the bound here guards against growth, not the target.
     assert sum(e.budget_s * len(e.seeds) / s.jobs for s in suites for e in s.entries) <= 2.5 * 3600
     for path in files:
         load_suites([path])
