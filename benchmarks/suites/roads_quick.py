@@ -78,17 +78,17 @@ _config = dict(kd=f'configs/tskd/kd{_pair}', tskd=f'configs/tskd/tskd{_pair}',
                ifvd=f'configs/ifvd/ifvd{_pair}', cirkd=f'configs/cirkd/cirkd{_pair}',
                dkd=f'configs/dkd/dkd{_pair}')
 entries = [
-    dict(name=_teacher, role='teacher', method='teacher', budget_s=620,
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=485,
          config='configs/tskd/dlinknet_r34_1xb4-quick_synth-roads-64x64.py'),
-    dict(name='student', role='student', method='student', budget_s=95,
+    dict(name='student', role='student', method='student', budget_s=100,
          config='configs/tskd/linknet_r18w16_1xb4-quick_synth-roads-64x64.py'),
 ] + [
     dict(name=m, role='distill', method=m, teacher=_teacher,
-         budget_s=dict(kd=200, tskd=530)[m], config=_config[m], cfg_options=tuned[m])
+         budget_s=dict(kd=210, tskd=540)[m], config=_config[m], cfg_options=tuned[m])
     for m in ('kd', 'tskd')
 ] + [
-    dict(name='roadcon-w32', role='baseline', method='roadcon', budget_s=195,
+    dict(name='roadcon-w32', role='baseline', method='roadcon', budget_s=200,
          config='configs/roadcon/roadcon_hg2-ga-w32_1xb4-quick_synth-roads-64x64.py'),
-    dict(name='roadcon', role='baseline', method='roadcon', budget_s=485,
+    dict(name='roadcon', role='baseline', method='roadcon', budget_s=600,
          config='configs/roadcon/roadcon_hg2-ga_1xb4-quick_synth-roads-64x64.py'),
 ]

@@ -18,8 +18,8 @@
 #   as the change-detection teacher does: a teacher that knows little more than its
 #   student teaches nothing;
 # * seeds 0, 1, 2 with one fixed teacher (seed 0); 1 torch thread per run, 2 runs at a time;
-# * loss weights as chosen on the val split by sar_tuning.py (its records predate the
-#   450-iteration schedule, see benchmarks/README.md).
+# * loss weights as chosen on the val split by sar_tuning.py (same schedule, threads,
+#   paired runs and CPU model as these records).
 # Two leaderboards, one per network family, each with its own student alone:
 # HFD-Net's ResNet-18 + HFAM + FCN (EO teacher, SAR student, KD, FitNet, HFD-Net and
 # EO pre-training -> SAR fine-tuning; IFVD, CIRKD and DKD under this same protocol in
@@ -84,42 +84,42 @@ _dis = 'configs/disoptnet/{}_1xb8-quick_synth-spacenet6-{}-64x64.py'
 # method -> loss-weight options chosen by sar_tuning.py (empty: the config's default)
 tuned = dict(
     kd={'model.distiller.distill_losses.loss_kd.loss_weight': 1.0,
-        'model.distiller.distill_losses.loss_kd.temperature': 1.0},  # val building F1 84.91
-    fitnet={'model.distiller.distill_losses.loss_fitnet.loss_weight': 0.1},  # 85.22
-    hfd={'model.distiller.distill_losses.loss_hfd.loss_weight': 0.3},  # 85.73
-    ifvd={'model.distiller.distill_losses.loss_ifvd.loss_weight': 20.0},  # 81.46 (= w60)
-    # cirkd: 82.76 (x0.1 of the paper's relative weights, the grid's low end)
-    cirkd={f'model.distiller.distill_losses.loss_cirkd.{k}': w * 0.1 for k, w in (
-        ('batch_pixel_weight', 1.0), ('memory_pixel_weight', 0.1),
-        ('memory_region_weight', 0.1))},
+        'model.distiller.distill_losses.loss_kd.temperature': 1.0},  # val building F1 86.08
+    fitnet={'model.distiller.distill_losses.loss_fitnet.loss_weight': 0.1},  # 87.15
+    hfd={'model.distiller.distill_losses.loss_hfd.loss_weight': 1.0},  # 87.56
+    ifvd={'model.distiller.distill_losses.loss_ifvd.loss_weight': 20.0},  # 84.61
+    # cirkd: 85.94 (x0.3 of the paper's relative weights)
+    cirkd={'model.distiller.distill_losses.loss_cirkd.batch_pixel_weight': 0.3,
+           'model.distiller.distill_losses.loss_cirkd.memory_pixel_weight': 0.1 * 0.3,
+           'model.distiller.distill_losses.loss_cirkd.memory_region_weight': 0.1 * 0.3},
     dkd={'model.distiller.distill_losses.loss_dkd.alpha': 1.0,
-         'model.distiller.distill_losses.loss_dkd.temperature': 1.0},  # 84.54
-    # disoptnet: 91.11 (x0.3: aux KD 0.3, each feature term 0.3 / 3; the grid's low end)
-    disoptnet={'model.distiller.distill_losses.loss_aux_kd.loss_weight': 0.3,
-               **{f'model.distiller.distill_losses.loss_feat_{k}.loss_weight': 0.3 / 3
+         'model.distiller.distill_losses.loss_dkd.temperature': 1.0},  # 86.83
+    # disoptnet: 92.00 (x1: aux KD 1.0, each feature term 1.0 / 3)
+    disoptnet={'model.distiller.distill_losses.loss_aux_kd.loss_weight': 1.0,
+               **{f'model.distiller.distill_losses.loss_feat_{k}.loss_weight': 1.0 / 3
                   for k in ('stage3', 'stage4', 'decoder')}})
 entries = [
-    dict(name=_teacher, role='teacher', method='teacher', budget_s=125, input='eo',
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=145, input='eo',
          config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-eo-64x64.py'),
-    dict(name='student', role='student', method='student', budget_s=125,
+    dict(name='student', role='student', method='student', budget_s=130,
          config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-sar-64x64.py'),
 ] + [
-    dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=155,
+    dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=165,
          config=f'configs/{_dir[m]}/{m}{_tail}', cfg_options=tuned[m])
     for m in ('kd', 'fitnet', 'hfd')
 ] + [
     # EO pre-training then SAR fine-tuning: starts from the teacher's weights
     dict(name='eo-pretrain', role='baseline', method='eo-pretrain', teacher=_teacher,
-         teacher_ckpt_option='load_from', budget_s=125,
+         teacher_ckpt_option='load_from', budget_s=130,
          config='configs/hfd/fcn_r18-hfam-eo-pre_1xb8-quick_synth-spacenet6-sar-64x64.py'),
-    dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=260, input='eo',
+    dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=265, input='eo',
          leaderboard='sar-quick-disoptnet', config=_dis.format('deeplabv3plus_r18-d16', 'eo4'),
          cfg_options=dis_teacher_options),
     dict(name='disoptnet-sar-only', role='student', method='student', budget_s=130,
          leaderboard='sar-quick-disoptnet', config=_dis.format('deeplabv3plus_r18-d16', 'sar')),
-    dict(name='disoptnet-no-distill', role='baseline', method='no-distill', budget_s=145,
+    dict(name='disoptnet-no-distill', role='baseline', method='no-distill', budget_s=215,
          leaderboard='sar-quick-disoptnet', config=_dis.format('disoptnet_r18-d16', 'sar')),
     dict(name='disoptnet', role='distill', method='disoptnet', teacher=_dis_teacher,
-         budget_s=260, leaderboard='sar-quick-disoptnet', config=_dis.format(_dis_method, 'sar'),
+         budget_s=250, leaderboard='sar-quick-disoptnet', config=_dis.format(_dis_method, 'sar'),
          cfg_options=tuned['disoptnet']),
 ]

@@ -49,17 +49,17 @@ grids = dict(
                for f in (0.3, 1.0, 3.0, 10.0)},
 )
 entries = [
-    dict(name=_teacher, role='teacher', method='teacher', budget_s=60, input='eo',
+    dict(name=_teacher, role='teacher', method='teacher', budget_s=145, input='eo',
          config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-eo-64x64.py'),
-    dict(name='student', role='student', method='student', budget_s=60,
+    dict(name='student', role='student', method='student', budget_s=135,
          config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-sar-64x64.py'),
-    dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=225, input='eo',
+    dict(name=_dis_teacher, role='teacher', method='teacher', budget_s=265, input='eo',
          leaderboard='sar-tuning-disoptnet', config=_dis.format('deeplabv3plus_r18-d16', 'eo4'),
          cfg_options=_base_.dis_teacher_options),
-    dict(name='disoptnet-sar-only', role='student', method='student', budget_s=60,
+    dict(name='disoptnet-sar-only', role='student', method='student', budget_s=130,
          leaderboard='sar-tuning-disoptnet', config=_dis.format('deeplabv3plus_r18-d16', 'sar')),
 ] + [
-    dict(name=f'{m}@{label}', role='distill', method=m, budget_s=75,
+    dict(name=f'{m}@{label}', role='distill', method=m, budget_s=175,
          teacher=_dis_teacher if m == 'disoptnet' else _teacher,
          leaderboard='sar-tuning-disoptnet' if m == 'disoptnet' else 'sar-tuning',
          config=_dis.format(_dis_method, 'sar') if m == 'disoptnet' else
