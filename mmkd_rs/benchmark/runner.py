@@ -17,7 +17,9 @@ config hash (options and seed included), loaded checkpoints, dataset files,
 torch threads and CPU model -- is not trained again: training is deterministic for
 those, so the runner copies that record, with ``shared_from`` naming it, and
 keeps pointing at its weights.  The baselines suites share their teacher and
-student-alone runs with the quick suites this way.
+student-alone runs with the quick suites this way.  A run that another job of
+the same invocation is training waits for it and is then shared the same way
+(or trained, if that run failed).
 
 Records are committed, weights are not.  A run whose checkpoint another run of
 the invocation loads needs its weights on disk: a finished (or shared) record
@@ -216,6 +218,9 @@ class BenchmarkRunner:
         self._lock = threading.Lock()
         self._procs_lock = threading.Lock()
         self._procs = set()  # running training / testing subprocesses
+        # run identity (see _run_identity) -> (run name, done event, thread id) of the
+        # runs this invocation is training, so an identical run waits and shares
+        self._claims = {}
         self._stop = threading.Event()  # set on an interrupt: start nothing more
 
     # -- paths -------------------------------------------------------------
@@ -330,6 +335,41 @@ class BenchmarkRunner:
                 return source.replace(os.sep, '/'), copy.deepcopy(found)
         return None
 
+    @staticmethod
+    def _run_identity(suite: Suite, record: dict) -> str:
+        """What makes two runs the same run in one invocation (the keys
+        :meth:`_same_run` compares; the CPU model is this machine's)."""
+        keys = ('config', 'config_hash', 'seed', 'checkpoint_sha256',
+                'teacher_checkpoint_sha256', 'dataset_sha256', 'random_streams')
+        return json.dumps([suite.threads] + [record.get(k) for k in keys], sort_keys=True)
+
+    def _after_identical_run(self, suite: Suite, entry: Entry, seed: int, record: dict,
+                             path: str, need_weights: bool) -> Optional[Tuple[str, dict]]:
+        """Wait while another job of this invocation trains the same run, then
+        share it (as :meth:`_same_run`); if it failed, or none is training, claim
+        the run for this job (released by :meth:`run_one`) and return None."""
+        identity = self._run_identity(suite, record)
+        while identity in self._claims:
+            owner, done, _ = self._claims[identity]
+            self.log(f'[wait] {suite.name}/{entry.name} seed {seed}: the same run is '
+                     f'training as {owner}')
+            with _released(self._lock):
+                done.wait()
+            if self._stop.is_set():
+                raise KeyboardInterrupt('benchmark interrupted')
+            same = self._same_run(suite, record, path, need_weights=need_weights)
+            if same is not None:
+                return same
+        self._claims[identity] = (f'{suite.name}/{entry.name} seed {seed}',
+                                  threading.Event(), threading.get_ident())
+        return None
+
+    def _release_claims(self) -> None:
+        """End this thread's claims: the runs waiting on them look again."""
+        me = threading.get_ident()
+        for identity in [k for k, (_, _, owner) in self._claims.items() if owner == me]:
+            self._claims.pop(identity)[1].set()
+
     def _call(self, cmd: List[str], log_path: str, what: str, env: dict) -> float:
         """Run ``cmd`` with output to ``log_path``; wall seconds; RunError on failure."""
         os.makedirs(osp.dirname(log_path), exist_ok=True)
@@ -400,8 +440,11 @@ class BenchmarkRunner:
         with self._lock:
             if self._stop.is_set():
                 raise KeyboardInterrupt('benchmark interrupted')
-            return self._run_one(suite, entry, seed, force, collect, source_seeds,
-                                 loaded_later)
+            try:
+                return self._run_one(suite, entry, seed, force, collect, source_seeds,
+                                     loaded_later)
+            finally:
+                self._release_claims()
 
     def _run_one(self, suite: Suite, entry: Entry, seed: int, force: bool, collect: bool,
                  source_seeds: Optional[Dict[str, int]],
@@ -445,7 +488,9 @@ class BenchmarkRunner:
                 self._remember_measurement(suite, entry, options, finished, path)
                 return finished
             same = (None if force or collect else
-                    self._same_run(suite, record, path, need_weights=loaded_later))
+                    self._same_run(suite, record, path, need_weights=loaded_later)
+                    or self._after_identical_run(suite, entry, seed, record, path,
+                                                 loaded_later))
             if same is not None:
                 source, shared = same
                 shared.update(suite=suite.name, entry=entry.name, method=entry.method,

@@ -207,6 +207,33 @@ def test_interrupted_jobs_leave_no_record_and_resume(fake, monkeypatch):
     assert '--resume' in fake_tools.read_calls()[n_calls]['argv']
 
 
+def test_a_run_two_jobs_would_repeat_trains_once(fake, monkeypatch):
+    """Two suites of one invocation holding the same run: the job that reaches it
+    while the other trains it waits and shares its record instead of training it
+    a second time; a failed run is not shared, the waiting job trains it."""
+    import dataclasses
+    fake_tools, suite = fake
+    monkeypatch.setenv('FAKE_SLEEP', '0.5')
+    other = dataclasses.replace(suite, name='other-suite')
+    lines = []
+    records = fake_tools.make_runner(jobs=2, log=lines.append).run_suites(
+        [(suite, [suite.entry('student')]), (other, [other.entry('student')])], seeds=[0])
+    assert [c['mode'] for c in fake_tools.read_calls()] == ['train', 'test']
+    assert any(line.startswith('[wait] other-suite/student seed 0: the same run is '
+                               'training as fake-suite/student seed 0') for line in lines)
+    mine = fake_tools.record('other-suite', 'student', 0)
+    assert mine['shared_from'] == 'fake-suite/student/seed_0.json'
+    assert mine['metrics'] == fake_tools.record('fake-suite', 'student', 0)['metrics']
+    assert [r['status'] for r in records] == ['finished', 'finished']
+    # seed 1 fails: the waiting job finds no finished run and trains it itself
+    monkeypatch.setenv('FAKE_FAIL_ON', '/student/seed_1')
+    records = fake_tools.make_runner(jobs=2).run_suites(
+        [(suite, [suite.entry('student')]), (other, [other.entry('student')])], seeds=[1])
+    assert [r['status'] for r in records] == ['failed', 'failed']
+    assert 'shared_from' not in fake_tools.record('other-suite', 'student', 1)
+    assert [c['mode'] for c in fake_tools.read_calls()].count('train') == 3
+
+
 def test_measurements_say_how_many_runs_shared_the_cpus(fake, monkeypatch):
     fake_tools, suite = fake
     monkeypatch.setenv('FAKE_SLEEP', '1.2')
