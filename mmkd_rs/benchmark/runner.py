@@ -124,6 +124,11 @@ def torch_threads(threads: int):
         torch.set_num_threads(previous)
 
 
+# record fields two runs share when one would repeat the other (besides threads and CPU)
+_SAME_RUN_KEYS = ('config', 'config_hash', 'seed', 'checkpoint_sha256',
+                  'teacher_checkpoint_sha256', 'dataset_sha256', 'random_streams')
+
+
 @contextlib.contextmanager
 def _released(lock):
     """Release ``lock`` (held by this thread) for the block, then take it back."""
@@ -315,8 +320,6 @@ class BenchmarkRunner:
         still on disk.  Training is deterministic for those, so its record
         is this run's record.  Returns ``(its record path relative to the
         results folder, a copy of its record)`` or None."""
-        keys = ('config', 'config_hash', 'seed', 'checkpoint_sha256',
-                'teacher_checkpoint_sha256', 'dataset_sha256', 'random_streams')
         pattern = osp.join(self.results_dir, '*', '*', f'seed_{record["seed"]}.json')
         for other in sorted(glob.glob(pattern)):
             if osp.abspath(other) == osp.abspath(path):
@@ -327,7 +330,7 @@ class BenchmarkRunner:
                 continue
             hardware = found.get('hardware') or {}
             if (found['status'] == STATUS_FINISHED
-                    and all(found.get(k) == record.get(k) for k in keys)
+                    and all(found.get(k) == record.get(k) for k in _SAME_RUN_KEYS)
                     and hardware.get('threads') == suite.threads
                     and hardware.get('cpu_model') == record['hardware'].get('cpu_model')
                     and (self._has_weights(found) or not need_weights)):
@@ -339,9 +342,8 @@ class BenchmarkRunner:
     def _run_identity(suite: Suite, record: dict) -> str:
         """What makes two runs the same run in one invocation (the keys
         :meth:`_same_run` compares; the CPU model is this machine's)."""
-        keys = ('config', 'config_hash', 'seed', 'checkpoint_sha256',
-                'teacher_checkpoint_sha256', 'dataset_sha256', 'random_streams')
-        return json.dumps([suite.threads] + [record.get(k) for k in keys], sort_keys=True)
+        return json.dumps([suite.threads] + [record.get(k) for k in _SAME_RUN_KEYS],
+                          sort_keys=True)
 
     def _after_identical_run(self, suite: Suite, entry: Entry, seed: int, record: dict,
                              path: str, need_weights: bool) -> Optional[Tuple[str, dict]]:
