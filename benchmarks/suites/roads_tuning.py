@@ -27,7 +27,10 @@ _teacher = 'dlinknet34'
 _pair = '_linknet-r18w16_dlinknet-r34_1xb4-quick_synth-roads-64x64.py'
 _config = dict(kd=f'configs/tskd/kd{_pair}', tskd=f'configs/tskd/tskd{_pair}',
                ifvd=f'configs/ifvd/ifvd{_pair}', cirkd=f'configs/cirkd/cirkd{_pair}',
-               dkd=f'configs/dkd/dkd{_pair}')
+               dkd=f'configs/dkd/dkd{_pair}', cwd=f'configs/tskd/cwd{_pair}',
+               fitnet=f'configs/tskd/fitnet{_pair}', at=f'configs/tskd/at{_pair}',
+               affinity=f'configs/affinity/affinity{_pair}', dist=f'configs/dist/dist{_pair}',
+               mgd=f'configs/mgd/mgd{_pair}')
 _L = 'model.distiller.distill_losses.'
 grids = dict(
     kd={f'w{w}-T{t}': {_L + 'loss_kd.loss_weight': w, _L + 'loss_kd.temperature': t}
@@ -42,6 +45,17 @@ grids = dict(
            for f in (0.1, 0.3, 1.0, 3.0)},
     dkd={f'a{a}-T{t}': {_L + 'loss_dkd.alpha': a, _L + 'loss_dkd.temperature': t}
          for a, t in ((1.0, 1.0), (1.0, 4.0), (3.0, 1.0), (3.0, 4.0))},
+    # the generic distillers, on the grids of changedet_tuning.py
+    cwd={f'w{w}-T{t}': {_L + 'loss_cwd.loss_weight': w, _L + 'loss_cwd.tau': t}
+         for w, t in ((1.0, 1.0), (3.0, 1.0), (10.0, 1.0), (3.0, 4.0))},
+    fitnet={f'w{w}': {_L + 'loss_fitnet.loss_weight': w} for w in (0.1, 0.3, 1.0, 3.0)},
+    at={f'w{w}': {_L + f'loss_at_{s}.loss_weight': w
+                  for s in ('layer2', 'layer3', 'layer4')}
+        for w in (10.0, 100.0, 1000.0, 10000.0)},
+    affinity={f'w{w}': {_L + 'loss_pair.loss_weight': w} for w in (0.3, 1.0, 3.0, 10.0)},
+    dist={f'w{w}-T{t}': {_L + 'loss_dist.loss_weight': w, _L + 'loss_dist.tau': t}
+          for w, t in ((1.0, 1.0), (3.0, 1.0), (1.0, 4.0), (3.0, 4.0))},
+    mgd={f'w{w}': {_L + 'loss_mgd.loss_weight': w} for w in (0.1, 1.0, 10.0, 100.0)},
 )
 # the teacher and the student alone exactly as in the base suite
 entries = _base_.entries[:2] + [

@@ -25,7 +25,8 @@ leaderboards = [
 
 _teacher = 'eo-teacher'
 _tail = '_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py'
-_dir = dict(kd='hfd', fitnet='hfd', hfd='hfd', ifvd='ifvd', cirkd='cirkd', dkd='dkd')
+_dir = dict(kd='hfd', fitnet='hfd', hfd='hfd', ifvd='ifvd', cirkd='cirkd', dkd='dkd',
+            cwd='cwd', at='at', affinity='affinity', dist='dist', mgd='mgd')
 _dis_teacher = 'disoptnet-eo-teacher'
 _dis_method = 'disoptnet_disoptnet-r18-d16_deeplabv3plus-r18-d16-eo4'
 _dis = 'configs/disoptnet/{}_1xb8-quick_synth-spacenet6-{}-64x64.py'
@@ -47,6 +48,16 @@ grids = dict(
                          **{_L + f'loss_feat_{k}.loss_weight': f / 3
                             for k in ('stage3', 'stage4', 'decoder')}}
                for f in (0.3, 1.0, 3.0, 10.0)},
+    # the generic distillers, on the grids of changedet_tuning.py
+    cwd={f'w{w}-T{t}': {_L + 'loss_cwd.loss_weight': w, _L + 'loss_cwd.tau': t}
+         for w, t in ((1.0, 1.0), (3.0, 1.0), (10.0, 1.0), (3.0, 4.0))},
+    at={f'w{w}': {_L + f'loss_at_{s}.loss_weight': w
+                  for s in ('layer2', 'layer3', 'layer4')}
+        for w in (10.0, 100.0, 1000.0, 10000.0)},
+    affinity={f'w{w}': {_L + 'loss_pair.loss_weight': w} for w in (0.3, 1.0, 3.0, 10.0)},
+    dist={f'w{w}-T{t}': {_L + 'loss_dist.loss_weight': w, _L + 'loss_dist.tau': t}
+          for w, t in ((1.0, 1.0), (3.0, 1.0), (1.0, 4.0), (3.0, 4.0))},
+    mgd={f'w{w}': {_L + 'loss_mgd.loss_weight': w} for w in (0.1, 1.0, 10.0, 100.0)},
 )
 entries = [
     dict(name=_teacher, role='teacher', method='teacher', budget_s=145, input='eo',

@@ -1,0 +1,13 @@
+# Attention transfer on the ResNet encoder stages 2-4 (strides 8, 16, 32):
+# channel-agnostic attention maps, no connector.
+# EO -> SAR on SpaceNet 6 (512 crops, 20k iterations): the frozen EO teacher
+# (ResNet-50 + HFAM + FCN, `teacher_inputs`) distils into the SAR student of the
+# same architecture (`inputs`). Same data, teacher and schedule as
+# configs/hfd/hfd_fcn-r50-hfam_fcn-r50-hfam-eo_1xb8-20k_spacenet6-sar-512x512.py;
+# validation and test are SAR-only.
+_base_ = [
+    '../hfd/hfd_fcn-r50-hfam_fcn-r50-hfam-eo_1xb8-20k_spacenet6-sar-512x512.py',
+    '../_base_/distillers/at.py'
+]
+
+model = dict(distiller=dict(_base_.pop('at_distiller'), _delete_=True))
