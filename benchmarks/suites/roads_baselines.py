@@ -1,5 +1,7 @@
-# IFVD, CIRKD and DKD on the quick roads protocol: same data, schedules, seeds, threads
-# and tuned weights as roads_quick.py, with its own teacher and student-alone rows
+# The distillers outside roads_quick.py on the quick roads protocol: IFVD, CIRKD and
+# DKD, and the generic ones tuned and seeded on change detection in changedet_quick.py
+# (CWD, FitNet, AT, affinity, DIST, MGD). Same data, schedules, seeds, threads and
+# tuned weights as roads_quick.py, with its own teacher and student-alone rows
 # (shared with roads_quick's identical runs, not trained again; paired seed by seed
 # within this suite). Outside the quick collection (quick.py):
 #   python tools/run_benchmark.py benchmarks/suites/roads_baselines.py
@@ -7,15 +9,15 @@ _base_ = ['./roads_quick.py']
 suite = 'roads-baselines'
 leaderboards = [
     dict(name='roads-quick-baselines', title='Road extraction, synthetic scenes: IFVD, '
-         'CIRKD, DKD (quick CPU protocol, 3 seeds)', main_metric='IoU',
+         'CIRKD, DKD, CWD, FitNet, AT, affinity, DIST, MGD (quick CPU protocol, 3 seeds)',
+         main_metric='IoU',
          metrics=['IoU', 'F1', 'relaxed_F1', 'clDice', 'APLS', 'TOPO_F1'],
          higher_is_better=True),
 ]
 _teacher = 'dlinknet34'
-_pair = '_linknet-r18w16_dlinknet-r34_1xb4-quick_synth-roads-64x64.py'
 # the teacher and the student alone exactly as in the base suite
 entries = _base_.entries[:2] + [
     dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=160,
-         config=f'configs/{m}/{m}{_pair}', cfg_options=_base_.tuned[m])
-    for m in ('ifvd', 'cirkd', 'dkd')
+         config=_base_.method_configs[m], cfg_options=_base_.tuned[m])
+    for m in ('ifvd', 'cirkd', 'dkd', 'cwd', 'fitnet', 'at', 'affinity', 'dist', 'mgd')
 ]

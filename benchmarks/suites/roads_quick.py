@@ -73,10 +73,15 @@ tuned = dict(
     cirkd={_L + 'loss_cirkd.batch_pixel_weight': 0.3,
            _L + 'loss_cirkd.memory_pixel_weight': 0.1 * 0.3,
            _L + 'loss_cirkd.memory_region_weight': 0.1 * 0.3},
-    dkd={_L + 'loss_dkd.alpha': 3.0, _L + 'loss_dkd.temperature': 1.0})  # val IoU 89.87
-_config = dict(kd=f'configs/tskd/kd{_pair}', tskd=f'configs/tskd/tskd{_pair}',
-               ifvd=f'configs/ifvd/ifvd{_pair}', cirkd=f'configs/cirkd/cirkd{_pair}',
-               dkd=f'configs/dkd/dkd{_pair}')
+    dkd={_L + 'loss_dkd.alpha': 3.0, _L + 'loss_dkd.temperature': 1.0},  # val IoU 89.87
+    cwd={}, fitnet={}, at={}, affinity={}, dist={}, mgd={})
+# method -> its config (shared by roads_tuning.py and roads_baselines.py)
+method_configs = dict(kd=f'configs/tskd/kd{_pair}', tskd=f'configs/tskd/tskd{_pair}',
+                      ifvd=f'configs/ifvd/ifvd{_pair}', cirkd=f'configs/cirkd/cirkd{_pair}',
+                      dkd=f'configs/dkd/dkd{_pair}', cwd=f'configs/tskd/cwd{_pair}',
+                      fitnet=f'configs/tskd/fitnet{_pair}', at=f'configs/tskd/at{_pair}',
+                      affinity=f'configs/affinity/affinity{_pair}',
+                      dist=f'configs/dist/dist{_pair}', mgd=f'configs/mgd/mgd{_pair}')
 entries = [
     dict(name=_teacher, role='teacher', method='teacher', budget_s=485,
          config='configs/tskd/dlinknet_r34_1xb4-quick_synth-roads-64x64.py'),
@@ -84,7 +89,7 @@ entries = [
          config='configs/tskd/linknet_r18w16_1xb4-quick_synth-roads-64x64.py'),
 ] + [
     dict(name=m, role='distill', method=m, teacher=_teacher,
-         budget_s=dict(kd=210, tskd=540)[m], config=_config[m], cfg_options=tuned[m])
+         budget_s=dict(kd=210, tskd=540)[m], config=method_configs[m], cfg_options=tuned[m])
     for m in ('kd', 'tskd')
 ] + [
     dict(name='roadcon-w32', role='baseline', method='roadcon', budget_s=200,

@@ -24,13 +24,6 @@ leaderboards = [
 ]
 
 _teacher = 'dlinknet34'
-_pair = '_linknet-r18w16_dlinknet-r34_1xb4-quick_synth-roads-64x64.py'
-_config = dict(kd=f'configs/tskd/kd{_pair}', tskd=f'configs/tskd/tskd{_pair}',
-               ifvd=f'configs/ifvd/ifvd{_pair}', cirkd=f'configs/cirkd/cirkd{_pair}',
-               dkd=f'configs/dkd/dkd{_pair}', cwd=f'configs/tskd/cwd{_pair}',
-               fitnet=f'configs/tskd/fitnet{_pair}', at=f'configs/tskd/at{_pair}',
-               affinity=f'configs/affinity/affinity{_pair}', dist=f'configs/dist/dist{_pair}',
-               mgd=f'configs/mgd/mgd{_pair}')
 _L = 'model.distiller.distill_losses.'
 grids = dict(
     kd={f'w{w}-T{t}': {_L + 'loss_kd.loss_weight': w, _L + 'loss_kd.temperature': t}
@@ -60,6 +53,6 @@ grids = dict(
 # the teacher and the student alone exactly as in the base suite
 entries = _base_.entries[:2] + [
     dict(name=f'{m}@{label}', role='distill', method=m, teacher=_teacher, budget_s=160,
-         config=_config[m], cfg_options=options)
+         config=_base_.method_configs[m], cfg_options=options)
     for m, points in grids.items() for label, options in points.items()
 ]

@@ -1,5 +1,8 @@
-# IFVD, CIRKD and DKD on the quick EO -> SAR protocol (HFD-Net family network): same
-# data, schedules, seeds, threads and tuned weights as sar_quick.py, with its own EO
+# The distillers outside sar_quick.py on the quick EO -> SAR protocol (HFD-Net family
+# network): IFVD, CIRKD and DKD, and the generic ones tuned and seeded on change
+# detection in changedet_quick.py (CWD, AT, affinity, DIST, MGD; FitNet is in
+# sar_quick.py). Same data, schedules, seeds, threads and tuned weights as
+# sar_quick.py, with its own EO
 # teacher and SAR student-alone rows (shared with sar_quick's identical runs, not
 # trained again; paired seed by seed within this suite). Outside
 # the quick collection (quick.py):
@@ -8,7 +11,8 @@ _base_ = ['./sar_quick.py']
 suite = 'sar-baselines'
 leaderboards = [
     dict(name='sar-quick-baselines', title='EO -> SAR building segmentation: IFVD, CIRKD, '
-         'DKD (synthetic SpaceNet 6, quick CPU protocol, 3 seeds)',
+         'DKD, CWD, AT, affinity, DIST, MGD (synthetic SpaceNet 6, quick CPU protocol, '
+         '3 seeds)',
          main_metric='building_F1', metrics=['building_F1', 'mIoU', 'OA', 'Kappa'],
          higher_is_better=True),
 ]
@@ -17,7 +21,7 @@ _tail = '_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py'
 # the teacher and the student alone exactly as in the base suite
 entries = _base_.entries[:2] + [
     dict(name=m, role='distill', method=m, teacher=_teacher,
-         budget_s=dict(ifvd=165, cirkd=215, dkd=165)[m],
+         budget_s=dict(ifvd=165, cirkd=215).get(m, 165),
          config=f'configs/{m}/{m}{_tail}', cfg_options=_base_.tuned[m])
-    for m in ('ifvd', 'cirkd', 'dkd')
+    for m in ('ifvd', 'cirkd', 'dkd', 'cwd', 'at', 'affinity', 'dist', 'mgd')
 ]

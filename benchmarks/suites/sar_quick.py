@@ -75,7 +75,8 @@ leaderboards = [
 
 _teacher = 'eo-teacher'
 _tail = '_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py'
-_dir = dict(kd='hfd', fitnet='hfd', hfd='hfd', ifvd='ifvd', cirkd='cirkd', dkd='dkd')
+_dir = dict(kd='hfd', fitnet='hfd', hfd='hfd', ifvd='ifvd', cirkd='cirkd', dkd='dkd',
+            cwd='cwd', at='at', affinity='affinity', dist='dist', mgd='mgd')
 _dis_teacher = 'disoptnet-eo-teacher'
 dis_teacher_options = {'train_cfg.max_iters': 900, 'param_scheduler.1.end': 900,
                        'train_cfg.val_interval': 300, 'default_hooks.checkpoint.interval': 900}
@@ -97,7 +98,8 @@ tuned = dict(
     # disoptnet: 92.00 (x1: aux KD 1.0, each feature term 1.0 / 3)
     disoptnet={'model.distiller.distill_losses.loss_aux_kd.loss_weight': 1.0,
                **{f'model.distiller.distill_losses.loss_feat_{k}.loss_weight': 1.0 / 3
-                  for k in ('stage3', 'stage4', 'decoder')}})
+                  for k in ('stage3', 'stage4', 'decoder')}},
+    cwd={}, at={}, affinity={}, dist={}, mgd={})
 entries = [
     dict(name=_teacher, role='teacher', method='teacher', budget_s=145, input='eo',
          config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-eo-64x64.py'),

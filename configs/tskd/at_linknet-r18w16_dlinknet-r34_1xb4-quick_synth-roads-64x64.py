@@ -11,5 +11,6 @@ _base_ = [
 model = dict(
     _delete_=True, type='TeacherStudentDistill', student=_base_.model,
     teacher=_base_.teacher_config, teacher_ckpt=_base_.teacher_ckpt,
-    distiller=dict(_base_.pop('at_distiller'),
-                   loss_weight_schedules={f'loss_at_{s}': _base_.distill_warmup for s in _base_.stages}))
+    distiller=dict(
+        _base_.pop('at_distiller'),
+        loss_weight_schedules={f'loss_at_{s}': _base_.distill_warmup for s in _base_.stages}))
