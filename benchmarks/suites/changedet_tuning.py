@@ -6,7 +6,7 @@
 #   python tools/run_benchmark.py benchmarks/suites/changedet_tuning.py
 # Entries are named <method>@<grid point>; the tests check that changedet_quick.py's
 # `tuned` values are the argmax of this suite's records.
-_base_ = ['./changedet_quick.py']
+_base_ = ['./changedet_quick.py', './_base_/distiller_grids.py']
 suite = 'changedet-tuning'
 seeds = [0]
 
@@ -29,32 +29,13 @@ leaderboards = [
 ]
 
 _L = 'model.distiller.distill_losses.'
-# method -> {grid-point label: cfg-options}; four points each, spanning x10-x30
-# around the paper's (or the engine's) default
+# method -> {grid-point label: cfg-options}: the generic distillers' grids
+# (_base_/distiller_grids.py) and FRD's
 grids = dict(
-    kd={f'w{w}-T{t}': {_L + 'loss_kd.loss_weight': w, _L + 'loss_kd.temperature': t}
-        for w, t in ((1.0, 1.0), (1.0, 4.0), (3.0, 1.0), (3.0, 4.0))},
-    cwd={f'w{w}-T{t}': {_L + 'loss_cwd.loss_weight': w, _L + 'loss_cwd.tau': t}
-         for w, t in ((1.0, 1.0), (3.0, 1.0), (10.0, 1.0), (3.0, 4.0))},
-    fitnet={f'w{w}': {_L + 'loss_fitnet.loss_weight': w} for w in (0.1, 0.3, 1.0, 3.0)},
-    at={f'w{w}': {_L + f'loss_at_{s}.loss_weight': w
-                  for s in ('layer2', 'layer3', 'layer4')}
-        for w in (10.0, 100.0, 1000.0, 10000.0)},
-    affinity={f'w{w}': {_L + 'loss_pair.loss_weight': w} for w in (0.3, 1.0, 3.0, 10.0)},
-    dist={f'w{w}-T{t}': {_L + 'loss_dist.loss_weight': w, _L + 'loss_dist.tau': t}
-          for w, t in ((1.0, 1.0), (3.0, 1.0), (1.0, 4.0), (3.0, 4.0))},
-    mgd={f'w{w}': {_L + 'loss_mgd.loss_weight': w} for w in (0.1, 1.0, 10.0, 100.0)},
+    _base_.grids,
     # FRD: both terms scaled together (BFDD 10, CCRD 1 by default)
     frd={f'x{f}': {_L + 'loss_bfdd.loss_weight': 10.0 * f, _L + 'loss_ccrd.loss_weight': f}
          for f in (0.1, 0.3, 1.0, 3.0)},
-    ifvd={f'w{w}': {_L + 'loss_ifvd.loss_weight': w} for w in (20.0, 60.0, 200.0, 600.0)},
-    # CIRKD: its three relation terms scaled together (1, 0.1, 0.1 by default)
-    cirkd={f'x{f}': {_L + 'loss_cirkd.batch_pixel_weight': f,
-                     _L + 'loss_cirkd.memory_pixel_weight': 0.1 * f,
-                     _L + 'loss_cirkd.memory_region_weight': 0.1 * f}
-           for f in (0.1, 0.3, 1.0, 3.0)},
-    dkd={f'a{a}-T{t}': {_L + 'loss_dkd.alpha': a, _L + 'loss_dkd.temperature': t}
-         for a, t in ((1.0, 1.0), (1.0, 4.0), (3.0, 1.0), (3.0, 4.0))},
 )
 _teacher = 'siam-r50w32'
 _kd = '_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py'

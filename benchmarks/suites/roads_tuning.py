@@ -3,7 +3,7 @@
 # four points; the best validation IoU is what roads_quick.py (`tuned`) uses on the
 # test split with all seeds. Nothing here is scored on the test split.
 #   python tools/run_benchmark.py benchmarks/suites/roads_tuning.py
-_base_ = ['./roads_quick.py']
+_base_ = ['./roads_quick.py', './_base_/distiller_grids.py']
 suite = 'roads-tuning'
 seeds = [0]
 
@@ -25,30 +25,12 @@ leaderboards = [
 
 _teacher = 'dlinknet34'
 _L = 'model.distiller.distill_losses.'
+# the generic distillers' grids (_base_/distiller_grids.py) and TSKD's
 grids = dict(
-    kd={f'w{w}-T{t}': {_L + 'loss_kd.loss_weight': w, _L + 'loss_kd.temperature': t}
-        for w, t in ((1.0, 1.0), (1.0, 4.0), (3.0, 1.0), (3.0, 4.0))},
+    _base_.grids,
     # TSKD: its three terms (KD, feature mimicking, topological space) scaled together
     tskd={f'x{f}': {_L + 'loss_kd.loss_weight': f, _L + 'loss_mimic.loss_weight': f,
                     _L + 'loss_topo.loss_weight': f} for f in (0.3, 1.0, 3.0, 10.0)},
-    ifvd={f'w{w}': {_L + 'loss_ifvd.loss_weight': w} for w in (20.0, 60.0, 200.0, 600.0)},
-    cirkd={f'x{f}': {_L + 'loss_cirkd.batch_pixel_weight': f,
-                     _L + 'loss_cirkd.memory_pixel_weight': 0.1 * f,
-                     _L + 'loss_cirkd.memory_region_weight': 0.1 * f}
-           for f in (0.1, 0.3, 1.0, 3.0)},
-    dkd={f'a{a}-T{t}': {_L + 'loss_dkd.alpha': a, _L + 'loss_dkd.temperature': t}
-         for a, t in ((1.0, 1.0), (1.0, 4.0), (3.0, 1.0), (3.0, 4.0))},
-    # the generic distillers, on the grids of changedet_tuning.py
-    cwd={f'w{w}-T{t}': {_L + 'loss_cwd.loss_weight': w, _L + 'loss_cwd.tau': t}
-         for w, t in ((1.0, 1.0), (3.0, 1.0), (10.0, 1.0), (3.0, 4.0))},
-    fitnet={f'w{w}': {_L + 'loss_fitnet.loss_weight': w} for w in (0.1, 0.3, 1.0, 3.0)},
-    at={f'w{w}': {_L + f'loss_at_{s}.loss_weight': w
-                  for s in ('layer2', 'layer3', 'layer4')}
-        for w in (10.0, 100.0, 1000.0, 10000.0)},
-    affinity={f'w{w}': {_L + 'loss_pair.loss_weight': w} for w in (0.3, 1.0, 3.0, 10.0)},
-    dist={f'w{w}-T{t}': {_L + 'loss_dist.loss_weight': w, _L + 'loss_dist.tau': t}
-          for w, t in ((1.0, 1.0), (3.0, 1.0), (1.0, 4.0), (3.0, 4.0))},
-    mgd={f'w{w}': {_L + 'loss_mgd.loss_weight': w} for w in (0.1, 1.0, 10.0, 100.0)},
 )
 # the teacher and the student alone exactly as in the base suite
 entries = _base_.entries[:2] + [

@@ -64,6 +64,18 @@ def test_every_family_seeds_every_generic_distiller(family):
     assert generic <= seeded, sorted(generic - seeded)
 
 
+def test_generic_distillers_have_the_same_grid_in_every_family():
+    """Equal tuning budget across families: each generic distiller's grid points
+    (labels and options) are those of _base_/distiller_grids.py in every tuning suite."""
+    shared = Config.fromfile(osp.join(SUITES, '_base_', 'distiller_grids.py'))['grids']
+    assert {'kd', 'cwd', 'fitnet', 'at', 'affinity', 'dist', 'mgd', 'ifvd', 'cirkd',
+            'dkd'} == set(shared)
+    for family in FAMILIES:
+        grids = Config.fromfile(osp.join(SUITES, f'{family}_tuning.py'))['grids']
+        for method, points in shared.items():
+            assert grids[method] == points, (family, method)
+
+
 @pytest.mark.parametrize('family, name', PROTOCOL_SUITES)
 def test_quick_suite_seeds_threads_and_splits(family, name):
     suite = _suite(name)
