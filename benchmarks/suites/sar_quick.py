@@ -99,7 +99,14 @@ tuned = dict(
     disoptnet={'model.distiller.distill_losses.loss_aux_kd.loss_weight': 1.0,
                **{f'model.distiller.distill_losses.loss_feat_{k}.loss_weight': 1.0 / 3
                   for k in ('stage3', 'stage4', 'decoder')}},
-    cwd={}, at={}, affinity={}, dist={}, mgd={})
+    cwd={'model.distiller.distill_losses.loss_cwd.loss_weight': 3.0,
+         'model.distiller.distill_losses.loss_cwd.tau': 4.0},  # 86.69
+    at={f'model.distiller.distill_losses.loss_at_{s}.loss_weight': 10.0
+        for s in ('layer2', 'layer3', 'layer4')},  # 84.70
+    affinity={'model.distiller.distill_losses.loss_pair.loss_weight': 0.3},  # 86.74
+    dist={'model.distiller.distill_losses.loss_dist.loss_weight': 1.0,
+          'model.distiller.distill_losses.loss_dist.tau': 1.0},  # 85.14
+    mgd={'model.distiller.distill_losses.loss_mgd.loss_weight': 1.0})  # 87.51
 entries = [
     dict(name=_teacher, role='teacher', method='teacher', budget_s=145, input='eo',
          config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-eo-64x64.py'),
