@@ -74,7 +74,13 @@ tuned = dict(
            _L + 'loss_cirkd.memory_pixel_weight': 0.1 * 0.3,
            _L + 'loss_cirkd.memory_region_weight': 0.1 * 0.3},
     dkd={_L + 'loss_dkd.alpha': 3.0, _L + 'loss_dkd.temperature': 1.0},  # val IoU 89.87
-    cwd={}, fitnet={}, at={}, affinity={}, dist={}, mgd={})
+    cwd={_L + 'loss_cwd.loss_weight': 1.0, _L + 'loss_cwd.tau': 1.0},  # val IoU 74.88
+    fitnet={_L + 'loss_fitnet.loss_weight': 0.1},  # val IoU 89.16
+    at={_L + f'loss_at_{s}.loss_weight': 10.0
+        for s in ('layer2', 'layer3', 'layer4')},  # val IoU 85.00
+    affinity={_L + 'loss_pair.loss_weight': 0.3},  # val IoU 89.08
+    dist={_L + 'loss_dist.loss_weight': 1.0, _L + 'loss_dist.tau': 1.0},  # val IoU 76.03
+    mgd={_L + 'loss_mgd.loss_weight': 1.0})  # val IoU 89.17
 # method -> its config (shared by roads_tuning.py and roads_baselines.py)
 method_configs = dict(kd=f'configs/tskd/kd{_pair}', tskd=f'configs/tskd/tskd{_pair}',
                       ifvd=f'configs/ifvd/ifvd{_pair}', cirkd=f'configs/cirkd/cirkd{_pair}',
