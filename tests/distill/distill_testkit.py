@@ -127,3 +127,59 @@ class TinySegData(torch.utils.data.Dataset):
 
     def __getitem__(self, idx):
         return self.items[idx]
+
+
+# Each family's distillation setup, by the tail of a method config's name: (the config
+# the method config inherits its student, data and evaluation from, the teacher config
+# without `.py`, the teacher's iterations). The EO -> SAR method configs take the HFD-Net
+# config of the same size with another distiller (teacher None: the model is compared
+# with HFD-Net's, apart from the distiller).
+FAMILY_SETUPS = {
+    '_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py': (
+        'configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py',
+        'configs/changedet/siam_r50-fpn_1xb8-20k_levir-cd-256x256', 20000),
+    '_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py': (
+        'configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-cd-128x128.py',
+        'configs/changedet/siam_r50w32-fpn_1xb4-quick_synth-levir-cd-128x128', 300),
+    '_linknet-r18w32_dlinknet-r34_4xb4-40k_deepglobe-512x512.py': (
+        'configs/tskd/linknet_r18w32_4xb4-40k_deepglobe-512x512.py',
+        'configs/tskd/dlinknet_r34_4xb4-40k_deepglobe-512x512', 40000),
+    '_linknet-r18w32_dlinknet-r34_1xb4-quick_synth-roads-64x64.py': (
+        'configs/tskd/linknet_r18w32_1xb4-quick_synth-roads-64x64.py',
+        'configs/tskd/dlinknet_r34_1xb4-quick_synth-roads-64x64', 300),
+    '_linknet-r18w16_dlinknet-r34_1xb4-quick_synth-roads-64x64.py': (
+        'configs/tskd/linknet_r18w16_1xb4-quick_synth-roads-64x64.py',
+        'configs/tskd/dlinknet_r34_1xb4-quick_synth-roads-64x64', 300),
+    '_fcn-r50-hfam_fcn-r50-hfam-eo_1xb8-20k_spacenet6-sar-512x512.py': (
+        'configs/hfd/hfd_fcn-r50-hfam_fcn-r50-hfam-eo_1xb8-20k_spacenet6-sar-512x512.py',
+        None, None),
+    '_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py': (
+        'configs/hfd/hfd_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py',
+        None, None),
+}
+
+
+def assert_family_setup(path):
+    """The method config at ``path`` (relative to the repository root, the working
+    directory) keeps its family's student, teacher, checkpoint, data and evaluation and
+    changes only the distiller; returns the loaded config."""
+    import os
+
+    from mmengine.config import Config
+    tails = [t for t in FAMILY_SETUPS if os.path.basename(path).endswith(t)]
+    assert len(tails) == 1, f'{path}: no family in FAMILY_SETUPS'
+    base_path, teacher, iters = FAMILY_SETUPS[tails[0]]
+    cfg, base = Config.fromfile(path), Config.fromfile(base_path)
+    assert cfg.model.type == 'TeacherStudentDistill'
+    assert cfg.train_dataloader == base.train_dataloader
+    assert cfg.val_evaluator == base.val_evaluator
+    if teacher is None:
+        assert {k: v for k, v in cfg.model.items() if k != 'distiller'} == \
+            {k: v for k, v in base.model.items() if k != 'distiller'}
+    else:
+        assert cfg.model.student == base.model
+        assert cfg.model.teacher == f'{teacher}.py'
+        assert cfg.model.teacher_ckpt == \
+            f'work_dirs/{os.path.basename(teacher)}/iter_{iters}.pth'
+    assert os.path.isfile(cfg.model.teacher)
+    return cfg

@@ -6,6 +6,8 @@ import torch
 
 from mmkd_rs.distill.losses import IFVDLoss
 
+from distill_testkit import FAMILY_SETUPS, assert_family_setup
+
 # Student pixels (1,0), (0,1) of class 0 share the prototype (.5,.5): cos = 1/sqrt2 each;
 # the lone class-1 pixel (1,1) is its own prototype: cos = 1. Teacher: all cos = 1.
 SQRT_HALF = 1 / math.sqrt(2)
@@ -79,51 +81,16 @@ def test_ifvd_float16_prototypes_do_not_overflow():
     assert half.item() == pytest.approx(ref.item(), rel=0.05, abs=1e-4)
 
 
-# Each family's student config and teacher (config, checkpoint) of the IFVD, CIRKD and DKD
-# configs; the EO -> SAR configs inherit the HFD-Net config of the same size.
-FAMILIES = {
-    '_siam-r18w32_siam-r50_1xb8-20k_levir-cd-256x256.py': (
-        'configs/changedet/siam_r18w32-fpn_1xb8-20k_levir-cd-256x256.py',
-        'siam_r50-fpn_1xb8-20k_levir-cd-256x256', 'configs/changedet', 20000),
-    '_siam-r18w32_siam-r50w32_1xb4-quick_synth-levir-cd-128x128.py': (
-        'configs/changedet/siam_r18w32-fpn_1xb4-quick_synth-levir-cd-128x128.py',
-        'siam_r50w32-fpn_1xb4-quick_synth-levir-cd-128x128', 'configs/changedet', 300),
-    '_linknet-r18w32_dlinknet-r34_4xb4-40k_deepglobe-512x512.py': (
-        'configs/tskd/linknet_r18w32_4xb4-40k_deepglobe-512x512.py',
-        'dlinknet_r34_4xb4-40k_deepglobe-512x512', 'configs/tskd', 40000),
-    '_linknet-r18w32_dlinknet-r34_1xb4-quick_synth-roads-64x64.py': (
-        'configs/tskd/linknet_r18w32_1xb4-quick_synth-roads-64x64.py',
-        'dlinknet_r34_1xb4-quick_synth-roads-64x64', 'configs/tskd', 300),
-    '_fcn-r50-hfam_fcn-r50-hfam-eo_1xb8-20k_spacenet6-sar-512x512.py': (
-        'configs/hfd/hfd_fcn-r50-hfam_fcn-r50-hfam-eo_1xb8-20k_spacenet6-sar-512x512.py',
-        None, None, None),
-    '_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py': (
-        'configs/hfd/hfd_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py',
-        None, None, None),
-}
-BASELINES = [(m, tail) for m in ('ifvd', 'cirkd', 'dkd') for tail in FAMILIES]
+BASELINES = [(m, tail) for m in ('ifvd', 'cirkd', 'dkd') for tail in FAMILY_SETUPS]
 
 
 @pytest.mark.parametrize('method, tail', BASELINES, ids=[m + t for m, t in BASELINES])
 def test_baseline_configs_keep_the_family_student_teacher_and_data(method, tail, monkeypatch):
     """IFVD, CIRKD and DKD configs change only the distiller of their family's KD setup."""
     import os
-    from mmengine.config import Config
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     monkeypatch.chdir(repo)
-    cfg = Config.fromfile(f'configs/{method}/{method}{tail}')
-    base_path, teacher, folder, iters = FAMILIES[tail]
-    base = Config.fromfile(base_path)
-    assert cfg.train_dataloader == base.train_dataloader
-    assert cfg.val_evaluator == base.val_evaluator
-    if teacher is None:  # EO -> SAR: the HFD-Net model with another distiller
-        assert {k: v for k, v in cfg.model.items() if k != 'distiller'} == \
-            {k: v for k, v in base.model.items() if k != 'distiller'}
-    else:
-        assert cfg.model.student == base.model
-        assert cfg.model.teacher == f'{folder}/{teacher}.py'
-        assert os.path.isfile(cfg.model.teacher)
-        assert cfg.model.teacher_ckpt == f'work_dirs/{teacher}/iter_{iters}.pth'
+    cfg = assert_family_setup(f'configs/{method}/{method}{tail}')
     losses = cfg.model.distiller.distill_losses
     assert list(losses) == [f'loss_{method}']
     mapping = cfg.model.distiller.loss_forward_mappings[f'loss_{method}']
