@@ -17,11 +17,10 @@ leaderboards = [
          higher_is_better=True),
 ]
 _teacher = 'eo-teacher'
-_tail = '_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py'
 # the teacher and the student alone exactly as in the base suite
 entries = _base_.entries[:2] + [
     dict(name=m, role='distill', method=m, teacher=_teacher,
          budget_s=dict(ifvd=165, cirkd=215).get(m, 165),
-         config=f'configs/{m}/{m}{_tail}', cfg_options=_base_.tuned[m])
+         config=_base_.method_configs[m], cfg_options=_base_.tuned[m])
     for m in ('ifvd', 'cirkd', 'dkd', 'cwd', 'at', 'affinity', 'dist', 'mgd')
 ]

@@ -75,8 +75,11 @@ leaderboards = [
 
 _teacher = 'eo-teacher'
 _tail = '_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py'
-_dir = dict(kd='hfd', fitnet='hfd', hfd='hfd', ifvd='ifvd', cirkd='cirkd', dkd='dkd',
-            cwd='cwd', at='at', affinity='affinity', dist='dist', mgd='mgd')
+# method -> its config (shared by sar_tuning.py and sar_baselines.py); KD and FitNet
+# live beside HFD-Net in configs/hfd/
+method_configs = {m: f'configs/{d}/{m}{_tail}' for m, d in dict(
+    kd='hfd', fitnet='hfd', hfd='hfd', ifvd='ifvd', cirkd='cirkd', dkd='dkd', cwd='cwd',
+    at='at', affinity='affinity', dist='dist', mgd='mgd').items()}
 _dis_teacher = 'disoptnet-eo-teacher'
 dis_teacher_options = {'train_cfg.max_iters': 900, 'param_scheduler.1.end': 900,
                        'train_cfg.val_interval': 300, 'default_hooks.checkpoint.interval': 900}
@@ -114,7 +117,7 @@ entries = [
          config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-sar-64x64.py'),
 ] + [
     dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=165,
-         config=f'configs/{_dir[m]}/{m}{_tail}', cfg_options=tuned[m])
+         config=method_configs[m], cfg_options=tuned[m])
     for m in ('kd', 'fitnet', 'hfd')
 ] + [
     # EO pre-training then SAR fine-tuning: starts from the teacher's weights

@@ -24,9 +24,6 @@ leaderboards = [
 ]
 
 _teacher = 'eo-teacher'
-_tail = '_fcn-r18-hfam_fcn-r18-hfam-eo_1xb8-quick_synth-spacenet6-sar-64x64.py'
-_dir = dict(kd='hfd', fitnet='hfd', hfd='hfd', ifvd='ifvd', cirkd='cirkd', dkd='dkd',
-            cwd='cwd', at='at', affinity='affinity', dist='dist', mgd='mgd')
 _dis_teacher = 'disoptnet-eo-teacher'
 _dis_method = 'disoptnet_disoptnet-r18-d16_deeplabv3plus-r18-d16-eo4'
 _dis = 'configs/disoptnet/{}_1xb8-quick_synth-spacenet6-{}-64x64.py'
@@ -56,6 +53,6 @@ entries = [
          teacher=_dis_teacher if m == 'disoptnet' else _teacher,
          leaderboard='sar-tuning-disoptnet' if m == 'disoptnet' else 'sar-tuning',
          config=_dis.format(_dis_method, 'sar') if m == 'disoptnet' else
-         f'configs/{_dir[m]}/{m}{_tail}', cfg_options=options)
+         _base_.method_configs[m], cfg_options=options)
     for m, points in grids.items() for label, options in points.items()
 ]
