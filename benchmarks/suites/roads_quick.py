@@ -94,9 +94,8 @@ entries = [
     dict(name='student', role='student', method='student', budget_s=100,
          config='configs/tskd/linknet_r18w16_1xb4-quick_synth-roads-64x64.py'),
 ] + [
-    dict(name=m, role='distill', method=m, teacher=_teacher,
-         budget_s=dict(kd=210, tskd=540)[m], config=method_configs[m], cfg_options=tuned[m])
-    for m in ('kd', 'tskd')
+    dict(name='tskd', role='distill', method='tskd', teacher=_teacher, budget_s=540,
+         config=method_configs['tskd'], cfg_options=tuned['tskd']),
 ] + [
     dict(name='roadcon-w32', role='baseline', method='roadcon', budget_s=200,
          config='configs/roadcon/roadcon_hg2-ga-w32_1xb4-quick_synth-roads-64x64.py'),

@@ -116,9 +116,8 @@ entries = [
     dict(name='student', role='student', method='student', budget_s=130,
          config='configs/hfd/fcn_r18-hfam_1xb8-quick_synth-spacenet6-sar-64x64.py'),
 ] + [
-    dict(name=m, role='distill', method=m, teacher=_teacher, budget_s=165,
-         config=method_configs[m], cfg_options=tuned[m])
-    for m in ('kd', 'fitnet', 'hfd')
+    dict(name='hfd', role='distill', method='hfd', teacher=_teacher, budget_s=165,
+         config=method_configs['hfd'], cfg_options=tuned['hfd']),
 ] + [
     # EO pre-training then SAR fine-tuning: starts from the teacher's weights
     dict(name='eo-pretrain', role='baseline', method='eo-pretrain', teacher=_teacher,
