@@ -1,6 +1,5 @@
-# The distillers outside roads_quick.py on the quick roads protocol: IFVD, CIRKD and
-# DKD, and the generic ones tuned and seeded on change detection in changedet_quick.py
-# (CWD, FitNet, AT, affinity, DIST, MGD). Same data, schedules, seeds, threads and
+# The generic distillers on the quick roads protocol (KD, IFVD, CIRKD, DKD, CWD,
+# FitNet, AT, affinity, DIST, MGD). Same data, schedules, seeds, threads and
 # tuned weights as roads_quick.py, with its own teacher and student-alone rows
 # (shared with roads_quick's identical runs, not trained again; paired seed by seed
 # within this suite). Outside the quick collection (quick.py):

@@ -16,8 +16,8 @@
 #   (gap 1.9 std; at 2400 iterations it passed the teacher): the teacher had nothing
 #   to teach. At quarter width: 88.24 / 88.31 / 88.04, 3.5 points below the teacher;
 # * loss weights as chosen on the val split by roads_tuning.py.
-# IFVD, CIRKD and DKD run under this same protocol in roads_baselines.py (outside the
-# quick collection (quick.py)).
+# The generic distillers (KD among them) run under this same protocol in
+# roads_baselines.py, outside the quick collection (quick.py).
 # Xu et al.'s connectivity network (configs/roadcon) is trained without a teacher:
 # one row at about the student's size (hourglass width 32) and one at the paper's
 # width (7.7 M parameters), compared with the LinkNet student alone as every other row.

@@ -1,7 +1,5 @@
-# The distillers outside sar_quick.py on the quick EO -> SAR protocol (HFD-Net family
-# network): IFVD, CIRKD and DKD, and the generic ones tuned and seeded on change
-# detection in changedet_quick.py (CWD, AT, affinity, DIST, MGD; FitNet is in
-# sar_quick.py). Same data, schedules, seeds, threads and tuned weights as
+# The generic distillers on the quick EO -> SAR protocol (HFD-Net family network):
+# KD, FitNet, IFVD, CIRKD, DKD, CWD, AT, affinity, DIST, MGD. Same data, schedules, seeds, threads and tuned weights as
 # sar_quick.py, with its own EO
 # teacher and SAR student-alone rows (shared with sar_quick's identical runs, not
 # trained again; paired seed by seed within this suite). Outside

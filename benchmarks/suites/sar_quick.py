@@ -21,9 +21,10 @@
 # * loss weights as chosen on the val split by sar_tuning.py (same schedule, threads,
 #   paired runs and CPU model as these records).
 # Two leaderboards, one per network family, each with its own student alone:
-# HFD-Net's ResNet-18 + HFAM + FCN (EO teacher, SAR student, KD, FitNet, HFD-Net and
-# EO pre-training -> SAR fine-tuning; IFVD, CIRKD and DKD under this same protocol in
-# sar_baselines.py, outside the quick collection (quick.py)) and DisOptNet's ResNet-18
+# HFD-Net's ResNet-18 + HFAM + FCN (EO teacher, SAR student, HFD-Net and EO
+# pre-training -> SAR fine-tuning; the generic distillers, KD and FitNet among them,
+# under this same protocol in sar_baselines.py, outside the quick collection
+# (quick.py)) and DisOptNet's ResNet-18
 # DeepLabV3+ (its EO teacher, the SAR-only network, stage 2 with and without teacher).
 suite = 'sar-quick'
 family = 'sar'

@@ -6,12 +6,13 @@ import os
 import os.path as osp
 import platform
 import subprocess
+import zipfile
 from typing import Optional
 
 from mmengine.config import Config
 
-__all__ = ['sha256_file', 'dump_config', 'config_hash', 'git_commit', 'hardware_info',
-           'utc_now']
+__all__ = ['sha256_file', 'weights_sha256', 'checkpoint_sha256', 'dump_config', 'config_hash',
+           'git_commit', 'hardware_info', 'utc_now']
 
 
 def sha256_file(path: str, chunk_bytes: int = 1 << 20) -> str:
@@ -23,6 +24,50 @@ def sha256_file(path: str, chunk_bytes: int = 1 << 20) -> str:
         for chunk in iter(lambda: f.read(chunk_bytes), b''):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def weights_sha256(path: str) -> str:
+    """Hex sha256 of the weights a checkpoint file holds: the tensors of its
+    ``state_dict`` (of the file itself when it is a plain ``{name: tensor}``
+    dict), each as its name, dtype, shape and bytes, in name order.
+
+    Two trainings that end in the same weights write files with other bytes
+    (mmengine's ``meta`` holds the time, the experiment name and the config
+    text with its work dir), so :func:`sha256_file` tells them apart and this
+    does not; optimizer and scheduler states are left out as well.  The file
+    is read with torch's weights-only loader: nothing in it runs.
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        ValueError: the file holds no tensors (not a model checkpoint).
+    """
+    import torch  # noqa: the benchmark tools hash before they import torch otherwise
+    from mmkd_rs.utils.checkpoint_safety import safe_torch_load
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'cannot hash "{path}": file does not exist')
+    ckpt = safe_torch_load(path, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
+    tensors = ({k: v for k, v in state.items() if isinstance(v, torch.Tensor)}
+               if isinstance(state, dict) else {})
+    if not tensors:
+        raise ValueError(f'cannot hash the weights of "{path}": it holds no state_dict '
+                         'of tensors (expected a model checkpoint)')
+    digest = hashlib.sha256()
+    for name in sorted(tensors):
+        tensor = tensors[name].detach().cpu().contiguous()
+        digest.update(f'{name}\0{tensor.dtype}\0{tuple(tensor.shape)}\0'.encode())
+        digest.update(tensor.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()
+
+
+def checkpoint_sha256(path: str) -> str:
+    """What a result record names a loaded checkpoint by: :func:`weights_sha256`
+    for a torch checkpoint (a zip archive, what ``torch.save`` has written since
+    torch 1.6), :func:`sha256_file` for any other file (an older torch format,
+    or a stand-in file of the tests' fake tools)."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'cannot hash "{path}": file does not exist')
+    return weights_sha256(path) if zipfile.is_zipfile(path) else sha256_file(path)
 
 
 def _json_default(obj):

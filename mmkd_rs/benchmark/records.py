@@ -42,7 +42,7 @@ key                             meaning
 ``curves``                      ``{key: [[iter, value], ...]}`` from the
                                 training log, subsampled
 ``teacher_checkpoint_sha256``   sha256 of the teacher weights (entries
-                                with a ``teacher``)
+                                with a ``teacher``; see ``checkpoint_sha256``)
 ``random_streams``              runs of a distillation model only:
                                 ``'paired'`` when the student drew the same
                                 initial weights, batches, augmentations and
@@ -50,10 +50,15 @@ key                             meaning
                                 same seed (see ``TeacherStudentDistill``);
                                 absent on records made before, which the
                                 runner does not reuse
-``checkpoint_sha256``           ``{cfg-option: sha256}`` of every checkpoint
-                                the run loaded from other entries (its
-                                teacher and its ``checkpoints``; ``{}`` for
-                                none)
+``checkpoint_sha256``           ``{cfg-option: sha256}`` of the weights of
+                                every checkpoint the run loaded from other
+                                entries (its teacher and its
+                                ``checkpoints``; ``{}`` for none): the
+                                tensors of the ``state_dict``
+                                (``provenance.checkpoint_sha256``), so a
+                                checkpoint trained again with the same
+                                weights has the same sha256; records made
+                                before hold the sha256 of the file
 ``work_dir`` / ``checkpoint``   where the run's logs and last weights are,
                                 relative to the runner's work root
                                 (``--work-root``, default
@@ -76,6 +81,9 @@ key                             meaning
                                 data and loaded weights): that run's record,
                                 ``<suite>/<entry>/seed_<k>.json``, whose
                                 metrics, timings and weights this one reuses
+                                (a copy of it: it stays whole when that
+                                entry later leaves its suite and its record
+                                the results)
 ==============================  ===============================================
 """
 import json

@@ -5,7 +5,11 @@ For each run the runner trains (``tools/train.py CONFIG --work-dir WD
 measures the student (params, FLOPs, FPS) and, for distillation entries, the
 teacher's forward cost, then writes one result record.  The checkpoints an
 entry loads (its ``teacher`` and ``checkpoints``) come from the records of
-the runs that made them, and their sha256 go into the record.  A run whose
+the runs that made them, and the sha256 of their weights go into the record
+(:func:`~.provenance.checkpoint_sha256`: two trainings that end in the same
+weights write files with other bytes, and a teacher trained again keeps its
+students' records; records made before hold the files' sha256, which still
+match the files they were made from).  A run whose
 record says ``finished`` with the same config hash and the same loaded
 weights, made with the suite's thread count, is skipped, so an interrupted
 suite resumes where it stopped;
@@ -80,7 +84,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from mmengine.config import Config
 
 from .commands import format_cfg_options
-from .provenance import config_hash, git_commit, hardware_info, sha256_file, utc_now
+from .provenance import (checkpoint_sha256, config_hash, git_commit, hardware_info,
+                         sha256_file, utc_now)
 from .records import (STATUS_FAILED, STATUS_FINISHED, RecordError, load_record, new_record,
                       record_path, save_record)
 from .scheduler import Job, run_jobs
@@ -278,10 +283,17 @@ class BenchmarkRunner:
         return self._resolve(record['checkpoint'])
 
     def is_finished(self, suite: Suite, entry: Entry, seed: int, cfg_hash: str,
-                    teacher_sha: Optional[str],
-                    checkpoint_shas: Optional[Dict[str, str]] = None) -> bool:
-        """Whether a finished record with this config hash, thread count, teacher
-        and loaded checkpoints (``{cfg-option: sha256}``) exists."""
+                    checkpoint_shas: Dict[str, str],
+                    file_shas: Optional[Dict[str, str]] = None) -> bool:
+        """Whether a finished record with this config hash, thread count and
+        loaded checkpoints exists.
+
+        Args:
+            checkpoint_shas: ``{cfg-option: weights sha256}`` of the checkpoints
+                the run would load (:func:`~.provenance.checkpoint_sha256`).
+            file_shas: the same files' byte sha256 (:func:`~.provenance.sha256_file`),
+                which records made before weights hashing hold instead.
+        """
         path = record_path(self.results_dir, suite.name, entry.name, seed)
         if not osp.isfile(path):
             return False
@@ -290,10 +302,13 @@ class BenchmarkRunner:
         if stored is None:  # records older than checkpoint_sha256: the teacher only
             sha = record.get('teacher_checkpoint_sha256')
             stored = {entry.teacher_ckpt_option: sha} if sha else {}
+        loaded = [checkpoint_shas] + ([file_shas] if file_shas is not None else [])
+        teacher = [shas.get(entry.teacher_ckpt_option) if entry.teacher else None
+                   for shas in loaded]
         return (record['status'] == STATUS_FINISHED and record.get('config_hash') == cfg_hash
                 and (record.get('hardware') or {}).get('threads') == suite.threads
-                and record.get('teacher_checkpoint_sha256') == teacher_sha
-                and stored == (checkpoint_shas or {})
+                and record.get('teacher_checkpoint_sha256') in teacher
+                and stored in loaded
                 and (record.get('random_streams') == RANDOM_STREAMS
                      or not self._distills(entry)))
 
@@ -467,20 +482,21 @@ class BenchmarkRunner:
             record['config_hash'] = cfg_hash = config_hash(
                 osp.join(self.repo_root, entry.config), options)
             shas = record['checkpoint_sha256'] = {}
+            file_shas = {}  # what records made before weights hashing hold
             for option, source in entry.checkpoint_sources().items():
                 source_seed = (source_seeds or {}).get(source)
                 if source_seed is None:
                     source_seed = checkpoint_seed_of(entry, source, seed,
                                                      suite.entry(source).seeds)
                 options[option] = self._source_checkpoint(suite, entry, option, source_seed)
-                shas[option] = sha256_file(options[option])
+                shas[option] = checkpoint_sha256(options[option])
+                file_shas[option] = sha256_file(options[option])
             if entry.teacher:
                 record['teacher_checkpoint_sha256'] = shas[entry.teacher_ckpt_option]
             if self._distills(entry):
                 record['random_streams'] = RANDOM_STREAMS
             finished = (not force and self.is_finished(
-                suite, entry, seed, cfg_hash, record['teacher_checkpoint_sha256'], shas)
-                and load_record(path))
+                suite, entry, seed, cfg_hash, shas, file_shas) and load_record(path))
             if finished and loaded_later and not collect and not self._has_weights(finished):
                 self.log(f'[again] {suite.name}/{entry.name} seed {seed}: finished, but its '
                          f'checkpoint {finished.get("checkpoint")!r} is not under the work '
@@ -514,7 +530,8 @@ class BenchmarkRunner:
                 if force and osp.isdir(work_dir):
                     # a forced run starts over: resuming would only re-test
                     shutil.rmtree(work_dir)
-                self._start_over_if_sources_changed(work_dir, shas, suite, entry, seed)
+                self._start_over_if_sources_changed(work_dir, shas, suite, entry, seed,
+                                                    file_shas)
                 self.log(f'[run ] {suite.name}/{entry.name} seed {seed}')
                 self._train_and_test(record, entry, work_dir, options, self._env(suite))
             if self.measure:
@@ -536,23 +553,27 @@ class BenchmarkRunner:
         return record
 
     def _start_over_if_sources_changed(self, work_dir: str, shas: Dict[str, str],
-                                       suite: Suite, entry: Entry, seed: int):
-        """Empty ``work_dir`` when the checkpoints it was trained with (sha256
-        per cfg-option, in ``LOADED_FILE``) differ from ``shas``: its weights
-        were distilled from another teacher, so resuming from them (the work
-        dir name depends on the config alone) would give a record that claims
-        the new one.  The same when a distillation run was started before
-        its random streams were paired (``random_streams`` noted beside the
-        sha256s) or with another thread count (``threads``).  Then note what
-        this launch starts with."""
+                                       suite: Suite, entry: Entry, seed: int,
+                                       file_shas: Optional[Dict[str, str]] = None):
+        """Empty ``work_dir`` when the checkpoints it was trained with (weights
+        sha256 per cfg-option, in ``LOADED_FILE``; the files' sha256 in work
+        dirs started before weights hashing, ``file_shas``) differ from
+        ``shas``: its weights were distilled from another teacher, so resuming
+        from them (the work dir name depends on the config alone) would give a
+        record that claims the new one.  The same when a distillation run was
+        started before its random streams were paired (``random_streams``
+        noted beside the sha256s) or with another thread count (``threads``).
+        Then note what this launch starts with."""
+        extra = dict(threads=suite.threads)
         if self._distills(entry):
-            shas = dict(shas, random_streams=RANDOM_STREAMS)
-        shas = dict(shas, threads=suite.threads)
+            extra['random_streams'] = RANDOM_STREAMS
+        shas = dict(shas, **extra)
+        accepted = [shas] + ([dict(file_shas, **extra)] if file_shas is not None else [])
         noted = osp.join(work_dir, LOADED_FILE)
         if osp.isfile(noted):
             with open(noted, encoding='utf-8') as f:
                 before = json.load(f)
-            if before != shas:
+            if before not in accepted:
                 self.log(f'[new ] {suite.name}/{entry.name} seed {seed}: the checkpoints '
                          'it loads (or its random streams, or its thread count) changed '
                          'since its work dir was started; starting over')

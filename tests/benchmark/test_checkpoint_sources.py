@@ -8,7 +8,7 @@ import pytest
 
 from _benchmark_paths import FIXTURES, REPO
 from mmkd_rs.benchmark.emit import emit_script
-from mmkd_rs.benchmark.provenance import sha256_file
+from mmkd_rs.benchmark.provenance import checkpoint_sha256, sha256_file, weights_sha256
 from mmkd_rs.benchmark.records import load_record, record_path, save_record
 from mmkd_rs.benchmark.suite import (SuiteError, check_configs, load_suite, load_suites,
                                      run_plan, select_entries)
@@ -106,6 +106,67 @@ def test_changed_source_checkpoint_reruns_its_dependent(env):
     assert after['model.teachers.b.ckpt'] != before['model.teachers.b.ckpt']
     assert {k: v for k, v in after.items() if k != 'model.teachers.b.ckpt'} == \
         {k: v for k, v in before.items() if k != 'model.teachers.b.ckpt'}
+
+
+def _save_checkpoint(path, weights, meta):
+    import torch
+    torch.save(dict(meta=meta, state_dict=weights, optimizer=dict(step=meta.get('step', 0))),
+               str(path))
+
+
+def test_checkpoints_are_named_by_their_weights(tmp_path):
+    import torch
+    w = {'conv.weight': torch.arange(6.).reshape(2, 3), 'bn.num_batches_tracked': torch.tensor(7)}
+    a, b, c, d = (tmp_path / f'{n}.pth' for n in 'abcd')
+    _save_checkpoint(a, w, dict(time='20260101_000000', work_dir='/here', step=1))
+    # the same weights written by another training: other meta, optimizer and key order
+    _save_checkpoint(b, dict(reversed(list(w.items()))), dict(time='20261205_000000',
+                                                              work_dir='/there', step=2))
+    assert sha256_file(str(a)) != sha256_file(str(b))
+    assert checkpoint_sha256(str(a)) == checkpoint_sha256(str(b)) == weights_sha256(str(a))
+    _save_checkpoint(c, dict(w, **{'conv.weight': w['conv.weight'] + 1e-6}), {})
+    _save_checkpoint(d, dict(w, **{'conv.weight': w['conv.weight'].double()}), {})
+    assert len({checkpoint_sha256(str(p)) for p in (a, c, d)}) == 3  # values, dtypes count
+    plain = tmp_path / 'plain.pth'
+    torch.save(w, str(plain))  # a bare {name: tensor} file is its own state_dict
+    assert checkpoint_sha256(str(plain)) == checkpoint_sha256(str(a))
+    empty = tmp_path / 'empty.pth'
+    torch.save(dict(meta={}), str(empty))
+    with pytest.raises(ValueError, match='empty.pth.*holds no state_dict'):
+        checkpoint_sha256(str(empty))
+    other = tmp_path / 'other.bin'
+    other.write_bytes(b'not a zip archive')
+    assert checkpoint_sha256(str(other)) == sha256_file(str(other))
+
+
+def test_a_source_trained_again_to_the_same_weights_keeps_its_dependents(env):
+    """A checkpoint is named in records by its weights: training part-b again to the
+    same weights (a new file: other time, work dir, optimizer state) reruns nothing;
+    other weights rerun its dependent; a record holding the file's sha256 (made before
+    weights hashing) is still reused."""
+    import torch
+    suite, make_runner, read_calls, record, work = env
+    make_runner().run(suite, suite.entries)
+    ckpt = work / record('part-b', 0)['checkpoint']
+    weights = {'w': torch.ones(3)}
+    _save_checkpoint(ckpt, weights, dict(time='1'))
+    make_runner().run(suite, suite.entries)  # bytes -> weights: multi runs again
+    n_calls = len(read_calls())
+    assert record('multi', 0)['checkpoint_sha256']['model.teachers.b.ckpt'] == \
+        weights_sha256(str(ckpt))
+    _save_checkpoint(ckpt, weights, dict(time='2'))  # trained again, same weights
+    make_runner().run(suite, suite.entries)
+    assert len(read_calls()) == n_calls
+    for seed in (0, 1):  # as a runner that hashed files would have written them
+        path = record_path(str(work.parent / 'results'), 'multi-suite', 'multi', seed)
+        old = load_record(path)
+        old['checkpoint_sha256']['model.teachers.b.ckpt'] = sha256_file(str(ckpt))
+        save_record(old, path)
+    make_runner().run(suite, suite.entries)
+    assert len(read_calls()) == n_calls
+    _save_checkpoint(ckpt, {'w': torch.zeros(3)}, dict(time='2'))  # other weights
+    make_runner().run(suite, suite.entries)
+    assert len(read_calls()) == n_calls + 4  # multi seeds 0 and 1, train + test
 
 
 def test_records_without_checkpoint_sha256_are_still_reused(env):
