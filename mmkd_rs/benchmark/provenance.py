@@ -41,7 +41,7 @@ def weights_sha256(path: str) -> str:
         FileNotFoundError: ``path`` does not exist.
         ValueError: the file holds no tensors (not a model checkpoint).
     """
-    import torch  # noqa: the benchmark tools hash before they import torch otherwise
+    import torch  # imported here: this module is also read where torch is not needed
     from mmkd_rs.utils.checkpoint_safety import safe_torch_load
     if not osp.isfile(path):
         raise FileNotFoundError(f'cannot hash "{path}": file does not exist')
@@ -64,9 +64,8 @@ def checkpoint_sha256(path: str) -> str:
     """What a result record names a loaded checkpoint by: :func:`weights_sha256`
     for a torch checkpoint (a zip archive, what ``torch.save`` has written since
     torch 1.6), :func:`sha256_file` for any other file (an older torch format,
-    or a stand-in file of the tests' fake tools)."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'cannot hash "{path}": file does not exist')
+    or a stand-in file of the tests' fake tools). A missing file raises
+    :class:`FileNotFoundError` (from :func:`sha256_file`)."""
     return weights_sha256(path) if zipfile.is_zipfile(path) else sha256_file(path)
 
 
